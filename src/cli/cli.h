@@ -1,0 +1,63 @@
+/* cli.h - what the subcommands share: exit codes, the error printer, the progress bar, the
+ * output sink (stdout or an atomic file), and option parsing helpers. Only src/cli prints. */
+#ifndef EFF_CLI_H
+#define EFF_CLI_H
+
+#include <signal.h>
+#include <stdio.h>
+
+#include "../effekt.h"
+
+/* Exit codes (INTERFACES.md). */
+enum {
+    EXIT_OK = 0,
+    EXIT_USAGE = 1,
+    EXIT_DATA = 2,
+    EXIT_INTERNAL = 3,
+    EXIT_IO = 4
+};
+
+typedef enum cli_format { CLI_TEXT, CLI_JSON, CLI_CSV } cli_format;
+typedef enum cli_lang { CLI_DA, CLI_EN } cli_lang;
+
+/* Set by the SIGINT/SIGTERM handler to the signal's number. */
+extern volatile sig_atomic_t cli_cancel;
+
+/* The context every command passes to the library: warnings to stderr, progress bar on a
+ * terminal, cancel flag. */
+eff_ctx cli_ctx(const char *what);
+/* Clears the progress line, if one was drawn. */
+void cli_progress_done(void);
+
+/* Prints "effekt: file:line:col: message" and returns the exit code for the status. */
+int cli_fail(const eff_error *err);
+/* Prints "effekt <cmd>: message" plus a hint to --help; returns EXIT_USAGE. */
+int cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int cli_exit_code(eff_status st);
+
+/* Parses --format / --lang values; 0 on success. */
+int cli_parse_format(const char *s, cli_format *out);
+int cli_parse_lang(const char *s, cli_lang *out);
+/* Parses a size with optional k/M/G suffix (powers of 1024). */
+int cli_parse_size(const char *s, size_t *out);
+
+/* Output sink: stdout when path is NULL or "-", else an atomic file. */
+typedef struct cli_out {
+    eff_atomic *file;
+    const char *path;
+    eff_error err;
+    int failed;
+} cli_out;
+
+/* Opens the sink first, so an unwritable target fails before a long read. */
+eff_status cli_out_open(cli_out *o, const char *path, eff_error *err);
+void cli_out_printf(cli_out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void cli_out_write(cli_out *o, const char *s, size_t n);
+/* Commits (or checks stdout); on failure fills err. */
+eff_status cli_out_close(cli_out *o, eff_error *err);
+/* Drops the output (temp file removed). */
+void cli_out_abort(cli_out *o);
+
+int cmd_describe(int argc, char **argv);
+
+#endif

@@ -1,0 +1,78 @@
+/* csv_internal.h - the CSV reader's state, shared by csv_read.c (buffer, records, header) and
+ * csv_column.c (column builders: type inference, promotion, storage). */
+#ifndef EFF_CSV_INTERNAL_H
+#define EFF_CSV_INTERNAL_H
+
+#include <stdint.h>
+
+#include "csv.h"
+
+enum builder_type { B_UNKNOWN, B_I64, B_F64, B_DATE, B_STR, B_SKIP };
+
+typedef struct col_builder {
+    char *name;
+    int type;       /* enum builder_type */
+    int forced;     /* type fixed: by the user, by the pnr rule, or by the previous pass */
+    int reread_str; /* text found after numbers or dates were stored: string next pass */
+    unsigned flags; /* EFF_COL_* */
+    void *data;     /* int64_t*, double*, int32_t* (dates, string codes), row_cap long */
+    eff_dict *dict;
+} col_builder;
+
+typedef struct csv_reader {
+    const char *path;
+    const eff_csv_options *opt;
+    const eff_ctx *ctx;
+    eff_error *err;
+    int fd;
+    uint64_t file_size, bytes_read;
+    char *buf;
+    size_t cap, len, pos;
+    int eof;
+    size_t nul_off;    /* offset of a NUL byte in buf not yet reached, or SIZE_MAX */
+    long line;         /* physical line at pos */
+    char delim;
+    char dec;          /* primary decimal mark */
+    int dec_both;      /* also try '.' after ',' (auto in ';' files) */
+    int latin1;
+    int enc_auto;
+    int need_reread;
+    int reread_latin1;
+    size_t ncol;
+    col_builder *cols;
+    size_t nrow, row_cap;
+    char *scratch;
+    size_t scratch_cap;
+} csv_reader;
+
+/* Stores field s[0..n) of column j in row rd->nrow, inferring or checking the type.
+ * `quoted`: the field was quoted (no trimming). EFF_EPARSE for a value that a forced type
+ * rejects or invalid UTF-8 when UTF-8 was asked for. */
+eff_status csv_store_field(csv_reader *rd, size_t j, const char *s, size_t n, int quoted);
+
+/* Stores a number parsed by the fast path into an I64 or F64 column. */
+eff_status csv_store_number(csv_reader *rd, size_t j, int64_t ival, double value, int is_int);
+
+/* Grows every column to hold `cap` rows. */
+eff_status csv_reserve_rows(csv_reader *rd, size_t cap);
+
+/* Frees the columns' data and dictionaries (names stay). */
+void csv_reset_columns(csv_reader *rd);
+
+/* Moves the built columns into a new table. */
+eff_status csv_build_table(csv_reader *rd, eff_table **out);
+
+/* Refills the buffer, growing it when the unparsed record already fills it (csv_read.c). */
+eff_status csv_refill(csv_reader *rd);
+
+/* Validates the options (csv_header.c). */
+eff_status csv_check_options(csv_reader *rd);
+
+/* Pass 1: detects BOM, encoding, delimiter and decimal mark, reads the column names and sets
+ * up the builders. Later passes skip the header. Leaves rd->pos after the header. */
+eff_status csv_read_header(csv_reader *rd, int pass);
+
+/* Scratch buffer of at least n bytes; NULL on allocation failure. */
+char *csv_scratch(csv_reader *rd, size_t n);
+
+#endif

@@ -1,0 +1,446 @@
+/* csv_read.c - the CSV reader's buffer and record loop.
+ * The file is read() into one buffer. Records are parsed only inside the "region" that ends
+ * just after the buffer's last newline, so an unquoted field always meets a newline before the
+ * region ends and its scan needs no bounds check; only quoted fields, which may span lines,
+ * check the bound and ask for more data (the record is then parsed again from its start
+ * after the buffer is refilled). Column builders live in csv_column.c. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "csv_internal.h"
+#include "mem.h"
+#include "numparse.h"
+#include "utf8.h"
+
+enum {
+    BUF_MIN = 4 << 20,      /* 4 MiB: large enough to amortise read(), small enough for L2/L3 */
+    DETECT_LINES = 30,      /* lines sampled to detect the delimiter */
+    NEED_MORE = -1          /* parse_record: the record continues past the region */
+};
+
+eff_csv_options eff_csv_options_default(void)
+{
+    eff_csv_options o;
+    memset(&o, 0, sizeof o);
+    o.max_line_bytes = 1 << 20;
+    return o;
+}
+
+static eff_status io_error(csv_reader *rd, const char *what)
+{
+    return eff_error_set(rd->err, EFF_EIO, rd->path, 0, 0, "cannot %s: %s", what,
+                         strerror(errno));
+}
+
+static eff_status parse_error(csv_reader *rd, long line, long col, const char *msg)
+{
+    return eff_error_set(rd->err, EFF_EPARSE, rd->path, line, col, "%s", msg);
+}
+
+static int report_progress(csv_reader *rd)
+{
+    const eff_ctx *ctx = rd->ctx;
+    if (eff_ctx_cancelled(ctx))
+        return 1;
+    return ctx && ctx->progress && ctx->progress(ctx->progress_user, rd->bytes_read, rd->file_size);
+}
+
+/* Moves the unparsed tail to the front and reads until the buffer is full or the file ends. */
+static eff_status fill(csv_reader *rd)
+{
+    if (rd->pos > 0) {
+        memmove(rd->buf, rd->buf + rd->pos, rd->len - rd->pos);
+        rd->len -= rd->pos;
+        if (rd->nul_off != SIZE_MAX)
+            rd->nul_off -= rd->pos;
+        rd->pos = 0;
+    }
+    size_t old_len = rd->len;
+    while (!rd->eof && rd->len < rd->cap - 1) { /* one byte kept for the final newline */
+        ssize_t n = read(rd->fd, rd->buf + rd->len, rd->cap - 1 - rd->len);
+        if (n < 0) {
+            if (errno == EINTR && !eff_ctx_cancelled(rd->ctx))
+                continue;
+            if (errno == EINTR)
+                break;
+            return io_error(rd, "read the file");
+        }
+        if (n == 0)
+            rd->eof = 1;
+        rd->len += (size_t)n;
+        rd->bytes_read += (uint64_t)n;
+    }
+    if (report_progress(rd))
+        return eff_error_set(rd->err, EFF_EABORT, rd->path, 0, 0, "interrupted while reading");
+    if (rd->nul_off == SIZE_MAX) {
+        const char *nul = memchr(rd->buf + old_len, 0, rd->len - old_len);
+        if (nul)
+            rd->nul_off = (size_t)(nul - rd->buf);
+    }
+    return EFF_OK;
+}
+
+static eff_status grow_buffer(csv_reader *rd)
+{
+    size_t cap = rd->cap * 2;
+    char *buf = eff_reallocarray(rd->buf, cap, 1);
+    if (!buf)
+        return eff_error_set(rd->err, EFF_ENOMEM, rd->path, rd->line, 0, "out of memory");
+    rd->buf = buf;
+    rd->cap = cap;
+    return EFF_OK;
+}
+
+/* Offset just past the last newline in [pos, len), or 0 when there is none. At end of file a
+ * missing final newline is supplied. */
+static size_t region_end(csv_reader *rd)
+{
+    if (rd->eof) {
+        if (rd->len > rd->pos && rd->buf[rd->len - 1] != '\n')
+            rd->buf[rd->len++] = '\n';
+        return rd->len;
+    }
+    for (size_t i = rd->len; i > rd->pos; i--)
+        if (rd->buf[i - 1] == '\n')
+            return i;
+    return 0;
+}
+
+static eff_status too_long(csv_reader *rd, long line)
+{
+    return eff_error_set(rd->err, EFF_EPARSE, rd->path, line, 0,
+                         "line is longer than the limit of %zu bytes (--max-line-bytes)",
+                         rd->opt->max_line_bytes);
+}
+
+/* Scans a quoted field starting at the opening quote *pp. On success *pp is past the closing
+ * quote and [*fs, *fs + *fn) is the content, unescaped into scratch when it held "". */
+static int scan_quoted(csv_reader *rd, char **pp, const char *lim, const char **fs, size_t *fn,
+                       long line0, size_t col)
+{
+    char *start = *pp + 1, *q = start;
+    int escaped = 0;
+    for (;;) {
+        char *close = memchr(q, '"', (size_t)(lim - q));
+        if (!close) {
+            if (rd->eof) {
+                parse_error(rd, line0, (long)col + 1, "unterminated quoted field");
+                return 0;
+            }
+            return NEED_MORE;
+        }
+        if (close + 1 < lim && close[1] == '"') {
+            escaped = 1;
+            q = close + 2;
+            continue;
+        }
+        for (const char *nl = start; (nl = memchr(nl, '\n', (size_t)(close - nl))); nl++)
+            rd->line++;
+        *pp = close + 1;
+        *fs = start;
+        *fn = (size_t)(close - start);
+        break;
+    }
+    if (escaped) {
+        char *out = csv_scratch(rd, *fn + 1);
+        if (!out) {
+            eff_error_set(rd->err, EFF_ENOMEM, rd->path, line0, 0, "out of memory");
+            return 0;
+        }
+        size_t k = 0;
+        for (size_t i = 0; i < *fn; i++) {
+            out[k++] = (*fs)[i];
+            if ((*fs)[i] == '"')
+                i++;
+        }
+        out[k] = '\0';
+        *fs = out;
+        *fn = k;
+    }
+    return 1;
+}
+
+static inline int at_eol(const char *p)
+{
+    return *p == '\n' || (*p == '\r' && p[1] == '\n');
+}
+
+/* Number of fields in the record starting at p (quotes respected), for error messages. */
+static size_t count_fields(const csv_reader *rd, const char *p, const char *lim)
+{
+    size_t n = 1;
+    int in_quotes = 0;
+    for (; p < lim && (in_quotes || !at_eol(p)); p++) {
+        if (*p == '"')
+            in_quotes = !in_quotes;
+        else if (*p == rd->delim && !in_quotes)
+            n++;
+    }
+    return n;
+}
+
+static eff_status nul_error(csv_reader *rd, const char *rec, long line0)
+{
+    const char *nul = rd->buf + rd->nul_off;
+    long line = line0, col = 1;
+    int in_quotes = 0;
+    for (const char *p = rec; p < nul; p++) {
+        if (*p == '"')
+            in_quotes = !in_quotes;
+        else if (*p == '\n')
+            line++;
+        else if (*p == rd->delim && !in_quotes)
+            col++;
+    }
+    return parse_error(rd, line, col, "NUL byte in the data (is this a binary file?)");
+}
+
+/* Fast path for a numeric column: parse in place and store when the number fills the field. */
+static int try_number(csv_reader *rd, size_t j, char **pp)
+{
+    eff_number num;
+    const char *q = eff_parse_number(*pp, rd->dec, &num);
+    if (!q || (*q != rd->delim && !at_eol(q)))
+        return 0;
+    if (csv_store_number(rd, j, num.ival, num.value, num.is_int) != EFF_OK)
+        return 0;
+    if (num.used_comma)
+        rd->cols[j].flags |= EFF_COL_DECIMAL_COMMA;
+    *pp = (char *)q;
+    return 1;
+}
+
+/* Parses one record at *ppos into row rd->nrow. Returns EFF_OK, NEED_MORE, or an error. */
+static int parse_record(csv_reader *rd, size_t *ppos, size_t end)
+{
+    char *p = rd->buf + *ppos;
+    const char *lim = rd->buf + end;
+    const long line0 = rd->line;
+    if (at_eol(p)) { /* blank line: skipped, as R's blank.lines.skip */
+        *ppos += *p == '\r' ? 2 : 1;
+        rd->line++;
+        return EFF_OK;
+    }
+    if (rd->nrow == rd->row_cap) {
+        eff_status st = csv_reserve_rows(rd, rd->row_cap + rd->row_cap / 2 + 1024);
+        if (st)
+            return st;
+    }
+    const char delim = rd->delim;
+    for (size_t j = 0; j < rd->ncol; j++) {
+        const int type = rd->cols[j].type;
+        if (*p == '"') {
+            const char *fs;
+            size_t fn;
+            int r = scan_quoted(rd, &p, lim, &fs, &fn, line0, j);
+            if (r != 1) {
+                rd->line = line0;
+                return r == NEED_MORE ? NEED_MORE : (int)rd->err->status;
+            }
+            if (*p != delim && !at_eol(p))
+                return parse_error(rd, rd->line, (long)j + 1,
+                                   "unexpected character after a closing quote");
+            eff_status st = csv_store_field(rd, j, fs, fn, 1);
+            if (st)
+                return st;
+        } else if (!((type == B_I64 || type == B_F64) && try_number(rd, j, &p))) {
+            const char *fs = p;
+            while (*p != delim && *p != '\n' && !(*p == '\r' && p[1] == '\n'))
+                p++;
+            eff_status st = csv_store_field(rd, j, fs, (size_t)(p - fs), 0);
+            if (st)
+                return st;
+        }
+        if (*p == delim) {
+            if (j + 1 == rd->ncol) {
+                char msg[128];
+                snprintf(msg, sizeof msg, "expected %zu fields, found %zu", rd->ncol,
+                         count_fields(rd, rd->buf + *ppos, lim));
+                return parse_error(rd, line0, (long)rd->ncol + 1, msg);
+            }
+            p++;
+        } else if (j + 1 < rd->ncol) {
+            char msg[128];
+            snprintf(msg, sizeof msg, "expected %zu fields, found %zu", rd->ncol, j + 1);
+            return parse_error(rd, line0, (long)j + 2, msg);
+        }
+    }
+    p += *p == '\r' ? 2 : 1;
+    size_t next = (size_t)(p - rd->buf);
+    if (rd->nul_off < next)
+        return nul_error(rd, rd->buf + *ppos, line0);
+    if (next - *ppos > rd->opt->max_line_bytes)
+        return too_long(rd, line0);
+    rd->line++;
+    rd->nrow++;
+    *ppos = next;
+    return EFF_OK;
+}
+
+/* Parses the records of the current buffer. Returns EFF_OK with rd->pos at the first record
+ * not yet parsed. */
+static eff_status parse_region(csv_reader *rd, size_t end)
+{
+    while (rd->pos < end) {
+        int r = parse_record(rd, &rd->pos, end);
+        if (r == NEED_MORE)
+            return EFF_OK;
+        if (r != EFF_OK)
+            return (eff_status)r;
+    }
+    return EFF_OK;
+}
+
+/* Makes sure a whole record (the header, or one that did not fit) can be reached: refills,
+ * and grows the buffer when the unparsed part already fills it. */
+eff_status csv_refill(csv_reader *rd)
+{
+    if (rd->pos == 0 && rd->len >= rd->cap - 1) {
+        if (rd->len > rd->opt->max_line_bytes)
+            return too_long(rd, rd->line);
+        eff_status st = grow_buffer(rd);
+        if (st)
+            return st;
+    }
+    return fill(rd);
+}
+
+static eff_status parse_body(csv_reader *rd)
+{
+    for (;;) {
+        size_t end = region_end(rd);
+        eff_status st = parse_region(rd, end);
+        if (st)
+            return st;
+        if (rd->eof && rd->pos >= rd->len)
+            return EFF_OK;
+        if (rd->eof && rd->pos < rd->len) /* only a quoted field can be left open at EOF */
+            return parse_error(rd, rd->line, 0, "unterminated quoted field");
+        if ((st = csv_refill(rd)) != EFF_OK)
+            return st;
+    }
+}
+
+static eff_status open_file(csv_reader *rd)
+{
+    rd->fd = open(rd->path, O_RDONLY);
+    if (rd->fd < 0)
+        return io_error(rd, "open the file");
+    struct stat sb;
+    if (fstat(rd->fd, &sb) == 0 && S_ISREG(sb.st_mode))
+        rd->file_size = (uint64_t)sb.st_size;
+    if (S_ISDIR(sb.st_mode)) {
+        errno = EISDIR;
+        return io_error(rd, "read the file");
+    }
+    return EFF_OK;
+}
+
+static eff_status rewind_file(csv_reader *rd)
+{
+    if (lseek(rd->fd, 0, SEEK_SET) != 0)
+        return eff_error_set(rd->err, EFF_EPARSE, rd->path, 0, 0,
+                             "a column's type changed late in the file and the input cannot be "
+                             "read twice (a pipe?); give the type with --type");
+    rd->len = rd->pos = 0;
+    rd->eof = 0;
+    rd->nul_off = SIZE_MAX;
+    rd->line = 1;
+    rd->nrow = 0;
+    rd->bytes_read = 0;
+    return EFF_OK;
+}
+
+/* Prepares pass 2: columns that met text become strings, the rest keep their type. */
+static void plan_reread(csv_reader *rd)
+{
+    for (size_t j = 0; j < rd->ncol; j++) {
+        col_builder *c = &rd->cols[j];
+        if (c->reread_str) {
+            c->type = B_STR;
+            c->forced = 1;
+        } else if (c->type != B_UNKNOWN && c->type != B_SKIP) {
+            c->forced = 1;
+        }
+    }
+    if (rd->reread_latin1)
+        rd->latin1 = 1;
+    csv_reset_columns(rd);
+    rd->need_reread = rd->reread_latin1 = 0;
+}
+
+static eff_status read_passes(csv_reader *rd, eff_csv_info *info)
+{
+    eff_status st = open_file(rd);
+    for (int pass = 1; st == EFF_OK; pass++) {
+        if (pass > 1 && (st = rewind_file(rd)) != EFF_OK)
+            break;
+        if ((st = fill(rd)) || (st = csv_read_header(rd, pass)) || (st = parse_body(rd)))
+            break;
+        if (!rd->need_reread || pass == 3) {
+            info->passes = pass;
+            break;
+        }
+        plan_reread(rd);
+    }
+    return st;
+}
+
+static void free_reader(csv_reader *rd)
+{
+    csv_reset_columns(rd);
+    for (size_t j = 0; j < rd->ncol; j++)
+        eff_free(rd->cols[j].name);
+    eff_free(rd->cols);
+    eff_free(rd->buf);
+    eff_free(rd->scratch);
+    if (rd->fd >= 0)
+        close(rd->fd);
+}
+
+eff_status eff_csv_read(const char *path, const eff_csv_options *opt, const eff_ctx *ctx,
+                        eff_table **out, eff_csv_info *info, eff_error *err)
+{
+    eff_csv_options defaults = eff_csv_options_default();
+    eff_error local_err;
+    eff_csv_info local_info;
+    csv_reader rd;
+    memset(&rd, 0, sizeof rd);
+    rd.path = path;
+    rd.opt = opt ? opt : &defaults;
+    rd.ctx = ctx;
+    rd.err = err ? err : &local_err;
+    rd.fd = -1;
+    rd.line = 1;
+    rd.nul_off = SIZE_MAX;
+    if (!info)
+        info = &local_info;
+    memset(info, 0, sizeof *info);
+    eff_status st = csv_check_options(&rd);
+    if (!st) {
+        rd.cap = rd.opt->max_line_bytes + 2 > BUF_MIN ? rd.opt->max_line_bytes + 2 : BUF_MIN;
+        if (!(rd.buf = eff_malloc(rd.cap)))
+            st = eff_error_set(rd.err, EFF_ENOMEM, path, 0, 0, "out of memory");
+    }
+    if (!st)
+        st = read_passes(&rd, info);
+    if (!st && rd.nrow == 0 && !rd.opt->allow_empty)
+        st = eff_error_set(rd.err, EFF_EPARSE, path, rd.line > 1 ? rd.line - 1 : 1, 0,
+                           "the file has a header but no data rows");
+    if (!st)
+        st = csv_build_table(&rd, out);
+    if (!st) {
+        info->delimiter = rd.delim;
+        info->encoding = rd.latin1 ? EFF_CSV_ENC_LATIN1 : EFF_CSV_ENC_UTF8;
+        info->lines = rd.line - 1;
+        for (size_t j = 0; j < rd.ncol; j++)
+            info->decimal_comma |= (rd.cols[j].flags & EFF_COL_DECIMAL_COMMA) != 0;
+    }
+    free_reader(&rd);
+    return st;
+}

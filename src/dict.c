@@ -1,0 +1,221 @@
+/* dict.c - string interning: an arena of NUL-terminated strings, offsets per code, and a
+ * linear-probing index of codes keyed by hash (power-of-two capacity, load at most 1/2). */
+#include "dict.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "mem.h"
+
+struct eff_dict {
+    int refs;
+    char *arena;
+    size_t arena_used, arena_cap;
+    size_t *offset;  /* offset[code] into arena */
+    uint32_t *len;   /* len[code] */
+    uint64_t *hash;  /* hash[code], kept to rehash without rereading strings */
+    size_t n, cap;   /* codes used, codes allocated */
+    int32_t *slots;  /* index: code or -1 */
+    size_t n_slots;  /* power of two */
+};
+
+uint64_t eff_hash_bytes(const void *data, size_t len)
+{
+    /* FNV-1a over 8-byte words then a final mix (splitmix64's finaliser): fast for short keys
+     * such as ids, and good enough bits for linear probing. */
+    const unsigned char *p = data;
+    uint64_t h = 0xcbf29ce484222325ULL ^ len;
+    while (len >= 8) {
+        uint64_t w;
+        memcpy(&w, p, 8);
+        h = (h ^ w) * 0x100000001b3ULL;
+        p += 8;
+        len -= 8;
+    }
+    while (len--)
+        h = (h ^ *p++) * 0x100000001b3ULL;
+    h ^= h >> 30;
+    h *= 0xbf58476d1ce4e5b9ULL;
+    h ^= h >> 27;
+    h *= 0x94d049bb133111ebULL;
+    h ^= h >> 31;
+    return h;
+}
+
+eff_dict *eff_dict_new(void)
+{
+    eff_dict *d = eff_calloc(1, sizeof *d);
+    if (!d)
+        return NULL;
+    d->refs = 1;
+    d->n_slots = 16;
+    d->slots = eff_mallocarray(d->n_slots, sizeof *d->slots);
+    if (!d->slots) {
+        eff_free(d);
+        return NULL;
+    }
+    memset(d->slots, 0xff, d->n_slots * sizeof *d->slots);
+    return d;
+}
+
+eff_dict *eff_dict_retain(eff_dict *d)
+{
+    d->refs++;
+    return d;
+}
+
+void eff_dict_release(eff_dict *d)
+{
+    if (!d || --d->refs > 0)
+        return;
+    eff_free(d->arena);
+    eff_free(d->offset);
+    eff_free(d->len);
+    eff_free(d->hash);
+    eff_free(d->slots);
+    eff_free(d);
+}
+
+size_t eff_dict_size(const eff_dict *d)
+{
+    return d->n;
+}
+
+const char *eff_dict_str(const eff_dict *d, int32_t code)
+{
+    return d->arena + d->offset[code];
+}
+
+size_t eff_dict_len(const eff_dict *d, int32_t code)
+{
+    return d->len[code];
+}
+
+static int32_t lookup(const eff_dict *d, const char *s, size_t len, uint64_t h, size_t *slot)
+{
+    size_t mask = d->n_slots - 1, i = (size_t)h & mask;
+    for (;; i = (i + 1) & mask) {
+        int32_t c = d->slots[i];
+        if (c < 0) {
+            *slot = i;
+            return -1;
+        }
+        if (d->hash[c] == h && d->len[c] == len && memcmp(d->arena + d->offset[c], s, len) == 0)
+            return c;
+    }
+}
+
+int32_t eff_dict_find(const eff_dict *d, const char *s, size_t len)
+{
+    size_t slot;
+    return lookup(d, s, len, eff_hash_bytes(s, len), &slot);
+}
+
+static int grow_index(eff_dict *d)
+{
+    size_t n_slots = d->n_slots * 2;
+    int32_t *slots = eff_mallocarray(n_slots, sizeof *slots);
+    if (!slots)
+        return 0;
+    memset(slots, 0xff, n_slots * sizeof *slots);
+    for (size_t c = 0; c < d->n; c++) {
+        size_t i = (size_t)d->hash[c] & (n_slots - 1);
+        while (slots[i] >= 0)
+            i = (i + 1) & (n_slots - 1);
+        slots[i] = (int32_t)c;
+    }
+    eff_free(d->slots);
+    d->slots = slots;
+    d->n_slots = n_slots;
+    return 1;
+}
+
+static int reserve(eff_dict *d, size_t bytes)
+{
+    if (d->n == d->cap) {
+        size_t cap = d->cap ? d->cap * 2 : 64;
+        size_t *offset = eff_reallocarray(d->offset, cap, sizeof *offset);
+        if (!offset)
+            return 0;
+        d->offset = offset;
+        uint32_t *len = eff_reallocarray(d->len, cap, sizeof *len);
+        if (!len)
+            return 0;
+        d->len = len;
+        uint64_t *hash = eff_reallocarray(d->hash, cap, sizeof *hash);
+        if (!hash)
+            return 0;
+        d->hash = hash;
+        d->cap = cap;
+    }
+    if (d->arena_used + bytes > d->arena_cap) {
+        size_t cap = d->arena_cap ? d->arena_cap : 4096;
+        while (cap < d->arena_used + bytes)
+            cap *= 2;
+        char *arena = eff_reallocarray(d->arena, cap, 1);
+        if (!arena)
+            return 0;
+        d->arena = arena;
+        d->arena_cap = cap;
+    }
+    return 1;
+}
+
+eff_status eff_dict_intern(eff_dict *d, const char *s, size_t len, int32_t *code, eff_error *err)
+{
+    uint64_t h = eff_hash_bytes(s, len);
+    size_t slot;
+    int32_t c = lookup(d, s, len, h, &slot);
+    if (c >= 0) {
+        *code = c;
+        return EFF_OK;
+    }
+    if (d->n >= INT32_MAX || len > UINT32_MAX)
+        return eff_error_set(err, EFF_EINVAL, NULL, 0, 0, "too many distinct strings");
+    if ((d->n + 1) * 2 > d->n_slots) {
+        if (!grow_index(d))
+            return eff_error_set(err, EFF_ENOMEM, NULL, 0, 0, "out of memory in dictionary");
+        lookup(d, s, len, h, &slot);
+    }
+    if (!reserve(d, len + 1))
+        return eff_error_set(err, EFF_ENOMEM, NULL, 0, 0, "out of memory in dictionary");
+    c = (int32_t)d->n++;
+    d->offset[c] = d->arena_used;
+    d->len[c] = (uint32_t)len;
+    d->hash[c] = h;
+    memcpy(d->arena + d->arena_used, s, len);
+    d->arena[d->arena_used + len] = '\0';
+    d->arena_used += len + 1;
+    d->slots[slot] = c;
+    *code = c;
+    return EFF_OK;
+}
+
+static const eff_dict *sort_dict; /* qsort has no user pointer in C11 */
+
+static int cmp_codes(const void *a, const void *b)
+{
+    int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
+    return strcmp(eff_dict_str(sort_dict, x), eff_dict_str(sort_dict, y));
+}
+
+eff_status eff_dict_ranks(const eff_dict *d, int32_t **ranks, eff_error *err)
+{
+    int32_t *order = eff_mallocarray(d->n ? d->n : 1, sizeof *order);
+    int32_t *rank = eff_mallocarray(d->n ? d->n : 1, sizeof *rank);
+    if (!order || !rank) {
+        eff_free(order);
+        eff_free(rank);
+        return eff_error_set(err, EFF_ENOMEM, NULL, 0, 0, "out of memory ranking strings");
+    }
+    for (size_t i = 0; i < d->n; i++)
+        order[i] = (int32_t)i;
+    sort_dict = d;
+    qsort(order, d->n, sizeof *order, cmp_codes);
+    sort_dict = NULL;
+    for (size_t i = 0; i < d->n; i++)
+        rank[order[i]] = (int32_t)i;
+    eff_free(order);
+    *ranks = rank;
+    return EFF_OK;
+}

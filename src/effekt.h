@@ -1,0 +1,16 @@
+/* effekt.h - umbrella header of libeffekt: includes the public module headers, nothing else. */
+#ifndef EFFEKT_H
+#define EFFEKT_H
+
+#define EFFEKT_VERSION "0.1.0"
+
+#include "atomic.h"
+#include "csv.h"
+#include "date.h"
+#include "describe.h"
+#include "dict.h"
+#include "mem.h"
+#include "status.h"
+#include "table.h"
+
+#endif

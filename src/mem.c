@@ -1,0 +1,81 @@
+/* mem.c - malloc wrappers with overflow checks and a test hook that fails the n-th call. */
+#include "mem.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+static long fail_countdown = -1; /* -1: never fail */
+static long alloc_count;
+
+static int should_fail(void)
+{
+    alloc_count++;
+    if (fail_countdown < 0)
+        return 0;
+    if (fail_countdown == 0)
+        return 1;
+    fail_countdown--;
+    return 0;
+}
+
+long eff_mem_fail_after(long n)
+{
+    long made = alloc_count;
+    alloc_count = 0;
+    fail_countdown = n;
+    return made;
+}
+
+void *eff_malloc(size_t size)
+{
+    if (should_fail())
+        return NULL;
+    return malloc(size ? size : 1);
+}
+
+void *eff_calloc(size_t count, size_t size)
+{
+    if (should_fail())
+        return NULL;
+    if (!count || !size)
+        return calloc(1, 1);
+    return calloc(count, size);
+}
+
+void *eff_mallocarray(size_t count, size_t size)
+{
+    if (size && count > SIZE_MAX / size)
+        return NULL;
+    return eff_malloc(count * size);
+}
+
+void *eff_reallocarray(void *ptr, size_t count, size_t size)
+{
+    if (size && count > SIZE_MAX / size)
+        return NULL;
+    if (should_fail())
+        return NULL;
+    size_t bytes = count * size;
+    return realloc(ptr, bytes ? bytes : 1);
+}
+
+char *eff_strndup(const char *s, size_t n)
+{
+    char *copy = eff_malloc(n + 1);
+    if (copy) {
+        memcpy(copy, s, n);
+        copy[n] = '\0';
+    }
+    return copy;
+}
+
+char *eff_strdup(const char *s)
+{
+    return eff_strndup(s, strlen(s));
+}
+
+void eff_free(void *ptr)
+{
+    free(ptr);
+}

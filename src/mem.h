@@ -1,0 +1,23 @@
+/* mem.h - the library's allocator, with fault injection for tests.
+ * Every allocation in libeffekt goes through these, so a test can make the n-th one fail and
+ * check that the caller returns EFF_ENOMEM, leaves its inputs intact and leaks nothing
+ * (SQLite's test_malloc.c idea). Sizes are overflow-checked. */
+#ifndef EFF_MEM_H
+#define EFF_MEM_H
+
+#include <stddef.h>
+
+void *eff_malloc(size_t size);
+void *eff_calloc(size_t count, size_t size);
+/* realloc of count*size bytes; NULL on overflow or failure, and `ptr` is then still valid. */
+void *eff_reallocarray(void *ptr, size_t count, size_t size);
+void *eff_mallocarray(size_t count, size_t size);
+char *eff_strdup(const char *s);
+char *eff_strndup(const char *s, size_t n);
+void eff_free(void *ptr);
+
+/* Tests: the next `n` allocations succeed and the one after fails; n < 0 disables injection.
+ * Returns how many allocations were made since the last call (to find the count to sweep). */
+long eff_mem_fail_after(long n);
+
+#endif
