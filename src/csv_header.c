@@ -35,19 +35,22 @@ static size_t record_end(csv_reader *rd, size_t from)
             return i + 1;
     }
     if (rd->eof && rd->len > from) { /* last record without a newline */
-        rd->buf[rd->len++] = '\n';
+        csv_close_last_line(rd);
         return rd->len;
     }
     return 0;
 }
 
 /* The delimiter that splits the first lines into the same number (> 1) of fields, most
- * fields winning; else the most frequent one in the header; else ','. */
+ * fields winning; else the most frequent one in the header; else ','. Ties go to ';' first:
+ * a ';' file with decimal commas splits consistently on ',' too, while a ',' file seldom holds
+ * a ';' on every line. */
 static char detect_delimiter(const csv_reader *rd, size_t start)
 {
-    static const char candidates[3] = {',', ';', '\t'};
+    static const char candidates[3] = {';', '\t', ','};
     size_t best_count = 0, header_best = 0;
     char best = 0, header_choice = ',';
+    /* Only whole lines count: the first buffer may end inside one. */
     for (int c = 0; c < 3; c++) {
         size_t first = 0, lines = 0;
         int consistent = 1, in_quotes = 0;
@@ -237,13 +240,8 @@ static eff_status start_builders(csv_reader *rd)
     eff_status st = csv_reserve_rows(rd, estimate_rows(rd));
     for (size_t j = 0; !st && j < rd->ncol; j++) {
         col_builder *c = &rd->cols[j];
-        if (!c->forced || c->type == B_SKIP)
-            continue;
-        int type = c->type;
-        size_t size = type == B_I64 || type == B_F64 ? 8 : 4;
-        if (!(c->data = eff_mallocarray(rd->row_cap, size)) ||
-            (type == B_STR && !(c->dict = eff_dict_new())))
-            st = eff_error_set(rd->err, EFF_ENOMEM, rd->path, 1, 0, "out of memory");
+        if (c->forced && c->type != B_SKIP)
+            st = csv_start_column(rd, c, c->type, 0);
     }
     return st;
 }

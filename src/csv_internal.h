@@ -7,6 +7,10 @@
 
 #include "csv.h"
 
+/* Zeroed bytes kept past the data in the read buffer, so the number parser may load 8 bytes
+ * at any position before the data's end. */
+enum { CSV_BUF_PAD = 16 };
+
 enum builder_type { B_UNKNOWN, B_I64, B_F64, B_DATE, B_STR, B_SKIP };
 
 typedef struct col_builder {
@@ -50,8 +54,8 @@ typedef struct csv_reader {
  * rejects or invalid UTF-8 when UTF-8 was asked for. */
 eff_status csv_store_field(csv_reader *rd, size_t j, const char *s, size_t n, int quoted);
 
-/* Stores a number parsed by the fast path into an I64 or F64 column. */
-eff_status csv_store_number(csv_reader *rd, size_t j, int64_t ival, double value, int is_int);
+/* Gives column c its type and storage (row_cap rows), rows before `row` missing. */
+eff_status csv_start_column(csv_reader *rd, col_builder *c, int type, size_t row);
 
 /* Grows every column to hold `cap` rows. */
 eff_status csv_reserve_rows(csv_reader *rd, size_t cap);
@@ -64,6 +68,9 @@ eff_status csv_build_table(csv_reader *rd, eff_table **out);
 
 /* Refills the buffer, growing it when the unparsed record already fills it (csv_read.c). */
 eff_status csv_refill(csv_reader *rd);
+
+/* Ends the buffer's data with a newline when the file's last line has none. */
+void csv_close_last_line(csv_reader *rd);
 
 /* Validates the options (csv_header.c). */
 eff_status csv_check_options(csv_reader *rd);

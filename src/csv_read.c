@@ -18,7 +18,7 @@
 #include "utf8.h"
 
 enum {
-    BUF_MIN = 4 << 20,      /* 4 MiB: large enough to amortise read(), small enough for L2/L3 */
+    BUF_MIN = 256 << 10,    /* 256 KiB: parsed while still in L2; grows for longer records */
     DETECT_LINES = 30,      /* lines sampled to detect the delimiter */
     NEED_MORE = -1          /* parse_record: the record continues past the region */
 };
@@ -75,6 +75,7 @@ static eff_status fill(csv_reader *rd)
         rd->len += (size_t)n;
         rd->bytes_read += (uint64_t)n;
     }
+    memset(rd->buf + rd->len, 0, CSV_BUF_PAD);
     if (report_progress(rd))
         return eff_error_set(rd->err, EFF_EABORT, rd->path, 0, 0, "interrupted while reading");
     if (rd->nul_off == SIZE_MAX) {
@@ -88,7 +89,7 @@ static eff_status fill(csv_reader *rd)
 static eff_status grow_buffer(csv_reader *rd)
 {
     size_t cap = rd->cap * 2;
-    char *buf = eff_reallocarray(rd->buf, cap, 1);
+    char *buf = eff_reallocarray(rd->buf, cap + CSV_BUF_PAD, 1);
     if (!buf)
         return eff_error_set(rd->err, EFF_ENOMEM, rd->path, rd->line, 0, "out of memory");
     rd->buf = buf;
@@ -96,13 +97,21 @@ static eff_status grow_buffer(csv_reader *rd)
     return EFF_OK;
 }
 
+void csv_close_last_line(csv_reader *rd)
+{
+    if (rd->len > 0 && rd->buf[rd->len - 1] != '\n') {
+        rd->buf[rd->len++] = '\n'; /* fill() kept one byte free for this */
+        memset(rd->buf + rd->len, 0, CSV_BUF_PAD);
+    }
+}
+
 /* Offset just past the last newline in [pos, len), or 0 when there is none. At end of file a
  * missing final newline is supplied. */
 static size_t region_end(csv_reader *rd)
 {
     if (rd->eof) {
-        if (rd->len > rd->pos && rd->buf[rd->len - 1] != '\n')
-            rd->buf[rd->len++] = '\n';
+        if (rd->len > rd->pos)
+            csv_close_last_line(rd);
         return rd->len;
     }
     for (size_t i = rd->len; i > rd->pos; i--)
@@ -200,17 +209,23 @@ static eff_status nul_error(csv_reader *rd, const char *rec, long line0)
     return parse_error(rd, line, col, "NUL byte in the data (is this a binary file?)");
 }
 
-/* Fast path for a numeric column: parse in place and store when the number fills the field. */
-static int try_number(csv_reader *rd, size_t j, char **pp)
+/* Fast path for a numeric column: parse in place and store when the number fills the field.
+ * Anything else (a missing value, text, an integer column meeting a fraction) takes the
+ * checked path through csv_store_field. */
+static inline int try_number(csv_reader *rd, col_builder *c, char **pp)
 {
     eff_number num;
-    const char *q = eff_parse_number(*pp, rd->dec, &num);
+    const char *q = eff_parse_number_padded(*pp, rd->dec, &num);
     if (!q || (*q != rd->delim && !at_eol(q)))
         return 0;
-    if (csv_store_number(rd, j, num.ival, num.value, num.is_int) != EFF_OK)
+    if (c->type == B_F64)
+        ((double *)c->data)[rd->nrow] = num.value;
+    else if (num.is_int)
+        ((int64_t *)c->data)[rd->nrow] = num.ival;
+    else
         return 0;
     if (num.used_comma)
-        rd->cols[j].flags |= EFF_COL_DECIMAL_COMMA;
+        c->flags |= EFF_COL_DECIMAL_COMMA;
     *pp = (char *)q;
     return 1;
 }
@@ -233,7 +248,7 @@ static int parse_record(csv_reader *rd, size_t *ppos, size_t end)
     }
     const char delim = rd->delim;
     for (size_t j = 0; j < rd->ncol; j++) {
-        const int type = rd->cols[j].type;
+        col_builder *const c = &rd->cols[j];
         if (*p == '"') {
             const char *fs;
             size_t fn;
@@ -248,7 +263,7 @@ static int parse_record(csv_reader *rd, size_t *ppos, size_t end)
             eff_status st = csv_store_field(rd, j, fs, fn, 1);
             if (st)
                 return st;
-        } else if (!((type == B_I64 || type == B_F64) && try_number(rd, j, &p))) {
+        } else if (!((c->type == B_I64 || c->type == B_F64) && try_number(rd, c, &p))) {
             const char *fs = p;
             while (*p != delim && *p != '\n' && !(*p == '\r' && p[1] == '\n'))
                 p++;
@@ -423,8 +438,8 @@ eff_status eff_csv_read(const char *path, const eff_csv_options *opt, const eff_
     memset(info, 0, sizeof *info);
     eff_status st = csv_check_options(&rd);
     if (!st) {
-        rd.cap = rd.opt->max_line_bytes + 2 > BUF_MIN ? rd.opt->max_line_bytes + 2 : BUF_MIN;
-        if (!(rd.buf = eff_malloc(rd.cap)))
+        rd.cap = BUF_MIN;
+        if (!(rd.buf = eff_calloc(rd.cap + CSV_BUF_PAD, 1)))
             st = eff_error_set(rd.err, EFF_ENOMEM, path, 0, 0, "out of memory");
     }
     if (!st)

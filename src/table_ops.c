@@ -292,7 +292,7 @@ static eff_status match_rows(const join_index *ix, eff_join_kind kind, int64_t *
             }
         } while (r >= 0);
     }
-    for (size_t r = 0; r < nr; r++)
+    for (size_t r = 0; st == EFF_OK && r < nr; r++)
         stats->right_unmatched += !hit[r];
     eff_free(hit);
     if (st) {
