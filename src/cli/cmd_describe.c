@@ -191,11 +191,16 @@ static void write_text(cli_out *o, const describe_args *a, const eff_table *t,
         format_value(&s[j], s[j].mean, mean, sizeof mean);
         if (s[j].type == EFF_TYPE_STR)
             snprintf(cats, sizeof cats, "%zu", s[j].categories);
-        cli_out_printf(o, "%-20s %-8s %10zu %14s %14s %14s %11s%s\n", s[j].name,
-                       eff_type_name(s[j].type), s[j].missing, lo, hi, mean, cats,
-                       s[j].flags & EFF_COL_DECIMAL_COMMA
-                           ? (da ? "  (decimalkomma)" : "  (decimal comma)")
-                           : "");
+        char line[512];
+        snprintf(line, sizeof line, "%-20s %-8s %10zu %14s %14s %14s %11s%s", s[j].name,
+                 eff_type_name(s[j].type), s[j].missing, lo, hi, mean, cats,
+                 s[j].flags & EFF_COL_DECIMAL_COMMA ? (da ? "  (decimalkomma)" : "  (decimal comma)")
+                                                    : "");
+        size_t len = strlen(line);
+        while (len > 0 && line[len - 1] == ' ')
+            len--;
+        line[len] = '\0';
+        cli_out_printf(o, "%s\n", line);
     }
 }
 
