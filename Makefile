@@ -30,7 +30,7 @@ objs = $(patsubst %.c,$(1)/obj/%.o,$(2))
 B = build
 A = build/asan
 
-.PHONY: all deps check demo bench clean asan tests
+.PHONY: all deps check demo bench clean asan tests fuzz
 .SECONDARY:
 all: $(B)/effekt $(B)/libeffekt.a
 
@@ -81,3 +81,13 @@ clean:
 	rm -rf build
 
 -include $(shell find build -name '*.d' 2>/dev/null)
+
+# Fuzzing (not part of check): make fuzz FUZZ_SECONDS=300
+FUZZ_SECONDS ?= 120
+build/fuzz/fuzz_csv: tests/fuzz/fuzz_csv.c $(LIB_SRC)
+	@mkdir -p build/fuzz tests/fuzz/corpus/csv
+	clang $(WARN) $(DEFS) -g -O1 -fsanitize=fuzzer,address,undefined -o $@ $< $(LIB_SRC) $(LDLIBS)
+
+fuzz: deps build/fuzz/fuzz_csv
+	cp -n examples/*.csv tests/fuzz/corpus/csv/ 2>/dev/null || true
+	build/fuzz/fuzz_csv -max_total_time=$(FUZZ_SECONDS) -max_len=4096 tests/fuzz/corpus/csv

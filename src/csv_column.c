@@ -22,19 +22,19 @@ static const char *builder_type_name(int type)
     }
 }
 
-char *csv_scratch(csv_reader *rd, size_t n)
+char *csv_grow(char **buf, size_t *cap, size_t n)
 {
-    if (n > rd->scratch_cap) {
-        size_t cap = rd->scratch_cap ? rd->scratch_cap : 256;
-        while (cap < n)
-            cap *= 2;
-        char *s = eff_reallocarray(rd->scratch, cap, 1);
-        if (!s)
+    if (n > *cap) {
+        size_t want = *cap ? *cap : 256;
+        while (want < n)
+            want *= 2;
+        char *grown = eff_reallocarray(*buf, want, 1);
+        if (!grown)
             return NULL;
-        rd->scratch = s;
-        rd->scratch_cap = cap;
+        *buf = grown;
+        *cap = want;
     }
-    return rd->scratch;
+    return *buf;
 }
 
 static size_t elem_size(int type)
@@ -179,19 +179,10 @@ static eff_status store_string(csv_reader *rd, size_t j, const char *s, size_t n
     col_builder *c = &rd->cols[j];
     if (!eff_ascii(s, n)) {
         if (rd->latin1) {
-            char *u = csv_scratch(rd, 2 * n + 1);
+            char *u = csv_grow(&rd->conv, &rd->conv_cap, 2 * n + 1);
             if (!u)
                 return oom(rd);
-            if (s >= rd->scratch && s < rd->scratch + rd->scratch_cap) {
-                /* already in scratch (an unescaped quoted field): convert from a copy */
-                char *copy = eff_strndup(s, n);
-                if (!copy)
-                    return oom(rd);
-                n = eff_latin1_to_utf8(copy, n, u);
-                eff_free(copy);
-            } else {
-                n = eff_latin1_to_utf8(s, n, u);
-            }
+            n = eff_latin1_to_utf8(s, n, u);
             s = u;
         } else if (!eff_utf8_valid(s, n, 0)) {
             if (!rd->enc_auto)

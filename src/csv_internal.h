@@ -45,8 +45,10 @@ typedef struct csv_reader {
     size_t ncol;
     col_builder *cols;
     size_t nrow, row_cap;
-    char *scratch;
+    char *scratch;     /* unescaped quoted fields */
     size_t scratch_cap;
+    char *conv;        /* Latin-1 fields converted to UTF-8 (apart: the source may be scratch) */
+    size_t conv_cap;
 } csv_reader;
 
 /* Stores field s[0..n) of column j in row rd->nrow, inferring or checking the type.
@@ -79,7 +81,7 @@ eff_status csv_check_options(csv_reader *rd);
  * up the builders. Later passes skip the header. Leaves rd->pos after the header. */
 eff_status csv_read_header(csv_reader *rd, int pass);
 
-/* Scratch buffer of at least n bytes; NULL on allocation failure. */
-char *csv_scratch(csv_reader *rd, size_t n);
+/* Grows *buf to at least n bytes (keeping its contents); NULL on allocation failure. */
+char *csv_grow(char **buf, size_t *cap, size_t n);
 
 #endif

@@ -156,7 +156,7 @@ static int scan_quoted(csv_reader *rd, char **pp, const char *lim, const char **
         break;
     }
     if (escaped) {
-        char *out = csv_scratch(rd, *fn + 1);
+        char *out = csv_grow(&rd->scratch, &rd->scratch_cap, *fn + 1);
         if (!out) {
             eff_error_set(rd->err, EFF_ENOMEM, rd->path, line0, 0, "out of memory");
             return 0;
@@ -414,6 +414,7 @@ static void free_reader(csv_reader *rd)
     eff_free(rd->cols);
     eff_free(rd->buf);
     eff_free(rd->scratch);
+    eff_free(rd->conv);
     if (rd->fd >= 0)
         close(rd->fd);
 }

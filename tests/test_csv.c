@@ -111,6 +111,18 @@ static void latin1_and_utf8(void **state)
     assert_string_equal(eff_table_col_name(t, 0), "kommune"); /* BOM dropped */
     assert_string_equal(eff_table_str(t, 0, 0), "\xC3\x85rhus");
     eff_table_free(t);
+    /* an escaped quoted Latin-1 field: unescaped, then converted (a fuzzer found the two
+     * sharing one buffer, freed under the converter) */
+    char text[600];
+    int k = sprintf(text, "a\n\"");
+    for (int i = 0; i < 100; i++)
+        k += sprintf(text + k, "\xE6\"\"");
+    sprintf(text + k, "\"\n");
+    t = read_ok("l1q.csv", text, NULL, &info);
+    assert_int_equal(info.encoding, EFF_CSV_ENC_LATIN1);
+    assert_int_equal(strlen(eff_table_str(t, 0, 0)), 300);
+    assert_memory_equal(eff_table_str(t, 0, 0), "\xC3\xA6\"\xC3\xA6\"", 6);
+    eff_table_free(t);
     /* Latin-1 column names are converted as well */
     t = read_ok("l1h.csv", "f\xF8" "dt,n\n1,2\n", NULL, &info);
     assert_string_equal(eff_table_col_name(t, 0), "f\xC3\xB8" "dt");

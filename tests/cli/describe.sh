@@ -1,6 +1,6 @@
 # End-to-end tests of `effekt describe`: output, options, exit codes, located messages,
 # atomic --out, signals and a full disk.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/_lib.sh"
 
 cat > "$work/bef2011.csv" <<'CSV'
 PNR,KOEN,ALDER,FOED_DAG,indkomst

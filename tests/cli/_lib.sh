@@ -1,4 +1,4 @@
-# tests/cli/lib.sh - helpers for end-to-end tests of the built binary ($EFFEKT). Each check
+# tests/cli/_lib.sh - helpers (files starting with _ are not run as tests) for end-to-end tests of the built binary ($EFFEKT). Each check
 # prints "ok N - name" or "not ok N - name" (TAP), which tests/run counts.
 set -u
 : "${EFFEKT:?set EFFEKT to the binary under test}"
