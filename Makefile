@@ -90,4 +90,4 @@ build/fuzz/fuzz_csv: tests/fuzz/fuzz_csv.c $(LIB_SRC)
 
 fuzz: deps build/fuzz/fuzz_csv
 	cp -n examples/*.csv tests/fuzz/corpus/csv/ 2>/dev/null || true
-	build/fuzz/fuzz_csv -max_total_time=$(FUZZ_SECONDS) -max_len=4096 tests/fuzz/corpus/csv
+	build/fuzz/fuzz_csv -max_total_time=$(FUZZ_SECONDS) -timeout=5 -max_len=4096 tests/fuzz/corpus/csv

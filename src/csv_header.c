@@ -271,6 +271,8 @@ eff_status csv_read_header(csv_reader *rd, int pass)
     if (rd->len >= 3 && memcmp(rd->buf, "\xEF\xBB\xBF", 3) == 0)
         start = 3; /* UTF-8 byte-order mark */
     while (!(end = record_end(rd, start))) {
+        if (rd->eof) /* nothing but a byte-order mark */
+            return eff_error_set(rd->err, EFF_EPARSE, rd->path, 0, 0, "the file is empty");
         eff_status st = csv_refill(rd);
         if (st)
             return st;

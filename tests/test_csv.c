@@ -233,6 +233,7 @@ static void bad_input_is_located(void **state)
         {"unterminated", "a,b\n1,\"open\n2,3\n", EFF_EPARSE, 2, 2, "unterminated quoted field"},
         {"after_quote", "a,b\n1,\"x\"y\n", EFF_EPARSE, 2, 2, "after a closing quote"},
         {"empty", "", EFF_EPARSE, 0, 0, "the file is empty"},
+        {"bom_only", "\xEF\xBB\xBF", EFF_EPARSE, 0, 0, "the file is empty"}, /* hung once */
         {"header_only", "a,b,c\n", EFF_EPARSE, 1, 0, "header but no data rows"},
         {"duplicate", "pnr,aar,PNR\n1,2,3\n", EFF_EPARSE, 1, 3, "duplicate column name \"PNR\""},
         {"bad_utf8_name", "a\xff,b\n1,2\n", EFF_OK, 0, 0, NULL}, /* auto: read as Latin-1 */
