@@ -13,7 +13,7 @@ DEFS     = -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
 CFLAGS  ?= -O2 -g
 ASAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 # Link order matters: GSL before OpenBLAS, and never GSL's own -lgslcblas.
-LDLIBS   = -ljansson -lm
+LDLIBS   = -lreadstat -ljansson -lm
 TEST_LDLIBS = -lcmocka
 
 ifeq ($(CC),cc)

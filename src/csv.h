@@ -41,6 +41,8 @@ typedef struct eff_csv_options {
     const char *const *columns; /* borrowed; read only these columns (NULL: all) */
     size_t n_columns;
     int allow_empty;            /* 1: a header without data rows gives a 0-row table */
+    int all_text;               /* 1: every column is text, as written (fread's colClasses =
+                                   "character"); type overrides still apply */
 } eff_csv_options;
 
 typedef struct eff_csv_info {

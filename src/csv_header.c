@@ -187,6 +187,10 @@ static eff_status unknown_column(csv_reader *rd, const char *name, const char *w
 static eff_status apply_options(csv_reader *rd)
 {
     const eff_csv_options *o = rd->opt;
+    for (size_t j = 0; o->all_text && j < rd->ncol; j++) {
+        rd->cols[j].type = B_STR;
+        rd->cols[j].forced = 1;
+    }
     long pnr = find_builder(rd, "pnr");
     if (pnr >= 0) { /* person ids are strings: leading zeros matter (INTERFACES.md) */
         rd->cols[pnr].type = B_STR;

@@ -9,7 +9,9 @@
 #include "date.h"
 #include "describe.h"
 #include "dict.h"
+#include "labels.h"
 #include "mem.h"
+#include "regfile.h"
 #include "status.h"
 #include "table.h"
 

@@ -15,6 +15,8 @@ typedef struct column {
     unsigned flags;
     void *data; /* int64_t*, double*, or int32_t* (dates and string codes); NULL once moved */
     eff_dict *dict;
+    eff_labels *labels;
+    char *label;
 } column;
 
 struct eff_table {
@@ -56,6 +58,8 @@ void eff_table_free(eff_table *t)
         eff_free(t->cols[j].name);
         eff_free(t->cols[j].data);
         eff_dict_release(t->cols[j].dict);
+        eff_labels_release(t->cols[j].labels);
+        eff_free(t->cols[j].label);
     }
     eff_free(t->cols);
     eff_free(t->source);
@@ -99,7 +103,7 @@ static eff_status add_column(eff_table *t, const char *name, eff_type type, void
     char *copy = eff_strdup(name);
     if (!copy)
         return eff_error_set(err, EFF_ENOMEM, t->source, 0, 0, "out of memory adding column");
-    t->cols[t->n_cols++] = (column){copy, type, 0, data, dict};
+    t->cols[t->n_cols++] = (column){copy, type, 0, data, dict, NULL, NULL};
     return EFF_OK;
 }
 
@@ -177,6 +181,40 @@ int eff_table_is_na(const eff_table *t, size_t col, size_t row)
     return 1;
 }
 
+void eff_table_set_col_labels(eff_table *t, size_t col, eff_labels *labels)
+{
+    eff_labels_release(t->cols[col].labels);
+    t->cols[col].labels = labels ? eff_labels_retain(labels) : NULL;
+}
+
+const eff_labels *eff_table_col_labels(const eff_table *t, size_t col)
+{
+    return t->cols[col].labels;
+}
+
+eff_status eff_table_set_col_label(eff_table *t, size_t col, const char *label, eff_error *err)
+{
+    char *copy = NULL;
+    if (label && !(copy = eff_strdup(label)))
+        return eff_error_set(err, EFF_ENOMEM, t->source, 0, 0, "out of memory");
+    eff_free(t->cols[col].label);
+    t->cols[col].label = copy;
+    return EFF_OK;
+}
+
+const char *eff_table_col_label(const eff_table *t, size_t col)
+{
+    return t->cols[col].label;
+}
+
+/* Copies flags, labels and description of column `from` onto the new column `to`. */
+static eff_status copy_col_meta(const column *from, eff_table *dst, size_t to, eff_error *err)
+{
+    dst->cols[to].flags = from->flags;
+    eff_table_set_col_labels(dst, to, from->labels);
+    return eff_table_set_col_label(dst, to, from->label, err);
+}
+
 eff_status eff_table_set_source(eff_table *t, const char *path, eff_error *err)
 {
     char *copy = NULL;
@@ -234,9 +272,12 @@ eff_status eff_table_take(const eff_table *t, const int64_t *rows, size_t n, eff
             eff_table_free(r);
             return st;
         }
-        r->cols[j].flags = c->flags;
         if (c->dict)
             r->cols[j].dict = eff_dict_retain(c->dict);
+        if ((st = copy_col_meta(c, r, j, err)) != EFF_OK) {
+            eff_table_free(r);
+            return st;
+        }
     }
     *out = r;
     return EFF_OK;
@@ -267,9 +308,14 @@ eff_status eff_table_move_col(eff_table *src, size_t col, eff_table *dst, const 
     eff_status st = add_column(dst, name, c->type, c->data, c->dict, err);
     if (st)
         return st;
-    dst->cols[dst->n_cols - 1].flags = c->flags;
+    column *moved = &dst->cols[dst->n_cols - 1];
+    moved->flags = c->flags;
+    moved->labels = c->labels;
+    moved->label = c->label;
     c->data = NULL;
     c->dict = NULL;
+    c->labels = NULL;
+    c->label = NULL;
     return EFF_OK;
 }
 

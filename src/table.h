@@ -12,6 +12,7 @@
 
 #include "date.h"
 #include "dict.h"
+#include "labels.h"
 #include "status.h"
 
 typedef enum eff_type { EFF_TYPE_I64, EFF_TYPE_F64, EFF_TYPE_DATE, EFF_TYPE_STR } eff_type;
@@ -64,6 +65,15 @@ const eff_dict *eff_table_dict(const eff_table *t, size_t col);
 const char *eff_table_str(const eff_table *t, size_t col, size_t row);
 /* 1 when the cell is missing, whatever the type. */
 int eff_table_is_na(const eff_table *t, size_t col, size_t row);
+
+/* Value labels of a column (SAS formats, Stata/SPSS label sets): the table takes one
+ * reference to `labels` (NULL clears). Borrowed on the way out; NULL when none. Tables made by
+ * take, filter, sort and join keep them. */
+void eff_table_set_col_labels(eff_table *t, size_t col, eff_labels *labels);
+const eff_labels *eff_table_col_labels(const eff_table *t, size_t col);
+/* The column's description (SAS/Stata/SPSS variable label), copied; NULL when none. */
+eff_status eff_table_set_col_label(eff_table *t, size_t col, const char *label, eff_error *err);
+const char *eff_table_col_label(const eff_table *t, size_t col);
 
 /* Where the table came from (copied; used in error messages). NULL when unknown. */
 eff_status eff_table_set_source(eff_table *t, const char *path, eff_error *err);

@@ -1,0 +1,128 @@
+/* regfile.c - picks the reader or writer for a file by its extension; CSV goes to csv.h,
+ * the rest to ReadStat (regfile_read.c, regfile_write.c). */
+#include <string.h>
+#include <strings.h>
+
+#include "mem.h"
+#include "regfile_internal.h"
+
+eff_format eff_format_of(const char *path)
+{
+    const char *dot = strrchr(path, '.');
+    const char *slash = strrchr(path, '/');
+    if (!dot || (slash && dot < slash))
+        return EFF_FORMAT_UNKNOWN;
+    static const struct { const char *ext; eff_format format; } exts[] = {
+        {".csv", EFF_FORMAT_CSV}, {".tsv", EFF_FORMAT_CSV},           {".txt", EFF_FORMAT_CSV},
+        {".sas7bdat", EFF_FORMAT_SAS7BDAT}, {".xpt", EFF_FORMAT_XPT}, {".dta", EFF_FORMAT_DTA},
+        {".sav", EFF_FORMAT_SAV}, {".zsav", EFF_FORMAT_SAV},
+    };
+    for (size_t i = 0; i < sizeof exts / sizeof exts[0]; i++)
+        if (strcasecmp(dot, exts[i].ext) == 0)
+            return exts[i].format;
+    return EFF_FORMAT_UNKNOWN;
+}
+
+const char *eff_format_name(eff_format format)
+{
+    switch (format) {
+    case EFF_FORMAT_CSV: return "csv";
+    case EFF_FORMAT_SAS7BDAT: return "sas7bdat";
+    case EFF_FORMAT_XPT: return "xpt";
+    case EFF_FORMAT_DTA: return "dta";
+    case EFF_FORMAT_SAV: return "sav";
+    default: return "unknown";
+    }
+}
+
+eff_read_options eff_read_options_default(void)
+{
+    eff_read_options o;
+    memset(&o, 0, sizeof o);
+    o.csv = eff_csv_options_default();
+    return o;
+}
+
+eff_write_options eff_write_options_default(void)
+{
+    eff_write_options o;
+    memset(&o, 0, sizeof o);
+    o.csv = eff_csv_write_options_default();
+    return o;
+}
+
+/* The id filter after a CSV read (the CSV reader has no row filter of its own). */
+static eff_status filter_ids(eff_table **t, const eff_read_options *opt, const char *path,
+                             eff_error *err)
+{
+    size_t col;
+    eff_status st = eff_table_col(*t, opt->id_column, &col, err);
+    if (st)
+        return st;
+    if (eff_table_col_type(*t, col) != EFF_TYPE_STR)
+        return eff_error_set(err, EFF_EINVAL, path, 0, 0, "id column \"%s\" is not text",
+                             opt->id_column);
+    size_t n = eff_table_n_rows(*t);
+    unsigned char *keep = eff_malloc(n ? n : 1);
+    if (!keep)
+        return eff_error_set(err, EFF_ENOMEM, path, 0, 0, "out of memory");
+    const int32_t *codes = eff_table_codes(*t, col);
+    const eff_dict *d = eff_table_dict(*t, col);
+    for (size_t i = 0; i < n; i++)
+        keep[i] = codes[i] >= 0 &&
+                  eff_dict_find(opt->id_set, eff_dict_str(d, codes[i]), eff_dict_len(d, codes[i])) >= 0;
+    eff_table *kept;
+    st = eff_table_filter(*t, keep, &kept, err);
+    eff_free(keep);
+    if (st)
+        return st;
+    eff_table_free(*t);
+    *t = kept;
+    return EFF_OK;
+}
+
+eff_status eff_read_table(const char *path, const eff_read_options *opt, const eff_ctx *ctx,
+                          eff_table **out, eff_error *err)
+{
+    eff_read_options defaults = eff_read_options_default();
+    if (!opt)
+        opt = &defaults;
+    eff_format format = eff_format_of(path);
+    if (format == EFF_FORMAT_UNKNOWN)
+        return eff_error_set(err, EFF_EINVAL, path, 0, 0,
+                             "unknown file type (expected .csv, .tsv, .txt, .sas7bdat, .xpt, "
+                             ".dta or .sav)");
+    if (format != EFF_FORMAT_CSV)
+        return rf_read_readstat(path, format, opt, ctx, out, err);
+    eff_csv_options csv = opt->csv;
+    csv.columns = opt->columns;
+    csv.n_columns = opt->n_columns;
+    eff_table *t = NULL;
+    eff_status st = eff_csv_read(path, &csv, ctx, &t, NULL, err);
+    if (!st && opt->id_column && opt->id_set)
+        st = filter_ids(&t, opt, path, err);
+    if (st) {
+        eff_table_free(t);
+        return st;
+    }
+    *out = t;
+    return EFF_OK;
+}
+
+eff_status eff_write_table(const eff_table *t, const char *path, const eff_write_options *opt,
+                           const eff_ctx *ctx, eff_error *err)
+{
+    eff_write_options defaults = eff_write_options_default();
+    if (!opt)
+        opt = &defaults;
+    eff_format format = eff_format_of(path);
+    switch (format) {
+    case EFF_FORMAT_CSV: return eff_csv_write(t, path, &opt->csv, ctx, err);
+    case EFF_FORMAT_SAS7BDAT:
+    case EFF_FORMAT_DTA:
+    case EFF_FORMAT_SAV: return rf_write_readstat(t, path, format, opt, ctx, err);
+    default:
+        return eff_error_set(err, EFF_EINVAL, path, 0, 0,
+                             "cannot write this file type (write .csv, .sas7bdat, .dta or .sav)");
+    }
+}
