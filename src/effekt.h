@@ -11,6 +11,7 @@
 #include "dict.h"
 #include "labels.h"
 #include "mem.h"
+#include "panel.h"
 #include "regfile.h"
 #include "status.h"
 #include "table.h"

@@ -181,10 +181,12 @@ int eff_table_is_na(const eff_table *t, size_t col, size_t row)
     return 1;
 }
 
-void eff_table_set_col_labels(eff_table *t, size_t col, eff_labels *labels)
+void eff_table_set_col_labels(eff_table *t, size_t col, const eff_labels *labels)
 {
+    /* The reference count is bookkeeping, not the set's value: sharing a const set is fine. */
+    eff_labels *shared = labels ? eff_labels_retain((eff_labels *)(uintptr_t)labels) : NULL;
     eff_labels_release(t->cols[col].labels);
-    t->cols[col].labels = labels ? eff_labels_retain(labels) : NULL;
+    t->cols[col].labels = shared;
 }
 
 const eff_labels *eff_table_col_labels(const eff_table *t, size_t col)

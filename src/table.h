@@ -69,7 +69,7 @@ int eff_table_is_na(const eff_table *t, size_t col, size_t row);
 /* Value labels of a column (SAS formats, Stata/SPSS label sets): the table takes one
  * reference to `labels` (NULL clears). Borrowed on the way out; NULL when none. Tables made by
  * take, filter, sort and join keep them. */
-void eff_table_set_col_labels(eff_table *t, size_t col, eff_labels *labels);
+void eff_table_set_col_labels(eff_table *t, size_t col, const eff_labels *labels);
 const eff_labels *eff_table_col_labels(const eff_table *t, size_t col);
 /* The column's description (SAS/Stata/SPSS variable label), copied; NULL when none. */
 eff_status eff_table_set_col_label(eff_table *t, size_t col, const char *label, eff_error *err);
@@ -94,6 +94,15 @@ eff_status eff_table_order(const eff_table *t, const char *const *keys, size_t n
 /* eff_table_order then eff_table_take. Caller owns *out. */
 eff_status eff_table_sort(const eff_table *t, const char *const *keys, size_t n_keys,
                           eff_table **out, eff_error *err);
+
+/* Stacks tables row-wise (yearly files of one register). The result has the union of their
+ * columns, in order of first appearance, matched case-insensitively; a column missing from a
+ * part is missing in its rows (and logged through ctx). Integer and double stack to double;
+ * any other pair of types is EFF_EINVAL naming the column and both parts. `part_names`
+ * (e.g. file names) is used in messages. Labels come from the first part that has them.
+ * Caller owns *out. */
+eff_status eff_table_stack(const eff_table *const *parts, const char *const *part_names,
+                           size_t n_parts, const eff_ctx *ctx, eff_table **out, eff_error *err);
 
 typedef enum eff_join_kind { EFF_JOIN_INNER, EFF_JOIN_LEFT } eff_join_kind;
 

@@ -14,7 +14,9 @@ static const char help[] =
     "       effekt describe --data FILE [options]\n\n"
     "Prints the row and column counts of a table, then for each column its type, its\n"
     "number of missing values, and its min/max/mean (numbers, dates) or its number of\n"
-    "categories (text). This is an inspection tool for the analyst's own screen: its\n"
+    "categories (text), then the columns' descriptions and value labels. FILE may be CSV\n"
+    "(.csv, .tsv, .txt), SAS (.sas7bdat, with a .sas7bcat catalogue beside it; .xpt),\n"
+    "Stata (.dta) or SPSS (.sav). This is an inspection tool for the analyst's own screen: its\n"
     "output is not disclosure-controlled and must not leave a secure environment.\n\n"
     "Options:\n"
     "  --data FILE           the table to describe (or give FILE as the argument)\n"
@@ -26,6 +28,8 @@ static const char help[] =
     "  --decimal MARK        auto (default: ',' is also read in ';' files), dot or comma\n"
     "  --type COL=TYPE       read COL as integer, double, date or string (repeatable)\n"
     "  --max-line-bytes N    longest line allowed (default 1M; k, M, G suffixes)\n"
+    "  --catalog FILE        SAS format catalogue (default: NAME.sas7bcat, else\n"
+    "                        formats.sas7bcat, beside the file)\n"
     "  --help                show this help\n\n"
     "Missing values in CSV: empty fields, NA and '.'. A column named pnr is always text.\n"
     "Exit codes: 0 ok, 1 usage, 2 bad data, 3 internal, 4 input/output, 130/143 interrupted.\n";
@@ -33,7 +37,7 @@ static const char help[] =
 enum { MAX_TYPES = 256 };
 
 typedef struct describe_args {
-    const char *path, *out;
+    const char *path, *out, *catalog;
     cli_format format;
     cli_lang lang;
     eff_csv_options csv;
@@ -117,6 +121,7 @@ static int parse_args(int argc, char **argv, describe_args *a)
         {"delim", required_argument, NULL, 'd'},    {"encoding", required_argument, NULL, 'e'},
         {"decimal", required_argument, NULL, 'c'},  {"type", required_argument, NULL, 't'},
         {"max-line-bytes", required_argument, NULL, 'm'}, {"help", no_argument, NULL, 'h'},
+        {"catalog", required_argument, NULL, 'C'},
         {NULL, 0, NULL, 0}};
     memset(a, 0, sizeof *a);
     a->csv = eff_csv_options_default();
@@ -130,6 +135,7 @@ static int parse_args(int argc, char **argv, describe_args *a)
         case 'h': fputs(help, stdout); return EXIT_OK;
         case 'D': a->path = optarg; break;
         case 'o': a->out = optarg; break;
+        case 'C': a->catalog = optarg; break;
         case 'f':
             if (cli_parse_format(optarg, &a->format) != 0)
                 return cli_usage("describe", "--format takes text, json or csv, not '%s'", optarg);
@@ -155,6 +161,13 @@ static int parse_args(int argc, char **argv, describe_args *a)
     return -1;
 }
 
+/* What was read, for the heading: CSV details, or the file's format. */
+typedef struct describe_input {
+    eff_format format;
+    int is_csv;
+    eff_csv_info csv;
+} describe_input;
+
 static const char *enc_name(eff_csv_encoding e)
 {
     return e == EFF_CSV_ENC_LATIN1 ? "latin1" : "utf8";
@@ -170,17 +183,60 @@ static void format_value(const eff_col_summary *s, double v, char *buf, size_t s
         snprintf(buf, size, "%.10g", v);
 }
 
+/* Label sets shown in full up to this many values; longer ones end with "...". */
+enum { LABELS_SHOWN = 8 };
+
+static void write_value_labels(cli_out *o, const eff_labels *l)
+{
+    size_t n = eff_labels_count(l);
+    for (size_t i = 0; i < n && i < LABELS_SHOWN; i++) {
+        if (eff_labels_string_values(l))
+            cli_out_printf(o, "%s\"%s\" = %s", i ? "; " : "", eff_labels_value(l, i),
+                           eff_labels_text(l, i));
+        else
+            cli_out_printf(o, "%s%.15g = %s", i ? "; " : "", eff_labels_number(l, i),
+                           eff_labels_text(l, i));
+    }
+    cli_out_printf(o, "%s\n", n > LABELS_SHOWN ? "; ..." : "");
+}
+
+/* Variable descriptions and value labels, for the columns that have them. */
+static void write_text_labels(cli_out *o, const eff_table *t, int da)
+{
+    int heading = 0;
+    for (size_t j = 0; j < eff_table_n_cols(t); j++) {
+        const char *label = eff_table_col_label(t, j);
+        const eff_labels *l = eff_table_col_labels(t, j);
+        if (!label && !l)
+            continue;
+        if (!heading++)
+            cli_out_printf(o, "\n%s\n", da ? "etiketter" : "labels");
+        if (label)
+            cli_out_printf(o, "  %-20s %s\n", eff_table_col_name(t, j), label);
+        if (l) {
+            cli_out_printf(o, "  %-20s %s %s: ", label ? "" : eff_table_col_name(t, j),
+                           da ? "værdier" : "values", eff_labels_name(l));
+            write_value_labels(o, l);
+        }
+    }
+}
+
 static void write_text(cli_out *o, const describe_args *a, const eff_table *t,
-                       const eff_col_summary *s, const eff_csv_info *info)
+                       const eff_col_summary *s, const describe_input *in)
 {
     int da = a->lang == CLI_DA;
-    char delim[8];
-    snprintf(delim, sizeof delim, info->delimiter == '\t' ? "tab" : "'%c'", info->delimiter);
     cli_out_printf(o, "%s\n%zu %s, %zu %s\n", a->path, eff_table_n_rows(t),
                    da ? "rækker" : "rows", eff_table_n_cols(t), da ? "kolonner" : "columns");
-    cli_out_printf(o, "%s %s, %s %s%s\n\n", da ? "skilletegn" : "delimiter", delim,
-                   da ? "tegnsæt" : "encoding", enc_name(info->encoding),
-                   info->decimal_comma ? (da ? ", decimalkomma" : ", decimal comma") : "");
+    if (in->is_csv) {
+        char delim[8];
+        snprintf(delim, sizeof delim, in->csv.delimiter == '\t' ? "tab" : "'%c'",
+                 in->csv.delimiter);
+        cli_out_printf(o, "%s %s, %s %s%s\n\n", da ? "skilletegn" : "delimiter", delim,
+                       da ? "tegnsæt" : "encoding", enc_name(in->csv.encoding),
+                       in->csv.decimal_comma ? (da ? ", decimalkomma" : ", decimal comma") : "");
+    } else {
+        cli_out_printf(o, "%s %s\n\n", da ? "filtype" : "format", eff_format_name(in->format));
+    }
     cli_out_printf(o, "%-20s %-8s %10s %14s %14s %14s %11s\n", da ? "kolonne" : "column", "type",
                    da ? "mangler" : "missing", "min", da ? "maks" : "max",
                    da ? "gennemsnit" : "mean", da ? "kategorier" : "categories");
@@ -202,6 +258,7 @@ static void write_text(cli_out *o, const describe_args *a, const eff_table *t,
         line[len] = '\0';
         cli_out_printf(o, "%s\n", line);
     }
+    write_text_labels(o, t, da);
 }
 
 static json_t *json_number(const eff_col_summary *s, double v)
@@ -218,8 +275,22 @@ static json_t *json_number(const eff_col_summary *s, double v)
     return json_real(v);
 }
 
+static json_t *json_labels(const eff_labels *l)
+{
+    if (!l)
+        return json_null();
+    json_t *arr = json_array();
+    for (size_t i = 0; i < eff_labels_count(l); i++) {
+        json_t *value = eff_labels_string_values(l) ? json_string(eff_labels_value(l, i))
+                                                    : json_real(eff_labels_number(l, i));
+        json_array_append_new(arr, json_pack("{s:o, s:s}", "value", value, "label",
+                                             eff_labels_text(l, i)));
+    }
+    return json_pack("{s:s, s:o}", "name", eff_labels_name(l), "values", arr);
+}
+
 static int write_json(cli_out *o, const describe_args *a, const eff_table *t,
-                      const eff_col_summary *s, const eff_csv_info *info)
+                      const eff_col_summary *s, const describe_input *in)
 {
     json_t *cols = json_array();
     for (size_t j = 0; j < eff_table_n_cols(t); j++) {
@@ -231,13 +302,18 @@ static int write_json(cli_out *o, const describe_args *a, const eff_table *t,
                               s[j].type == EFF_TYPE_STR ? json_integer((json_int_t)s[j].categories)
                                                         : json_null(),
                               "decimal_comma", (s[j].flags & EFF_COL_DECIMAL_COMMA) != 0);
+        const char *label = eff_table_col_label(t, j);
+        json_object_set_new(c, "label", label ? json_string(label) : json_null());
+        json_object_set_new(c, "value_labels", json_labels(eff_table_col_labels(t, j)));
         json_array_append_new(cols, c);
     }
-    char delim[2] = {info->delimiter, '\0'};
-    json_t *root = json_pack("{s:s, s:I, s:I, s:s, s:s, s:o}", "file", a->path, "rows",
-                             (json_int_t)eff_table_n_rows(t), "columns_count",
-                             (json_int_t)eff_table_n_cols(t), "delimiter", delim, "encoding",
-                             enc_name(info->encoding), "columns", cols);
+    char delim[2] = {in->csv.delimiter, '\0'};
+    json_t *root = json_pack("{s:s, s:s, s:I, s:I, s:o, s:o, s:o}", "file", a->path, "format",
+                             eff_format_name(in->format), "rows", (json_int_t)eff_table_n_rows(t),
+                             "columns_count", (json_int_t)eff_table_n_cols(t), "delimiter",
+                             in->is_csv ? json_string(delim) : json_null(), "encoding",
+                             in->is_csv ? json_string(enc_name(in->csv.encoding)) : json_null(),
+                             "columns", cols);
     char *text = root ? json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
     json_decref(root);
     if (!text)
@@ -290,20 +366,31 @@ int cmd_describe(int argc, char **argv)
         return cli_fail(&err);
     eff_ctx ctx = cli_ctx(a.path);
     eff_table *t = NULL;
-    eff_csv_info info;
+    describe_input in;
+    memset(&in, 0, sizeof in);
+    in.format = eff_format_of(a.path);
+    in.is_csv = in.format == EFF_FORMAT_CSV || in.format == EFF_FORMAT_UNKNOWN;
     eff_col_summary *s = NULL;
-    eff_status st = eff_csv_read(a.path, &a.csv, &ctx, &t, &info, &err);
+    eff_status st;
+    if (in.is_csv) { /* any name that is not a statistics file is tried as text */
+        in.format = EFF_FORMAT_CSV;
+        st = eff_csv_read(a.path, &a.csv, &ctx, &t, &in.csv, &err);
+    } else {
+        eff_read_options ro = eff_read_options_default();
+        ro.catalog = a.catalog;
+        st = eff_read_table(a.path, &ro, &ctx, &t, &err);
+    }
     cli_progress_done();
     if (!st)
         st = eff_describe_table(t, &s, &err);
     if (!st) {
         if (a.format == CLI_JSON) {
-            if (write_json(&out, &a, t, s, &info) != 0)
+            if (write_json(&out, &a, t, s, &in) != 0)
                 st = eff_error_set(&err, EFF_ENOMEM, NULL, 0, 0, "out of memory writing JSON");
         } else if (a.format == CLI_CSV) {
             write_csv(&out, t, s);
         } else {
-            write_text(&out, &a, t, s, &info);
+            write_text(&out, &a, t, s, &in);
         }
     }
     if (!st)

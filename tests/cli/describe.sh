@@ -120,3 +120,29 @@ if [ "$(id -u)" -eq 0 ] && mount -t tmpfs -o size=32k tmpfs "$work/small" 2>/dev
 else
     ok "full disk # SKIP needs root and tmpfs"
 fi
+
+# Register formats: SAS with its catalogue, Stata, SPSS; bad files.
+data=$(cd "$(dirname "$0")/../data" && pwd)
+run describe --lang en "$data/sas/hadley.sas7bdat"
+expect "describe sas7bdat" 0 "8 rows, 7 columns"
+check "value labels from formats.sas7bcat shown" sh -c "printf '%s\n' \"\$1\" | grep -q 'values WORKSHOP: 1 = R; 2 = SAS'" _ "$out"
+check "variable label shown" sh -c "printf '%s\n' \"\$1\" | grep -q 'The instructor was well prepared'" _ "$out"
+run describe --lang en "$data/sas/datetime.sas7bdat"
+check "datetimes shown as dates" sh -c "printf '%s\n' \"\$1\" | grep -Eq '^VAR1 +date .*2015-02-02'" _ "$out"
+run describe --lang en "$data/stata/types.dta"
+expect "describe dta" 0 "format dta"
+run describe --format json "$data/spss/labelled-num.sav"
+check "sav value labels in JSON" python3 -c '
+import json, sys
+d = json.loads(sys.argv[1])
+assert d["format"] == "sav" and d["delimiter"] is None
+vl = [c["value_labels"] for c in d["columns"] if c["value_labels"]]
+assert vl and vl[0]["values"][0]["label"], vl
+' "$out"
+head -c 3000 "$data/sas/hadley.sas7bdat" > "$work/trunc.sas7bdat"
+run describe "$work/trunc.sas7bdat"
+expect "truncated sas7bdat" 2 "trunc.sas7bdat: ReadStat:"
+run describe "$data/bad/unsupported_compression.sas7bdat"
+expect "unsupported compression" 2 "unsupported compression"
+run describe --catalog "$data/sas/tagged-na.sas7bcat" "$data/sas/hadley.sas7bdat"
+expect "catalogue that does not match" 2 "does not match"
