@@ -4,7 +4,6 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <stdlib.h>
 
 #include "csv_internal.h"
@@ -48,22 +47,6 @@ static eff_status oom(csv_reader *rd)
                          "out of memory reading the file");
 }
 
-/* Asks for transparent huge pages on a large column array: first-touch page faults are a
- * quarter of the reader's time with 4 KiB pages. A hint only; ignored where THP is off. */
-static void advise_huge(void *data, size_t bytes)
-{
-#ifdef MADV_HUGEPAGE
-    const uintptr_t huge = (uintptr_t)2 << 20;
-    uintptr_t lo = ((uintptr_t)data + huge - 1) & ~(huge - 1);
-    uintptr_t hi = ((uintptr_t)data + bytes) & ~(huge - 1);
-    if (bytes >= 4 * huge && hi > lo)
-        madvise((void *)lo, hi - lo, MADV_HUGEPAGE);
-#else
-    (void)data;
-    (void)bytes;
-#endif
-}
-
 eff_status csv_reserve_rows(csv_reader *rd, size_t cap)
 {
     for (size_t j = 0; j < rd->ncol; j++) {
@@ -74,7 +57,7 @@ eff_status csv_reserve_rows(csv_reader *rd, size_t cap)
         if (!data)
             return oom(rd);
         c->data = data;
-        advise_huge(data, cap * elem_size(c->type));
+        eff_mem_advise_huge(data, cap * elem_size(c->type));
     }
     rd->row_cap = cap;
     return EFF_OK;
@@ -85,7 +68,7 @@ eff_status csv_start_column(csv_reader *rd, col_builder *c, int type, size_t row
     c->data = eff_mallocarray(rd->row_cap, elem_size(type));
     if (!c->data)
         return oom(rd);
-    advise_huge(c->data, rd->row_cap * elem_size(type));
+    eff_mem_advise_huge(c->data, rd->row_cap * elem_size(type));
     if (type == B_STR && !c->dict && !(c->dict = eff_dict_new())) {
         eff_free(c->data);
         c->data = NULL;
