@@ -47,6 +47,9 @@ static eff_status oom(csv_reader *rd)
                          "out of memory reading the file");
 }
 
+/* Column arrays are plain malloc'd memory. Transparent huge pages (madvise) were tried and
+ * measured slower here: on a machine whose memory another process just freed, the kernel's
+ * direct compaction stalled the first touch of each 2 MiB page (bench/RESULTS.md, issue 3). */
 eff_status csv_reserve_rows(csv_reader *rd, size_t cap)
 {
     for (size_t j = 0; j < rd->ncol; j++) {
@@ -57,7 +60,6 @@ eff_status csv_reserve_rows(csv_reader *rd, size_t cap)
         if (!data)
             return oom(rd);
         c->data = data;
-        eff_mem_advise_huge(data, cap * elem_size(c->type));
     }
     rd->row_cap = cap;
     return EFF_OK;
@@ -68,7 +70,6 @@ eff_status csv_start_column(csv_reader *rd, col_builder *c, int type, size_t row
     c->data = eff_mallocarray(rd->row_cap, elem_size(type));
     if (!c->data)
         return oom(rd);
-    eff_mem_advise_huge(c->data, rd->row_cap * elem_size(type));
     if (type == B_STR && !c->dict && !(c->dict = eff_dict_new())) {
         eff_free(c->data);
         c->data = NULL;

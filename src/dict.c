@@ -136,7 +136,6 @@ static int grow_index(eff_dict *d)
     eff_free(d->slots);
     d->slots = slots;
     d->n_slots = n_slots;
-    eff_mem_advise_huge(slots, n_slots * sizeof *slots);
     return 1;
 }
 

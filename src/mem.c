@@ -4,7 +4,6 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 
 static long fail_countdown = -1; /* -1: never fail */
 static long alloc_count;
@@ -81,16 +80,3 @@ void eff_free(void *ptr)
     free(ptr);
 }
 
-void eff_mem_advise_huge(void *block, size_t bytes)
-{
-#ifdef MADV_HUGEPAGE
-    const uintptr_t huge = (uintptr_t)2 << 20;
-    uintptr_t lo = ((uintptr_t)block + huge - 1) & ~(huge - 1);
-    uintptr_t hi = ((uintptr_t)block + bytes) & ~(huge - 1);
-    if (bytes >= 4 * huge && hi > lo)
-        madvise((void *)lo, hi - lo, MADV_HUGEPAGE);
-#else
-    (void)block;
-    (void)bytes;
-#endif
-}

@@ -16,11 +16,6 @@ char *eff_strdup(const char *s);
 char *eff_strndup(const char *s, size_t n);
 void eff_free(void *ptr);
 
-/* Asks for transparent huge pages on a large block (a hint, ignored where THP is off or the
- * block is small): first-touch page faults and TLB misses on big column arrays and hash
- * indexes cost a quarter of a reader's time with 4 KiB pages. */
-void eff_mem_advise_huge(void *block, size_t bytes);
-
 /* Tests: the next `n` allocations succeed and the one after fails; n < 0 disables injection.
  * Returns how many allocations were made since the last call (to find the count to sweep). */
 long eff_mem_fail_after(long n);

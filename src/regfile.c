@@ -92,8 +92,22 @@ eff_status eff_read_table(const char *path, const eff_read_options *opt, const e
         return eff_error_set(err, EFF_EINVAL, path, 0, 0,
                              "unknown file type (expected .csv, .tsv, .txt, .sas7bdat, .xpt, "
                              ".dta or .sav)");
-    if (format != EFF_FORMAT_CSV)
-        return rf_read_readstat(path, format, opt, ctx, out, err);
+    if (format != EFF_FORMAT_CSV) {
+        eff_table *t = NULL;
+        eff_status st = rf_read_readstat(path, format, opt, ctx, &t, err);
+        for (size_t j = 0; st == EFF_OK && opt->labels_as_text && j < eff_table_n_cols(t); j++) {
+            const eff_labels *l = eff_table_col_labels(t, j);
+            if (l && !eff_labels_string_values(l) && eff_table_col_type(t, j) != EFF_TYPE_STR &&
+                eff_table_col_type(t, j) != EFF_TYPE_DATE)
+                st = eff_table_labels_to_text(t, j, err);
+        }
+        if (st) {
+            eff_table_free(t);
+            return st;
+        }
+        *out = t;
+        return EFF_OK;
+    }
     eff_csv_options csv = opt->csv;
     csv.columns = opt->columns;
     csv.n_columns = opt->n_columns;

@@ -35,6 +35,8 @@ typedef struct eff_read_options {
     const eff_dict *id_set;       /* id_set, e.g. the persons of an evaluation (borrowed) */
     const char *catalog;          /* .sas7bcat; NULL: <name>.sas7bcat, else formats.sas7bcat,
                                      beside the file when present */
+    int labels_as_text;           /* 1: numeric columns with value labels become text columns
+                                     of their labels (eff_table_labels_to_text) */
 } eff_read_options;
 
 eff_read_options eff_read_options_default(void);

@@ -3,6 +3,7 @@
 #include "table_internal.h"
 
 #include <assert.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -207,6 +208,53 @@ eff_status eff_table_set_col_label(eff_table *t, size_t col, const char *label, 
 const char *eff_table_col_label(const eff_table *t, size_t col)
 {
     return t->cols[col].label;
+}
+
+static double numeric_cell(const column *c, size_t i)
+{
+    if (c->type == EFF_TYPE_I64) {
+        int64_t v = ((const int64_t *)c->data)[i];
+        return v == EFF_I64_NA ? NAN : (double)v;
+    }
+    return ((const double *)c->data)[i];
+}
+
+eff_status eff_table_labels_to_text(eff_table *t, size_t col, eff_error *err)
+{
+    column *c = &t->cols[col];
+    if (!c->labels || eff_labels_string_values(c->labels) ||
+        (c->type != EFF_TYPE_I64 && c->type != EFF_TYPE_F64))
+        return eff_error_set(err, EFF_EINVAL, t->source, 0, 0,
+                             "column \"%s\" has no numeric value labels", c->name);
+    int32_t *codes = eff_mallocarray(t->n_rows ? t->n_rows : 1, sizeof *codes);
+    eff_dict *dict = eff_dict_new();
+    eff_status st = codes && dict ? EFF_OK
+                                  : eff_error_set(err, EFF_ENOMEM, t->source, 0, 0, "out of memory");
+    for (size_t i = 0; st == EFF_OK && i < t->n_rows; i++) {
+        double v = numeric_cell(c, i);
+        codes[i] = EFF_STR_NA;
+        if (isnan(v))
+            continue;
+        char number[32];
+        const char *text = eff_labels_find_number(c->labels, v);
+        if (!text) {
+            snprintf(number, sizeof number, "%.15g", v);
+            text = number;
+        }
+        st = eff_dict_intern(dict, text, strlen(text), &codes[i], err);
+    }
+    if (st) {
+        eff_free(codes);
+        eff_dict_release(dict);
+        return st;
+    }
+    eff_free(c->data);
+    eff_labels_release(c->labels);
+    c->labels = NULL;
+    c->data = codes;
+    c->dict = dict;
+    c->type = EFF_TYPE_STR;
+    return EFF_OK;
 }
 
 /* Copies flags, labels and description of column `from` onto the new column `to`. */

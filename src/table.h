@@ -71,6 +71,12 @@ int eff_table_is_na(const eff_table *t, size_t col, size_t row);
  * take, filter, sort and join keep them. */
 void eff_table_set_col_labels(eff_table *t, size_t col, const eff_labels *labels);
 const eff_labels *eff_table_col_labels(const eff_table *t, size_t col);
+/* Replaces the numeric column `col` by a text column of its value labels, so labels can be
+ * used as category names: a value with a label becomes the label, one without becomes its
+ * number written out (%.15g), missing stays missing. The description is kept; the label set
+ * is dropped. EFF_EINVAL when the column has no numeric labels. */
+eff_status eff_table_labels_to_text(eff_table *t, size_t col, eff_error *err);
+
 /* The column's description (SAS/Stata/SPSS variable label), copied; NULL when none. */
 eff_status eff_table_set_col_label(eff_table *t, size_t col, const char *label, eff_error *err);
 const char *eff_table_col_label(const eff_table *t, size_t col);

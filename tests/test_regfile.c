@@ -190,6 +190,25 @@ static void value_and_variable_labels(void **state)
     }
 }
 
+static void labels_as_category_names(void **state)
+{
+    (void)state;
+    eff_read_options o = eff_read_options_default();
+    o.labels_as_text = 1;
+    eff_table *t = read_or_fail(DATA "sas/hadley.sas7bdat", &o);
+    eff_table *plain = read_or_fail(DATA "sas/hadley.sas7bdat", NULL);
+    size_t w;
+    eff_table_col(t, "workshop", &w, NULL);
+    assert_int_equal(eff_table_col_type(t, w), EFF_TYPE_STR);
+    assert_null(eff_table_col_labels(t, w));
+    for (size_t i = 0; i < eff_table_n_rows(t); i++)
+        assert_string_equal(eff_table_str(t, w, i), eff_table_f64(plain, w)[i] == 1 ? "R" : "SAS");
+    eff_error err;
+    assert_int_equal(eff_table_labels_to_text(t, 0, &err), EFF_EINVAL); /* id has no labels */
+    eff_table_free(t);
+    eff_table_free(plain);
+}
+
 static void dates_and_datetimes(void **state)
 {
     (void)state;
@@ -433,6 +452,7 @@ int main(void)
         cmocka_unit_test(files_match_parso),
         cmocka_unit_test(storage_layouts_agree),
         cmocka_unit_test(value_and_variable_labels),
+        cmocka_unit_test(labels_as_category_names),
         cmocka_unit_test(dates_and_datetimes),
         cmocka_unit_test(selection_and_id_filter),
         cmocka_unit_test(round_trips),
