@@ -31,11 +31,12 @@ static eff_status plan_columns(const eff_table *const *parts, const char *const 
                 int numeric = (have == EFF_TYPE_I64 || have == EFF_TYPE_F64) &&
                               (type == EFF_TYPE_I64 || type == EFF_TYPE_F64);
                 if (have != type && !numeric) {
+                    eff_error_set(err, EFF_EINVAL, names[p], 0, 0,
+                                  "column \"%s\" is %s here but %s in %s", name,
+                                  eff_type_name(type), eff_type_name(have),
+                                  names[cols[k].first_part]);
                     eff_free(cols);
-                    return eff_error_set(err, EFF_EINVAL, names[p], 0, 0,
-                                         "column \"%s\" is %s here but %s in %s", name,
-                                         eff_type_name(type), eff_type_name(have),
-                                         names[cols[k].first_part]);
+                    return EFF_EINVAL;
                 }
                 if (have != type)
                     cols[k].type = EFF_TYPE_F64;

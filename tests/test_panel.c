@@ -145,12 +145,38 @@ static void type_disagreement_names_both_files(void **state)
     assert_non_null(strstr(err.msg, "already has a column \"year\""));
 }
 
+/* Every allocation of a panel read failing in turn: EFF_ENOMEM (or success), no leak. */
+static void allocation_failure_sweep(void **state)
+{
+    (void)state;
+    write_years();
+    char p1[512], p2[512], p3[512];
+    snprintf(p1, sizeof p1, "%s", eff_test_path("bef2011.csv"));
+    snprintf(p2, sizeof p2, "%s", eff_test_path("bef2012.sas7bdat"));
+    snprintf(p3, sizeof p3, "%s", eff_test_path("bef2013.dta"));
+    const char *paths[] = {p1, p2, p3};
+    for (long n = 0;; n++) {
+        eff_table *t = NULL;
+        eff_mem_fail_after(n);
+        eff_status st = eff_panel_read(paths, 3, NULL, NULL, &t, NULL);
+        eff_mem_fail_after(-1);
+        if (st == EFF_OK) {
+            assert_int_equal(eff_table_n_rows(t), 8);
+            eff_table_free(t);
+            break;
+        }
+        assert_int_equal(st, EFF_ENOMEM);
+        assert_null(t);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(year_from_file_name),
         cmocka_unit_test(stacks_years_of_mixed_formats),
         cmocka_unit_test(type_disagreement_names_both_files),
+        cmocka_unit_test(allocation_failure_sweep),
     };
     return cmocka_run_group_tests(tests, NULL, eff_test_cleanup);
 }

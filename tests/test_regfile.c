@@ -445,6 +445,33 @@ static void corrupt_bytes_never_crash(void **state)
     }
 }
 
+/* Every allocation failing in turn, reading (with a catalogue) and writing: EFF_ENOMEM or
+ * success, nothing leaked (ASan), and a failed write leaves no file behind. */
+static void allocation_failure_sweep(void **state)
+{
+    (void)state;
+    eff_table *src = sample_table();
+    const char *out = eff_test_path("oom.sav");
+    for (long n = 0;; n++) {
+        eff_table *t = NULL;
+        eff_mem_fail_after(n);
+        eff_status r = eff_read_table(DATA "sas/hadley.sas7bdat", NULL, NULL, &t, NULL);
+        eff_mem_fail_after(n);
+        eff_status w = eff_write_table(src, out, NULL, NULL, NULL);
+        eff_mem_fail_after(-1);
+        assert_true(r == EFF_OK || r == EFF_ENOMEM);
+        assert_true(w == EFF_OK || w == EFF_ENOMEM);
+        if (w != EFF_OK)
+            assert_int_equal(access(out, F_OK), -1);
+        eff_table_free(t);
+        unlink(out);
+        if (r == EFF_OK && w == EFF_OK)
+            break;
+    }
+    assert_int_equal(eff_test_hidden_files(eff_test_tmpdir()), 0);
+    eff_table_free(src);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -459,6 +486,7 @@ int main(void)
         cmocka_unit_test(bad_files),
         cmocka_unit_test(claims_more_rows_than_it_holds),
         cmocka_unit_test(corrupt_bytes_never_crash),
+        cmocka_unit_test(allocation_failure_sweep),
     };
     return cmocka_run_group_tests(tests, NULL, eff_test_cleanup);
 }
