@@ -9,11 +9,11 @@
 CC      ?= gcc
 ASAN_CC ?= clang
 WARN     = -std=c11 -Wall -Wextra -Wpedantic -Werror
-DEFS     = -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
+DEFS     = -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -I/usr/include/x86_64-linux-gnu/openblas-pthread
 CFLAGS  ?= -O2 -g
 ASAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 # Link order matters: GSL before OpenBLAS, and never GSL's own -lgslcblas.
-LDLIBS   = -lreadstat -ljansson -lm
+LDLIBS   = -lreadstat -ljansson -llapacke -lgsl -lopenblas -lpthread -lm
 TEST_LDLIBS = -lcmocka
 
 ifeq ($(CC),cc)
