@@ -1,0 +1,337 @@
+/* glm.c - eff_glm_fit: input checks, collinearity, the fit, separation checks, variance and
+ * the summary statistics; the result object and its accessors. */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "glm_internal.h"
+#include "linalg.h"
+#include "mem.h"
+
+/* A standard error this many times (1 + |b|) means a coefficient running off to infinity. */
+static const double SEPARATION_SE_RATIO = 1e4;
+
+void eff_glm_free(eff_glm *g)
+{
+    if (!g)
+        return;
+    for (size_t j = 0; g->terms && j < g->p; j++)
+        eff_free(g->terms[j]);
+    eff_free(g->terms);
+    eff_free(g->keep);
+    eff_free(g->coef);
+    eff_free(g->vcov);
+    eff_free(g);
+}
+
+static eff_status check_outcome(const eff_design *d, eff_glm_family family, eff_error *err)
+{
+    const double *y = eff_design_yc(d);
+    size_t n = eff_design_n(d);
+    int constant = 1;
+    for (size_t i = 0; i < n; i++) {
+        if (family == EFF_GLM_LOGIT && y[i] != 0 && y[i] != 1)
+            return eff_error_set(err, EFF_EINVAL, NULL, 0, 0,
+                                 "a logit outcome must be 0 or 1; design row %zu has %.15g",
+                                 eff_design_source_row(d, i) + 1, y[i]);
+        constant &= y[i] == y[0];
+    }
+    if (constant)
+        return eff_error_set(err, EFF_EINVAL, NULL, 0, 0,
+                             "the outcome is constant (%.15g in all %zu rows): nothing to explain",
+                             n ? y[0] : 0.0, n);
+    return EFF_OK;
+}
+
+static eff_status check_design(const eff_design *d, const eff_glm_options *o, eff_error *err)
+{
+    size_t n = eff_design_n(d), p = eff_design_p(d);
+    if (n == 0)
+        return eff_error_set(err, EFF_EINVAL, NULL, 0, 0, "no rows to fit");
+    if (p == 0)
+        return eff_error_set(err, EFF_EINVAL, NULL, 0, 0, "no regressors and no intercept");
+    if (p >= n)
+        return eff_error_set(err, EFF_EINVAL, NULL, 0, 0,
+                             "%zu coefficients but only %zu observations", p, n);
+    if (o->vcov == EFF_VCOV_CLUSTER && !eff_design_clusters(d))
+        return eff_error_set(err, EFF_EINVAL, NULL, 0, 0, "cluster variance needs a cluster column");
+    if (o->vcov == EFF_VCOV_CLUSTER && eff_design_n_clusters(d) < 2)
+        return eff_error_set(err, EFF_EINVAL, NULL, 0, 0,
+                             "the cluster column has a single cluster: a cluster-robust variance "
+                             "needs at least two");
+    for (size_t j = 0; j < p; j++)
+        for (size_t i = 0; i < n; i++)
+            if (!isfinite(eff_design_xc(d)[j * n + i]))
+                return eff_error_set(err, EFF_EINVAL, NULL, 0, 0,
+                                     "regressor \"%s\" is not finite in design row %zu",
+                                     eff_design_term(d, j), eff_design_source_row(d, i) + 1);
+    return check_outcome(d, o->family, err);
+}
+
+/* Complete or quasi-complete separation by one regressor: its values among y = 1 and among
+ * y = 0 overlap in at most one boundary value. */
+static eff_status check_separation_1d(const eff_design *d, const unsigned char *keep,
+                                      eff_error *err)
+{
+    size_t n = eff_design_n(d);
+    const double *y = eff_design_yc(d), *w = eff_design_weights(d);
+    for (size_t j = 0; j < eff_design_p(d); j++) {
+        if (!keep[j])
+            continue;
+        const double *x = eff_design_xc(d) + j * n;
+        double lo[2] = {INFINITY, INFINITY}, hi[2] = {-INFINITY, -INFINITY};
+        for (size_t i = 0; i < n; i++) {
+            if (w && w[i] == 0)
+                continue;
+            int c = y[i] == 1;
+            lo[c] = x[i] < lo[c] ? x[i] : lo[c];
+            hi[c] = x[i] > hi[c] ? x[i] : hi[c];
+        }
+        int constant = lo[0] == hi[0] && lo[1] == hi[1] && lo[0] == lo[1];
+        if (constant)
+            continue;
+        if (hi[0] <= lo[1] || hi[1] <= lo[0])
+            return eff_error_set(err, EFF_EINVAL, NULL, 0, 0,
+                                 "%s separation: regressor \"%s\" predicts the outcome %s (its "
+                                 "values for y = 1 and y = 0 do not overlap); the maximum "
+                                 "likelihood estimate does not exist",
+                                 hi[0] < lo[1] || hi[1] < lo[0] ? "complete" : "quasi-complete",
+                                 eff_design_term(d, j),
+                                 hi[0] < lo[1] || hi[1] < lo[0] ? "perfectly" : "perfectly on one side");
+    }
+    return EFF_OK;
+}
+
+/* After the fit: exploding standard errors name the regressors running off to infinity. */
+static eff_status check_separation_fit(const eff_glm *g, eff_error *err)
+{
+    char names[400] = "";
+    size_t len = 0, count = 0;
+    for (size_t j = 0; j < g->p; j++) {
+        if (!g->keep[j])
+            continue;
+        double b = g->coef[j], se = sqrt(g->vcov[j * g->p + j]);
+        if (!(se <= SEPARATION_SE_RATIO * (1 + fabs(b)))) {
+            count++;
+            if (len + strlen(g->terms[j]) + 4 < sizeof names)
+                len += (size_t)snprintf(names + len, sizeof names - len, "%s\"%s\"",
+                                        len ? ", " : "", g->terms[j]);
+        }
+    }
+    if (!count)
+        return EFF_OK;
+    return eff_error_set(err, EFF_EINVAL, NULL, 0, 0,
+                         "quasi-complete separation: fitted probabilities of 0 or 1 and standard "
+                         "errors without bound for %s; the maximum likelihood estimate does not "
+                         "exist",
+                         names);
+}
+
+static eff_glm *new_result(const eff_design *d, eff_glm_family family)
+{
+    size_t p = eff_design_p(d);
+    eff_glm *g = eff_calloc(1, sizeof *g);
+    if (!g)
+        return NULL;
+    g->family = family;
+    g->p = p;
+    g->terms = eff_calloc(p, sizeof *g->terms);
+    g->keep = eff_calloc(p, 1);
+    g->coef = eff_mallocarray(p, sizeof *g->coef);
+    g->vcov = eff_mallocarray(p * p, sizeof *g->vcov);
+    int ok = g->terms && g->keep && g->coef && g->vcov;
+    for (size_t j = 0; ok && j < p; j++)
+        ok = (g->terms[j] = eff_strdup(eff_design_term(d, j) ? eff_design_term(d, j) : "")) != NULL;
+    if (!ok) {
+        eff_glm_free(g);
+        return NULL;
+    }
+    return g;
+}
+
+/* Copies the kept columns (a view when all are kept). */
+static const double *kept_columns(const eff_design *d, const unsigned char *keep, size_t k,
+                                  double **owned)
+{
+    size_t n = eff_design_n(d), p = eff_design_p(d);
+    *owned = NULL;
+    if (k == p)
+        return eff_design_xc(d);
+    double *x = eff_mallocarray(n * k, sizeof *x);
+    if (!x)
+        return NULL;
+    for (size_t j = 0, c = 0; j < p; j++)
+        if (keep[j])
+            memcpy(x + (c++) * n, eff_design_xc(d) + j * n, n * sizeof *x);
+    *owned = x;
+    return x;
+}
+
+static double weighted_n(const eff_design *d, int frequency)
+{
+    const double *w = eff_design_weights(d);
+    if (!frequency || !w)
+        return (double)eff_design_n(d);
+    double s = 0;
+    for (size_t i = 0; i < eff_design_n(d); i++)
+        s += w[i];
+    return s;
+}
+
+/* Log-likelihood, deviance, null deviance, AIC. */
+static void summary_stats(eff_glm *g, const glm_work *w, double dev_or_rss, double n_obs)
+{
+    eff_glm_stats *s = &g->stats;
+    double sw = 0, swy = 0, sum_log_w = 0;
+    for (size_t i = 0; i < w->n; i++) {
+        double wi = w->w ? w->w[i] : 1;
+        sw += wi;
+        swy += wi * w->y[i];
+        if (wi > 0)
+            sum_log_w += log(wi);
+    }
+    int intercept = g->p > 0 && strcmp(g->terms[0], "(Intercept)") == 0 && g->keep[0];
+    double ybar = intercept ? swy / sw : (g->family == EFF_GLM_LOGIT ? 0.5 : 0);
+    double null_dev = 0;
+    for (size_t i = 0; i < w->n; i++) {
+        double wi = w->w ? w->w[i] : 1, y = w->y[i];
+        if (g->family == EFF_GLM_LOGIT)
+            null_dev += -2 * wi * (y ? log(ybar) : log1p(-ybar));
+        else
+            null_dev += wi * (y - ybar) * (y - ybar);
+    }
+    s->null_deviance = null_dev;
+    s->deviance = dev_or_rss;
+    if (g->family == EFF_GLM_LOGIT) {
+        s->loglik = -0.5 * dev_or_rss; /* binary outcome: the saturated loglik is 0 */
+        s->aic = dev_or_rss + 2 * (double)s->k;
+    } else { /* as R's logLik.lm with weights */
+        s->loglik = 0.5 * (sum_log_w - n_obs * (log(2 * M_PI) + 1 - log(n_obs) + log(dev_or_rss)));
+        s->aic = -2 * s->loglik + 2 * ((double)s->k + 1);
+    }
+}
+
+/* Spreads the K x K results over all p terms, NaN where dropped. */
+static void expand(eff_glm *g, const double *beta, const double *vcov_k, size_t k)
+{
+    size_t p = g->p;
+    for (size_t i = 0; i < p * p; i++)
+        g->vcov[i] = NAN;
+    for (size_t i = 0, a = 0; i < p; i++) {
+        g->coef[i] = NAN;
+        if (!g->keep[i])
+            continue;
+        g->coef[i] = beta[a];
+        for (size_t j = 0, b = 0; j < p; j++)
+            if (g->keep[j])
+                g->vcov[j * p + i] = vcov_k[(b++) * k + a];
+        a++;
+    }
+}
+
+static eff_status fit_kept(eff_glm *g, const eff_design *d, const eff_glm_options *o,
+                           glm_work *w, double *beta, double *vcov_k, eff_error *err)
+{
+    eff_glm_stats *s = &g->stats;
+    double n_obs = weighted_n(d, o->frequency_weights), dev = 0, sigma2 = 1;
+    eff_status st;
+    if (g->family == EFF_GLM_LOGIT) {
+        /* not converging is reported by the caller, after the separation check that explains
+         * most non-convergence */
+        st = glm_fit_logit(w, o->max_iter > 0 ? o->max_iter : 100, beta, &dev, &s->iterations,
+                           &s->converged, err);
+    } else {
+        st = glm_fit_linear(w, beta, &dev, err);
+        s->iterations = 1;
+        s->converged = 1;
+        sigma2 = dev / (n_obs - (double)w->k);
+    }
+    s->sigma = g->family == EFF_GLM_LOGIT ? 1.0 : sqrt(sigma2);
+    s->df_resid = n_obs - (double)w->k;
+    s->t_df = g->family == EFF_GLM_LOGIT ? 0
+              : o->vcov == EFF_VCOV_CLUSTER ? (double)w->n_clusters - 1
+                                            : s->df_resid;
+    if (!st)
+        st = glm_vcov(w, o, g->family, sigma2, n_obs, vcov_k, err);
+    if (!st) {
+        summary_stats(g, w, dev, n_obs);
+        expand(g, beta, vcov_k, w->k);
+    }
+    return st;
+}
+
+eff_status eff_glm_fit(const eff_design *d, const eff_glm_options *opt, const eff_ctx *ctx,
+                       eff_glm **out, eff_error *err)
+{
+    eff_glm_options o = opt ? *opt : eff_glm_options_default();
+    eff_status st = check_design(d, &o, err);
+    if (st)
+        return st;
+    glm_blas_single_thread();
+    eff_glm *g = new_result(d, o.family);
+    if (!g)
+        return eff_error_set(err, EFF_ENOMEM, NULL, 0, 0, "out of memory");
+    size_t n = eff_design_n(d), p = eff_design_p(d), k = 0;
+    st = eff_linalg_rank(eff_design_xc(d), n, p, o.rank_tol > 0 ? o.rank_tol : 1e-12, g->keep,
+                         &k, err);
+    for (size_t j = 0; !st && j < p; j++)
+        if (!g->keep[j])
+            eff_log(ctx, EFF_LOG_WARN, "regressor \"%s\" is collinear with the others: dropped",
+                    g->terms[j]);
+    if (!st && o.family == EFF_GLM_LOGIT)
+        st = check_separation_1d(d, g->keep, err);
+    double *owned = NULL, *beta = NULL, *vcov_k = NULL, *mu = NULL, *bread = NULL;
+    glm_work w;
+    memset(&w, 0, sizeof w);
+    if (!st) {
+        w.x = kept_columns(d, g->keep, k, &owned);
+        beta = eff_calloc(k, sizeof *beta);
+        vcov_k = eff_mallocarray(k * k, sizeof *vcov_k);
+        mu = eff_mallocarray(n, sizeof *mu);
+        bread = eff_mallocarray(k * k, sizeof *bread);
+        if (!w.x || !beta || !vcov_k || !mu || !bread)
+            st = eff_error_set(err, EFF_ENOMEM, NULL, 0, 0, "out of memory");
+    }
+    if (!st) {
+        w.n = n;
+        w.k = k;
+        w.y = eff_design_yc(d);
+        w.w = eff_design_weights(d);
+        w.offset = eff_design_offset(d);
+        w.clusters = eff_design_clusters(d);
+        w.n_clusters = eff_design_n_clusters(d);
+        w.mu = mu;
+        w.bread = bread;
+        w.threads = o.threads > 0 ? o.threads : glm_default_threads(n);
+        g->stats.n = n;
+        g->stats.n_dropped = eff_design_n_dropped(d);
+        g->stats.k = k;
+        g->stats.n_clusters = w.n_clusters;
+        st = fit_kept(g, d, &o, &w, beta, vcov_k, err);
+    }
+    if (!st && o.family == EFF_GLM_LOGIT)
+        st = check_separation_fit(g, err);
+    if (!st && !g->stats.converged)
+        st = eff_error_set(err, EFF_ENOCONV, NULL, 0, 0,
+                           "the logit fit did not converge in %d iterations",
+                           g->stats.iterations);
+    eff_free(owned);
+    eff_free(beta);
+    eff_free(vcov_k);
+    eff_free(mu);
+    eff_free(bread);
+    if (st) {
+        eff_glm_free(g);
+        return st;
+    }
+    *out = g;
+    return EFF_OK;
+}
+
+eff_glm_stats eff_glm_get_stats(const eff_glm *g) { return g->stats; }
+eff_glm_family eff_glm_get_family(const eff_glm *g) { return g->family; }
+size_t eff_glm_p(const eff_glm *g) { return g->p; }
+const char *eff_glm_term(const eff_glm *g, size_t j) { return g->terms[j]; }
+int eff_glm_dropped(const eff_glm *g, size_t j) { return !g->keep[j]; }
+const double *eff_glm_coef(const eff_glm *g) { return g->coef; }
+const double *eff_glm_vcov(const eff_glm *g) { return g->vcov; }
