@@ -71,6 +71,7 @@ int cli_exit_code(eff_status st)
     case EFF_EPARSE:
     case EFF_EINVAL:
     case EFF_ESINGULAR: return EXIT_DATA;
+    case EFF_ENOCONV: return EXIT_INTERNAL;
     case EFF_EIO: return EXIT_IO;
     case EFF_EABORT: return 128 + (cli_cancel ? (int)cli_cancel : SIGINT);
     default: return EXIT_INTERNAL;

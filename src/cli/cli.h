@@ -59,5 +59,6 @@ eff_status cli_out_close(cli_out *o, eff_error *err);
 void cli_out_abort(cli_out *o);
 
 int cmd_describe(int argc, char **argv);
+int cmd_glm(int argc, char **argv);
 
 #endif
