@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "mem.h"
+#include "parallel.h"
 
 struct eff_design {
     size_t n, p, n_dropped, n_clusters;
@@ -142,23 +143,52 @@ static eff_status optional_col(const eff_table *t, const char *name, long *col, 
     return st;
 }
 
+/* Clears keep[i] where column j is missing: a pass over one typed array. */
+static void drop_missing(const eff_table *t, size_t j, unsigned char *keep)
+{
+    size_t n = eff_table_n_rows(t);
+    switch (eff_table_col_type(t, j)) {
+    case EFF_TYPE_I64: {
+        const int64_t *v = eff_table_i64(t, j);
+        for (size_t i = 0; i < n; i++)
+            keep[i] &= v[i] != EFF_I64_NA;
+        break;
+    }
+    case EFF_TYPE_F64: {
+        const double *v = eff_table_f64(t, j);
+        for (size_t i = 0; i < n; i++)
+            keep[i] &= !isnan(v[i]);
+        break;
+    }
+    case EFF_TYPE_DATE:
+    case EFF_TYPE_STR: {
+        const int32_t *v = eff_table_col_type(t, j) == EFF_TYPE_DATE ? eff_table_date(t, j)
+                                                                      : eff_table_codes(t, j);
+        int32_t na = eff_table_col_type(t, j) == EFF_TYPE_DATE ? EFF_DATE_NA : EFF_STR_NA;
+        for (size_t i = 0; i < n; i++)
+            keep[i] &= v[i] != na;
+        break;
+    }
+    }
+}
+
 static unsigned char *keep_rows(const eff_table *t, size_t ycol, const term_src *terms,
                                 size_t n_terms, const long *extra, size_t *n_keep)
 {
     size_t n = eff_table_n_rows(t);
-    unsigned char *keep = eff_malloc(n ? n : 1);
+    unsigned char *keep = eff_malloc(n);
     if (!keep)
         return NULL;
+    memset(keep, 1, n);
+    drop_missing(t, ycol, keep);
+    for (size_t k = 0; k < n_terms; k++)
+        drop_missing(t, terms[k].col, keep);
+    for (size_t k = 0; k < 3; k++)
+        if (extra[k] >= 0)
+            drop_missing(t, (size_t)extra[k], keep);
     *n_keep = 0;
-    for (size_t i = 0; i < n; i++) {
-        int ok = !eff_table_is_na(t, ycol, i);
-        for (size_t k = 0; ok && k < n_terms; k++)
-            ok = !eff_table_is_na(t, terms[k].col, i);
-        for (size_t k = 0; ok && k < 3; k++)
-            ok = extra[k] < 0 || !eff_table_is_na(t, (size_t)extra[k], i);
-        keep[i] = (unsigned char)ok;
-        *n_keep += (size_t)ok;
-    }
+    for (size_t i = 0; i < n; i++)
+        *n_keep += keep[i];
     return keep;
 }
 
@@ -248,30 +278,80 @@ static eff_status name_terms(eff_design *d, const eff_table *t, const term_src *
     return st;
 }
 
+/* dst[r] = column j at the kept rows, as doubles: one typed pass per column. */
+static void gather_numbers(const eff_table *t, size_t j, const size_t *rows, size_t n, double *dst)
+{
+    switch (eff_table_col_type(t, j)) {
+    case EFF_TYPE_I64: {
+        const int64_t *v = eff_table_i64(t, j);
+        for (size_t r = 0; r < n; r++)
+            dst[r] = (double)v[rows[r]];
+        break;
+    }
+    case EFF_TYPE_F64: {
+        const double *v = eff_table_f64(t, j);
+        for (size_t r = 0; r < n; r++)
+            dst[r] = v[rows[r]];
+        break;
+    }
+    case EFF_TYPE_DATE: {
+        const int32_t *v = eff_table_date(t, j);
+        for (size_t r = 0; r < n; r++)
+            dst[r] = (double)v[rows[r]];
+        break;
+    }
+    default:
+        break;
+    }
+}
+
+typedef struct fill_job {
+    eff_design *d;
+    const eff_table *t;
+    size_t ycol, n_x;
+    const term_src *ts;
+    int intercept;
+} fill_job;
+
+/* Rows [lo, hi) of every design column: parts of the matrix are first touched (and so
+ * paged in) by the thread that fills them. */
+static void fill_part(void *arg, size_t lo, size_t hi, int part)
+{
+    (void)part;
+    fill_job *f = arg;
+    eff_design *d = f->d;
+    size_t n = d->n, m = hi - lo, j = f->intercept ? 1 : 0;
+    const size_t *rows = d->source_rows + lo;
+    gather_numbers(f->t, f->ycol, rows, m, d->y + lo);
+    for (size_t r = lo; f->intercept && r < hi; r++)
+        d->x[r] = 1.0;
+    for (size_t k = 0; k < f->n_x; k++) {
+        const term_src *ts = &f->ts[k];
+        if (!ts->text) {
+            gather_numbers(f->t, ts->col, rows, m, d->x + (j++) * n + lo);
+            continue;
+        }
+        const int32_t *codes = eff_table_codes(f->t, ts->col);
+        for (size_t l = 0; l < ts->n_levels; l++)
+            memset(d->x + (j + l) * n + lo, 0, m * sizeof *d->x);
+        for (size_t r = 0; r < m; r++) {
+            int32_t level = ts->level_of[codes[rows[r]]];
+            if (level >= 0)
+                d->x[(j + (size_t)level) * n + lo + r] = 1.0;
+        }
+        j += ts->n_levels;
+    }
+}
+
 static void fill_rows(eff_design *d, const eff_table *t, size_t ycol, const term_src *ts,
                       size_t n_x, int intercept, const unsigned char *keep)
 {
-    size_t n = d->n, row = 0;
-    for (size_t i = 0, rows = eff_table_n_rows(t); i < rows; i++) {
-        if (!keep[i])
-            continue;
-        d->source_rows[row] = i;
-        d->y[row] = number_at(t, ycol, i);
-        size_t j = 0;
-        if (intercept)
-            d->x[j++ * n + row] = 1.0;
-        for (size_t k = 0; k < n_x; k++) {
-            if (!ts[k].text) {
-                d->x[j++ * n + row] = number_at(t, ts[k].col, i);
-                continue;
-            }
-            int32_t level = ts[k].level_of[eff_table_codes(t, ts[k].col)[i]];
-            for (size_t l = 0; l < ts[k].n_levels; l++)
-                d->x[(j + l) * n + row] = (int32_t)l == level ? 1.0 : 0.0;
-            j += ts[k].n_levels;
-        }
-        row++;
-    }
+    size_t row = 0;
+    for (size_t i = 0, rows = eff_table_n_rows(t); i < rows; i++)
+        if (keep[i])
+            d->source_rows[row++] = i;
+    fill_job f = {d, t, ycol, n_x, ts, intercept};
+    eff_parallel_for(eff_parallel_parts(d->n, 100000), d->n, fill_part, &f);
 }
 
 /* Cluster codes 0..G-1 by the raw bytes of each row's value (text by its code). */

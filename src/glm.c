@@ -7,6 +7,7 @@
 #include "glm_internal.h"
 #include "linalg.h"
 #include "mem.h"
+#include "parallel.h"
 
 /* A standard error this many times (1 + |b|) means a coefficient running off to infinity. */
 static const double SEPARATION_SE_RATIO = 1e4;
@@ -43,6 +44,44 @@ static eff_status check_outcome(const eff_design *d, eff_glm_family family, eff_
     return EFF_OK;
 }
 
+typedef struct finite_job {
+    const eff_design *d;
+    long found[EFF_MAX_PARTS]; /* row * p + column of a non-finite value, or -1 */
+} finite_job;
+
+static void finite_part(void *arg, size_t lo, size_t hi, int part)
+{
+    finite_job *f = arg;
+    size_t n = eff_design_n(f->d), p = eff_design_p(f->d);
+    const double *x = eff_design_xc(f->d);
+    f->found[part] = -1;
+    for (size_t j = 0; j < p; j++) {
+        double acc = 0; /* inf - inf and NaN propagate: one test per column range */
+        for (size_t i = lo; i < hi; i++)
+            acc += x[j * n + i] * 0.0;
+        if (acc == 0)
+            continue;
+        for (size_t i = lo; i < hi; i++)
+            if (!isfinite(x[j * n + i])) {
+                f->found[part] = (long)(i * p + j);
+                return;
+            }
+    }
+}
+
+/* Index row * p + column of a non-finite regressor value, or -1. */
+static long first_non_finite(const eff_design *d)
+{
+    finite_job f;
+    f.d = d;
+    int parts = eff_parallel_parts(eff_design_n(d), 100000);
+    eff_parallel_for(parts, eff_design_n(d), finite_part, &f);
+    for (int t = 0; t < parts; t++)
+        if (f.found[t] >= 0)
+            return f.found[t];
+    return -1;
+}
+
 static eff_status check_design(const eff_design *d, const eff_glm_options *o, eff_error *err)
 {
     size_t n = eff_design_n(d), p = eff_design_p(d);
@@ -59,13 +98,41 @@ static eff_status check_design(const eff_design *d, const eff_glm_options *o, ef
         return eff_error_set(err, EFF_EINVAL, NULL, 0, 0,
                              "the cluster column has a single cluster: a cluster-robust variance "
                              "needs at least two");
-    for (size_t j = 0; j < p; j++)
-        for (size_t i = 0; i < n; i++)
-            if (!isfinite(eff_design_xc(d)[j * n + i]))
-                return eff_error_set(err, EFF_EINVAL, NULL, 0, 0,
-                                     "regressor \"%s\" is not finite in design row %zu",
-                                     eff_design_term(d, j), eff_design_source_row(d, i) + 1);
+    long bad = first_non_finite(d);
+    if (bad >= 0)
+        return eff_error_set(err, EFF_EINVAL, NULL, 0, 0,
+                             "regressor \"%s\" is not finite in design row %zu",
+                             eff_design_term(d, (size_t)bad % p),
+                             eff_design_source_row(d, (size_t)bad / p) + 1);
     return check_outcome(d, o->family, err);
+}
+
+typedef struct range_job {
+    const eff_design *d;
+    double *lo[EFF_MAX_PARTS], *hi[EFF_MAX_PARTS]; /* 2 x p each: [y = 0 | y = 1] */
+} range_job;
+
+/* Each column's range among y = 0 and among y = 1 rows (zero weights left out). */
+static void range_part(void *arg, size_t lo, size_t hi, int part)
+{
+    range_job *r = arg;
+    size_t n = eff_design_n(r->d), p = eff_design_p(r->d);
+    const double *y = eff_design_yc(r->d), *w = eff_design_weights(r->d);
+    double *mn = r->lo[part], *mx = r->hi[part];
+    for (size_t j = 0; j < 2 * p; j++) {
+        mn[j] = INFINITY;
+        mx[j] = -INFINITY;
+    }
+    for (size_t j = 0; j < p; j++) {
+        const double *x = eff_design_xc(r->d) + j * n;
+        for (size_t i = lo; i < hi; i++) {
+            if (w && w[i] == 0)
+                continue;
+            size_t c = (y[i] == 1) * p + j;
+            mn[c] = x[i] < mn[c] ? x[i] : mn[c];
+            mx[c] = x[i] > mx[c] ? x[i] : mx[c];
+        }
+    }
 }
 
 /* Complete or quasi-complete separation by one regressor: its values among y = 1 and among
@@ -73,33 +140,44 @@ static eff_status check_design(const eff_design *d, const eff_glm_options *o, ef
 static eff_status check_separation_1d(const eff_design *d, const unsigned char *keep,
                                       eff_error *err)
 {
-    size_t n = eff_design_n(d);
-    const double *y = eff_design_yc(d), *w = eff_design_weights(d);
-    for (size_t j = 0; j < eff_design_p(d); j++) {
+    size_t p = eff_design_p(d);
+    int parts = eff_parallel_parts(eff_design_n(d), 100000), ok = 1;
+    range_job r;
+    memset(&r, 0, sizeof r);
+    r.d = d;
+    for (int t = 0; t < parts && ok; t++) {
+        r.lo[t] = eff_mallocarray(2 * p, sizeof(double));
+        r.hi[t] = eff_mallocarray(2 * p, sizeof(double));
+        ok = r.lo[t] && r.hi[t];
+    }
+    eff_status st = ok ? EFF_OK : eff_error_set(err, EFF_ENOMEM, NULL, 0, 0, "out of memory");
+    if (!st)
+        eff_parallel_for(parts, eff_design_n(d), range_part, &r);
+    for (size_t j = 0; !st && j < p; j++) {
         if (!keep[j])
             continue;
-        const double *x = eff_design_xc(d) + j * n;
         double lo[2] = {INFINITY, INFINITY}, hi[2] = {-INFINITY, -INFINITY};
-        for (size_t i = 0; i < n; i++) {
-            if (w && w[i] == 0)
-                continue;
-            int c = y[i] == 1;
-            lo[c] = x[i] < lo[c] ? x[i] : lo[c];
-            hi[c] = x[i] > hi[c] ? x[i] : hi[c];
-        }
-        int constant = lo[0] == hi[0] && lo[1] == hi[1] && lo[0] == lo[1];
-        if (constant)
-            continue;
+        for (int t = 0; t < parts; t++)
+            for (int c = 0; c < 2; c++) {
+                lo[c] = fmin(lo[c], r.lo[t][(size_t)c * p + j]);
+                hi[c] = fmax(hi[c], r.hi[t][(size_t)c * p + j]);
+            }
+        if (lo[0] == hi[0] && lo[1] == hi[1] && lo[0] == lo[1])
+            continue; /* constant: the intercept */
+        int complete = hi[0] < lo[1] || hi[1] < lo[0];
         if (hi[0] <= lo[1] || hi[1] <= lo[0])
-            return eff_error_set(err, EFF_EINVAL, NULL, 0, 0,
-                                 "%s separation: regressor \"%s\" predicts the outcome %s (its "
-                                 "values for y = 1 and y = 0 do not overlap); the maximum "
-                                 "likelihood estimate does not exist",
-                                 hi[0] < lo[1] || hi[1] < lo[0] ? "complete" : "quasi-complete",
-                                 eff_design_term(d, j),
-                                 hi[0] < lo[1] || hi[1] < lo[0] ? "perfectly" : "perfectly on one side");
+            st = eff_error_set(err, EFF_EINVAL, NULL, 0, 0,
+                               "%s separation: regressor \"%s\" predicts the outcome %s (its "
+                               "values for y = 1 and y = 0 do not overlap); the maximum "
+                               "likelihood estimate does not exist",
+                               complete ? "complete" : "quasi-complete", eff_design_term(d, j),
+                               complete ? "perfectly" : "perfectly on one side");
     }
-    return EFF_OK;
+    for (int t = 0; t < EFF_MAX_PARTS; t++) {
+        eff_free(r.lo[t]);
+        eff_free(r.hi[t]);
+    }
+    return st;
 }
 
 /* After the fit: exploding standard errors name the regressors running off to infinity. */

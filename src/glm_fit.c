@@ -1,18 +1,18 @@
 /* glm_fit.c - checks, collinearity, weighted least squares and logit IRLS (glm.h says how). */
 #include <cblas.h>
+#include <lapacke.h>
 #include <math.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "glm_internal.h"
+#include "parallel.h"
 #include "linalg.h"
 #include "mem.h"
 
 void openblas_set_num_threads(int num_threads);
 
-enum { BLOCK_ROWS = 2048, MAX_PARTS = 16 };
+enum { BLOCK_ROWS = 2048, MAX_PARTS = EFF_MAX_PARTS };
 
 /* Reciprocal condition number below which the scaled X'WX is solved by QR instead. */
 static const double CHOL_MIN_RCOND = 1e-10;
@@ -36,43 +36,6 @@ double glm_log1pexp(double x)
     return x;
 }
 
-typedef struct part_job {
-    glm_range_fn fn;
-    void *arg;
-    size_t lo, hi;
-    int part;
-} part_job;
-
-static void *run_part(void *p)
-{
-    part_job *j = p;
-    j->fn(j->arg, j->lo, j->hi, j->part);
-    return NULL;
-}
-
-void glm_parallel(int parts, size_t n, glm_range_fn fn, void *arg)
-{
-    if (parts < 1)
-        parts = 1;
-    if (parts > MAX_PARTS)
-        parts = MAX_PARTS;
-    part_job jobs[MAX_PARTS];
-    pthread_t threads[MAX_PARTS];
-    int started[MAX_PARTS] = {0};
-    for (int t = 0; t < parts; t++)
-        jobs[t] = (part_job){fn, arg, n * (size_t)t / (size_t)parts,
-                             n * (size_t)(t + 1) / (size_t)parts, t};
-    for (int t = 1; t < parts; t++)
-        started[t] = pthread_create(&threads[t], NULL, run_part, &jobs[t]) == 0;
-    run_part(&jobs[0]);
-    for (int t = 1; t < parts; t++) {
-        if (started[t])
-            pthread_join(threads[t], NULL);
-        else
-            run_part(&jobs[t]); /* no thread to be had: do it here */
-    }
-}
-
 /* ---- IRLS pieces ---- */
 
 typedef struct irls {
@@ -93,87 +56,91 @@ static void neumaier(double *sum, double *comp, double x)
     *sum = t;
 }
 
-/* eta = X beta + offset and the deviance over rows [lo, hi). */
-static void eta_part(void *arg, size_t lo, size_t hi, int part)
+/* Row i's deviance contribution and its working weight and response, from one exp():
+ * with e = exp(-|eta|), log(1 + exp(eta)) = max(eta, 0) + log1p(e) and mu = 1/(1 + e) or
+ * e/(1 + e). The weight uses eta clamped to [-30, 30], as R's logit link does, so a fitted 0
+ * or 1 keeps a tiny positive weight. */
+static double row_terms(const glm_work *w, double eta, size_t i, double *ww, double *z)
 {
-    irls *s = arg;
-    const glm_work *w = s->w;
-    if (hi > lo)
-        cblas_dgemv(CblasColMajor, CblasNoTrans, (int)(hi - lo), (int)w->k, 1.0, w->x + lo,
-                    (int)w->n, s->beta, 1, 0.0, s->eta + lo, 1);
-    double sum = 0, comp = 0;
-    for (size_t i = lo; i < hi; i++) {
-        if (w->offset)
-            s->eta[i] += w->offset[i];
-        double e = s->eta[i];
-        double dev = 2 * (glm_log1pexp(e) - w->y[i] * e);
-        neumaier(&sum, &comp, w->w ? w->w[i] * dev : dev);
-    }
-    s->dev[part] = sum;
-    s->dev_comp[part] = comp;
-}
-
-/* Working weight and response of row i, with eta clamped to [-30, 30] as R's logit link
- * does, so a fitted 0 or 1 keeps a tiny positive weight. */
-static void working(const glm_work *w, double eta, size_t i, double *ww, double *z)
-{
-    double e = eta < -30 ? -30 : eta > 30 ? 30 : eta;
-    double mu = 1.0 / (1.0 + exp(-e)), var = mu * (1 - mu);
+    double e = exp(-fabs(eta));
+    double dev = 2 * ((eta > 0 ? eta : 0) + log1p(e) - w->y[i] * eta);
+    double ec = fabs(eta) > 30 ? exp(-30.0) : e;
+    double mu = eta >= 0 ? 1 / (1 + ec) : ec / (1 + ec), var = mu * (1 - mu);
     *ww = w->w ? w->w[i] * var : var;
     *z = (eta - (w->offset ? w->offset[i] : 0)) + (w->y[i] - mu) / var;
+    return w->w ? w->w[i] * dev : dev;
 }
 
-/* X'WX and X'Wz over rows [lo, hi), BLOCK_ROWS at a time through dsyrk and dgemv. */
-static void accumulate_part(void *arg, size_t lo, size_t hi, int part)
+static void working(const glm_work *w, double eta, size_t i, double *ww, double *z)
+{
+    row_terms(w, eta, i, ww, z);
+}
+
+/* One pass over rows [lo, hi), BLOCK_ROWS at a time while the block is in cache: eta =
+ * X beta + offset (or the starting eta when s->beta is NULL), the deviance, and X'WX (dsyrk)
+ * and X'Wz (dgemv) at that eta. Reading X once per iteration is what bounds the fit. */
+static void pass_part(void *arg, size_t lo, size_t hi, int part)
 {
     irls *s = arg;
     const glm_work *w = s->w;
     size_t k = w->k;
     double *b = s->block[part], *a = s->xtwx[part], *v = s->xtwz[part];
     double swz[BLOCK_ROWS], sw[BLOCK_ROWS];
+    double sum = 0, comp = 0;
     memset(a, 0, k * k * sizeof *a);
     memset(v, 0, k * sizeof *v);
     for (size_t r0 = lo; r0 < hi; r0 += BLOCK_ROWS) {
         size_t m = hi - r0 < BLOCK_ROWS ? hi - r0 : BLOCK_ROWS;
+        double *eta = s->eta + r0;
+        if (s->beta) {
+            cblas_dgemv(CblasColMajor, CblasNoTrans, (int)m, (int)k, 1.0, w->x + r0, (int)w->n,
+                        s->beta, 1, 0.0, eta, 1);
+            for (size_t i = 0; w->offset && i < m; i++)
+                eta[i] += w->offset[r0 + i];
+        }
         for (size_t i = 0; i < m; i++) {
             double ww, z;
-            working(w, s->eta[r0 + i], r0 + i, &ww, &z);
+            neumaier(&sum, &comp, row_terms(w, eta[i], r0 + i, &ww, &z));
             sw[i] = sqrt(ww);
             swz[i] = sw[i] * z;
         }
         for (size_t j = 0; j < k; j++) {
             const double *xj = w->x + j * w->n + r0;
+            double *bj = b + j * BLOCK_ROWS;
             for (size_t i = 0; i < m; i++)
-                b[j * BLOCK_ROWS + i] = xj[i] * sw[i];
+                bj[i] = xj[i] * sw[i];
         }
         cblas_dsyrk(CblasColMajor, CblasUpper, CblasTrans, (int)k, (int)m, 1.0, b, BLOCK_ROWS,
                     1.0, a, (int)k);
         cblas_dgemv(CblasColMajor, CblasTrans, (int)m, (int)k, 1.0, b, BLOCK_ROWS, swz, 1, 1.0,
                     v, 1);
     }
+    s->dev[part] = sum;
+    s->dev_comp[part] = comp;
 }
 
-static double deviance(irls *s, int parts)
+/* Runs the pass at `beta` (NULL: the starting eta) and returns the deviance there; X'WX and
+ * X'Wz at that point end up summed in part 0's arrays, X'WX mirrored to full. */
+static double pass(irls *s, int parts, const double *beta)
 {
-    glm_parallel(parts, s->w->n, eta_part, s);
+    s->beta = beta;
+    eff_parallel_for(parts, s->w->n, pass_part, s);
+    size_t k = s->w->k;
     double sum = 0, comp = 0;
     for (int t = 0; t < parts; t++) {
         neumaier(&sum, &comp, s->dev[t]);
         neumaier(&sum, &comp, s->dev_comp[t]);
-    }
-    return sum + comp;
-}
-
-/* Sums the parts' X'WX (upper triangle) and X'Wz into part 0's arrays. */
-static void reduce_parts(irls *s, int parts)
-{
-    size_t k = s->w->k;
-    for (int t = 1; t < parts; t++) {
+        if (t == 0)
+            continue;
         for (size_t i = 0; i < k * k; i++)
             s->xtwx[0][i] += s->xtwx[t][i];
         for (size_t i = 0; i < k; i++)
             s->xtwz[0][i] += s->xtwz[t][i];
     }
+    for (size_t j = 0; j < k; j++) /* dsyrk filled the upper triangle */
+        for (size_t i = 0; i < j; i++)
+            s->xtwx[0][i * k + j] = s->xtwx[0][j * k + i];
+    return sum + comp;
 }
 
 /* The pivoted-QR fallback for an ill-conditioned X'WX: least squares of sqrt(W)z on sqrt(W)X. */
@@ -198,18 +165,13 @@ static eff_status qr_step(irls *s, double *beta, double *cov, eff_error *err)
     return st;
 }
 
-/* One Newton step from the current eta: new coefficients, and (X'WX)^-1 when cov != NULL. */
-static eff_status newton_step(irls *s, int parts, double *beta, double *cov, eff_error *err)
+/* The Newton step from the last pass's X'WX and X'Wz: new coefficients, and (X'WX)^-1 when
+ * cov != NULL. */
+static eff_status newton_solve(irls *s, double *beta, double *cov, eff_error *err)
 {
-    glm_parallel(parts, s->w->n, accumulate_part, s);
-    reduce_parts(s, parts);
     double rcond;
-    size_t k = s->w->k;
-    for (size_t j = 0; j < k; j++) /* dsyrk filled the upper triangle: mirror it */
-        for (size_t i = 0; i < j; i++)
-            s->xtwx[0][i * k + j] = s->xtwx[0][j * k + i];
-    eff_status st = eff_linalg_spd_solve(s->xtwx[0], k, s->xtwz[0], beta, cov, CHOL_MIN_RCOND,
-                                         &rcond, NULL);
+    eff_status st = eff_linalg_spd_solve(s->xtwx[0], s->w->k, s->xtwz[0], beta, cov,
+                                         CHOL_MIN_RCOND, &rcond, NULL);
     if (st == EFF_ESINGULAR)
         st = qr_step(s, beta, cov, err);
     return st;
@@ -249,8 +211,10 @@ static double step_size(const double *old, const double *new, size_t k)
     return m;
 }
 
-eff_status glm_fit_logit(glm_work *w, int max_iter, double *beta, double *deviance_out,
-                         int *iterations, int *converged, eff_error *err)
+/* Newton iterations from `beta` (have_start) or from R's starting means. */
+static eff_status irls_run(glm_work *w, int max_iter, int have_start, double dev_tol,
+                           double *beta, double *deviance_out, int *iterations, int *converged,
+                           double *bread, eff_error *err)
 {
     int parts = w->threads;
     size_t n = w->n, k = w->k;
@@ -261,48 +225,101 @@ eff_status glm_fit_logit(glm_work *w, int max_iter, double *beta, double *devian
     eff_status st = trial && old ? irls_alloc(&s, parts, n, k, err)
                                  : eff_error_set(err, EFF_ENOMEM, NULL, 0, 0, "out of memory");
     /* start as R's binomial family: mu = (w y + 1/2) / (w + 1), eta = logit(mu) */
-    for (size_t i = 0; !st && i < n; i++) {
+    for (size_t i = 0; !st && !have_start && i < n; i++) {
         double wi = w->w ? w->w[i] : 1, mu = (wi * w->y[i] + 0.5) / (wi + 1);
         s.eta[i] = log(mu / (1 - mu));
     }
-    double dev_old = INFINITY, dev = INFINITY;
+    double dev_old = INFINITY, dev = st ? INFINITY : pass(&s, parts, have_start ? beta : NULL);
     *converged = 0;
     int it = 0;
-    for (it = 1; !st && it <= max_iter && !*converged; it++) {
-        st = newton_step(&s, parts, trial, NULL, err);
-        if (st)
+    while (!st && !*converged && it < max_iter) {
+        it++;
+        if ((st = newton_solve(&s, trial, NULL, err)) != EFF_OK)
             break;
         memcpy(old, beta, k * sizeof *old);
-        s.beta = trial;
-        dev = deviance(&s, parts);
+        dev_old = dev;
+        dev = pass(&s, parts, trial);
         /* step-halving while the deviance is not finite or went up (Stata's line search) */
-        for (int h = 0; it > 1 && h < 30 && !(dev <= dev_old + 1e-12 * (fabs(dev_old) + 0.1));
+        for (int h = 0; (it > 1 || have_start) && h < 30 &&
+                        !(dev <= dev_old + 1e-12 * (fabs(dev_old) + 0.1));
              h++) {
             for (size_t j = 0; j < k; j++)
                 trial[j] = 0.5 * (trial[j] + old[j]);
-            dev = deviance(&s, parts);
+            dev = pass(&s, parts, trial);
         }
         memcpy(beta, trial, k * sizeof *beta);
-        if (it > 1 && (fabs(dev - dev_old) / (fabs(dev) + 0.1) < DEV_TOL ||
-                       step_size(old, beta, k) < STEP_TOL))
+        if ((it > 1 || have_start) && (fabs(dev - dev_old) / (fabs(dev) + 0.1) < dev_tol ||
+                                       step_size(old, beta, k) < STEP_TOL))
             *converged = 1;
-        dev_old = dev;
     }
-    *iterations = it - 1;
+    *iterations = it;
     if (!st && !isfinite(dev))
         st = eff_error_set(err, EFF_ENOCONV, NULL, 0, 0, "the logit deviance is not finite");
-    if (!st) { /* the variance's bread and the fitted means, at the final coefficients */
-        s.beta = beta;
-        deviance(&s, parts);
-        st = newton_step(&s, parts, trial, w->bread, err);
+    if (!st && bread) { /* the last pass was at the final coefficients: its X'WX is the bread */
+        st = newton_solve(&s, trial, bread, err);
         for (size_t i = 0; !st && i < n; i++)
             w->mu[i] = 1.0 / (1.0 + exp(-s.eta[i]));
-        *deviance_out = dev;
     }
+    *deviance_out = dev;
     irls_free(&s);
     eff_free(trial);
     eff_free(old);
     return st;
+}
+
+/* Rows in the subsample that gives large fits their starting point, and the sizes it is used
+ * for. Newton's method converges quadratically, so from the optimum of every 20th row or so
+ * the full data needs two or three passes instead of five or six. */
+enum { START_SAMPLE = 100000, START_MIN_N = 400000 };
+
+/* Starting coefficients from every stride-th row; 0 when that fit fails (any reason). */
+static int subsample_start(const glm_work *w, int max_iter, double *beta)
+{
+    size_t stride = w->n / START_SAMPLE, m = (w->n + stride - 1) / stride, k = w->k;
+    double *x = eff_mallocarray(m * k, sizeof *x), *y = eff_mallocarray(m, sizeof *y);
+    double *wt = w->w ? eff_mallocarray(m, sizeof *wt) : NULL;
+    double *off = w->offset ? eff_mallocarray(m, sizeof *off) : NULL;
+    double *mu = eff_mallocarray(m, sizeof *mu);
+    int ok = x && y && mu && (!w->w || wt) && (!w->offset || off);
+    for (size_t r = 0; ok && r < m; r++) {
+        size_t i = r * stride;
+        y[r] = w->y[i];
+        if (wt)
+            wt[r] = w->w[i];
+        if (off)
+            off[r] = w->offset[i];
+        for (size_t j = 0; j < k; j++)
+            x[j * m + r] = w->x[j * w->n + i];
+    }
+    if (ok) {
+        glm_work sub = *w;
+        sub.x = x;
+        sub.n = m;
+        sub.y = y;
+        sub.w = wt;
+        sub.offset = off;
+        sub.mu = mu;
+        double dev;
+        int iterations, converged;
+        ok = irls_run(&sub, max_iter, 0, 1e-10, beta, &dev, &iterations, &converged, NULL, NULL) ==
+                 EFF_OK && converged;
+    }
+    eff_free(x);
+    eff_free(y);
+    eff_free(wt);
+    eff_free(off);
+    eff_free(mu);
+    return ok;
+}
+
+eff_status glm_fit_logit(glm_work *w, int max_iter, double *beta, double *deviance_out,
+                         int *iterations, int *converged, eff_error *err)
+{
+    int have_start = w->n >= START_MIN_N && subsample_start(w, max_iter, beta);
+    if (!have_start)
+        memset(beta, 0, w->k * sizeof *beta);
+    return irls_run(w, max_iter, have_start, DEV_TOL, beta, deviance_out, iterations, converged,
+                    w->bread, err);
 }
 
 /* Weighted least squares: QR of sqrt(w) X against sqrt(w) (y - offset). */
@@ -343,15 +360,11 @@ eff_status glm_fit_linear(glm_work *w, double *beta, double *rss, eff_error *err
 void glm_blas_single_thread(void)
 {
     openblas_set_num_threads(1);
+    /* LAPACKE's NaN scan of every input costs a pass per call; our inputs are checked */
+    LAPACKE_set_nancheck(0);
 }
 
 int glm_default_threads(size_t n)
 {
-    long cores = sysconf(_SC_NPROCESSORS_ONLN);
-    if (cores < 1)
-        cores = 1;
-    if (cores > MAX_PARTS)
-        cores = MAX_PARTS;
-    size_t by_rows = n / 50000 + 1; /* small problems: thread start-up would cost more */
-    return (int)((size_t)cores < by_rows ? (size_t)cores : by_rows);
+    return eff_parallel_parts(n, 50000); /* small problems: thread start-up costs more */
 }

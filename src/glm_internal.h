@@ -26,10 +26,6 @@ typedef struct glm_work {
     int threads;
 } glm_work;
 
-/* Runs fn(arg, lo, hi, part) over `parts` contiguous row ranges of [0, n), in parallel. */
-typedef void (*glm_range_fn)(void *arg, size_t lo, size_t hi, int part);
-void glm_parallel(int parts, size_t n, glm_range_fn fn, void *arg);
-
 /* log(1 + exp(x)) without overflow (R's log1pexp cut-offs). */
 double glm_log1pexp(double x);
 

@@ -3,9 +3,10 @@
 #include <string.h>
 
 #include "glm_internal.h"
+#include "parallel.h"
 #include "mem.h"
 
-enum { BLOCK_ROWS = 2048, MAX_PARTS = 16 };
+enum { BLOCK_ROWS = 2048, MAX_PARTS = EFF_MAX_PARTS };
 
 /* The score weight u_i = w_i (y_i - mu_i): for the canonical links the score of row i is
  * x_i u_i (linear: w_i e_i; logit: w_i (y_i - p_i)). */
@@ -67,7 +68,7 @@ static eff_status meat_hc(const glm_work *w, double *meat, eff_error *err)
         ok = job.meat[t] && job.block[t];
     }
     if (ok) {
-        glm_parallel(parts, w->n, hc_part, &job);
+        eff_parallel_for(parts, w->n, hc_part, &job);
         memset(meat, 0, w->k * w->k * sizeof *meat);
         for (int t = 0; t < parts; t++)
             for (size_t i = 0; i < w->k * w->k; i++)
@@ -92,7 +93,7 @@ static eff_status meat_cluster(const glm_work *w, double *meat, eff_error *err)
     for (int t = 0; t < parts && ok; t++)
         ok = (job.sums[t] = eff_mallocarray(g_count * w->k, sizeof(double))) != NULL;
     if (ok) {
-        glm_parallel(parts, w->n, cluster_part, &job);
+        eff_parallel_for(parts, w->n, cluster_part, &job);
         for (int t = 1; t < parts; t++)
             for (size_t i = 0; i < g_count * w->k; i++)
                 job.sums[0][i] += job.sums[t][i];

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "mem.h"
+#include "parallel.h"
 
 static eff_status oom(eff_error *err)
 {
@@ -69,46 +70,132 @@ static eff_status choose_in_order(const double *rt, size_t m, size_t p, double t
     return EFF_OK;
 }
 
+enum { TSQR_BLOCK = 4096 };
+
+/* The R factor of rows [lo, hi) of X with unit-norm columns, without copying X: a
+ * tall-skinny QR that folds row blocks into R one at a time, R <- R of [R; X_block]
+ * (dgeqrf), as stable as Householder QR of the whole matrix. r is p x p (upper; zero below). */
+static int tsqr_rows(const double *x, size_t n, size_t p, const double *norms, size_t lo,
+                     size_t hi, double *r, double *a, double *tau)
+{
+    memset(r, 0, p * p * sizeof *r);
+    for (size_t r0 = lo; r0 < hi; r0 += TSQR_BLOCK) {
+        size_t b = hi - r0 < TSQR_BLOCK ? hi - r0 : TSQR_BLOCK, m = p + b;
+        for (size_t j = 0; j < p; j++) {
+            double *col = a + j * m, scale = !norms ? 1.0 : norms[j] > 0 ? 1.0 / norms[j] : 0;
+            memcpy(col, r + j * p, p * sizeof *col);
+            for (size_t i = 0; i < b; i++)
+                col[p + i] = x[j * n + r0 + i] * scale;
+        }
+        if (LAPACKE_dgeqrf(LAPACK_COL_MAJOR, (int)m, (int)p, a, (int)m, tau) != 0)
+            return -1;
+        for (size_t j = 0; j < p; j++)
+            for (size_t i = 0; i < p; i++)
+                r[j * p + i] = i <= j ? a[j * m + i] : 0;
+    }
+    return 0;
+}
+
+typedef struct tsqr_job {
+    const double *x, *norms;
+    size_t n, p;
+    double *r[EFF_MAX_PARTS], *a[EFF_MAX_PARTS], *tau[EFF_MAX_PARTS];
+    int failed[EFF_MAX_PARTS];
+} tsqr_job;
+
+static void tsqr_part(void *arg, size_t lo, size_t hi, int part)
+{
+    tsqr_job *j = arg;
+    j->failed[part] = tsqr_rows(j->x, j->n, j->p, j->norms, lo, hi, j->r[part], j->a[part],
+                                j->tau[part]);
+}
+
+/* Each part's R over its rows, then the R of the stacked R's: the whole matrix's R. */
+static eff_status tsqr(const double *x, size_t n, size_t p, const double *norms, double *r,
+                       eff_error *err)
+{
+    int parts = eff_parallel_parts(n, 100000);
+    tsqr_job job;
+    memset(&job, 0, sizeof job);
+    job.x = x;
+    job.norms = norms;
+    job.n = n;
+    job.p = p;
+    size_t rows = TSQR_BLOCK + p > (size_t)parts * p ? TSQR_BLOCK + p : (size_t)parts * p;
+    int ok = 1;
+    for (int t = 0; t < parts && ok; t++) {
+        job.r[t] = eff_mallocarray(p * p, sizeof(double));
+        job.a[t] = eff_mallocarray(rows * p, sizeof(double));
+        job.tau[t] = eff_mallocarray(p, sizeof(double));
+        ok = job.r[t] && job.a[t] && job.tau[t];
+    }
+    eff_status st = ok ? EFF_OK : oom(err);
+    if (!st) {
+        eff_parallel_for(parts, n, tsqr_part, &job);
+        for (int t = 0; t < parts; t++)
+            if (job.failed[t])
+                st = eff_error_set(err, EFF_ESINGULAR, NULL, 0, 0, "QR factorisation failed");
+    }
+    if (!st) {
+        size_t m = (size_t)parts * p;
+        double *a = job.a[0];
+        for (size_t j = 0; j < p; j++)
+            for (int t = 0; t < parts; t++)
+                memcpy(a + j * m + (size_t)t * p, job.r[t] + j * p, p * sizeof *a);
+        if (LAPACKE_dgeqrf(LAPACK_COL_MAJOR, (int)m, (int)p, a, (int)m, job.tau[0]) != 0)
+            st = eff_error_set(err, EFF_ESINGULAR, NULL, 0, 0, "QR factorisation failed");
+        for (size_t j = 0; !st && j < p; j++)
+            for (size_t i = 0; i < p; i++)
+                r[j * p + i] = i <= j ? a[j * m + i] : 0;
+    }
+    for (int t = 0; t < EFF_MAX_PARTS; t++) {
+        eff_free(job.r[t]);
+        eff_free(job.a[t]);
+        eff_free(job.tau[t]);
+    }
+    return st;
+}
+
 eff_status eff_linalg_rank(const double *x, size_t n, size_t p, double tol, unsigned char *keep,
                            size_t *rank, eff_error *err)
 {
-    double *norms = eff_mallocarray(p, sizeof *norms);
-    double *tau = eff_mallocarray(p, sizeof *tau);
+    double *norms = eff_mallocarray(p, sizeof *norms), *tau = eff_mallocarray(p, sizeof *tau);
+    double *r = eff_mallocarray(p * p, sizeof *r), *rt = eff_calloc(p * p, sizeof *rt);
     lapack_int *jpvt = eff_calloc(p, sizeof *jpvt);
-    double *a = norms ? scaled_copy(x, n, p, norms) : NULL;
-    eff_status st = a && tau && jpvt ? EFF_OK : oom(err);
-    size_t m = n < p ? n : p, r = 0;
-    if (!st && LAPACKE_dgeqp3(LAPACK_COL_MAJOR, (int)n, (int)p, a, (int)n, jpvt, tau) != 0)
+    eff_status st = norms && tau && r && rt && jpvt ? EFF_OK : oom(err);
+    /* QR of X itself, then the column scaling on R: X = Q R gives ||X_j|| = ||R_j|| and
+     * X D^-1 = Q (R D^-1), which saves a pass over X for the norms */
+    if (!st)
+        st = tsqr(x, n, p, NULL, r, err);
+    for (size_t j = 0; !st && j < p; j++) {
+        norms[j] = cblas_dnrm2((int)p, r + j * p, 1);
+        keep[j] = norms[j] > 0;
+        if (norms[j] > 0)
+            cblas_dscal((int)p, 1.0 / norms[j], r + j * p, 1);
+    }
+    /* X_s = Q R, so the pivoted QR of the small R ranks X_s, and R's columns carry X_s's
+     * inner products for the in-order choice */
+    if (!st)
+        memcpy(rt, r, p * p * sizeof *rt);
+    if (!st && LAPACKE_dgeqp3(LAPACK_COL_MAJOR, (int)p, (int)p, r, (int)p, jpvt, tau) != 0)
         st = eff_error_set(err, EFF_ESINGULAR, NULL, 0, 0, "QR factorisation failed");
     if (!st) {
-        double r11 = m ? fabs(a[0]) : 0;
+        size_t m = n < p ? n : p, ranked = 0, nonzero = 0;
+        double r11 = fabs(r[0]);
         for (size_t k = 0; k < m; k++)
-            r += fabs(a[k * n + k]) >= tol * r11 && r11 > 0;
-        for (size_t j = 0; j < p; j++)
-            keep[j] = norms[j] > 0;
-        size_t nonzero = 0;
+            ranked += fabs(r[k * p + k]) >= tol * r11 && r11 > 0;
         for (size_t j = 0; j < p; j++)
             nonzero += keep[j];
-        if (r < nonzero) {
-            /* rt[:, jpvt[k]-1] = R[:, k]: the factor with columns back in their own order */
-            double *rt = eff_calloc(m * p, sizeof *rt);
-            if (!rt)
-                st = oom(err);
-            for (size_t k = 0; !st && k < p; k++)
-                for (size_t i = 0; i <= k && i < m; i++)
-                    rt[(size_t)(jpvt[k] - 1) * m + i] = a[k * n + i];
-            if (!st)
-                st = choose_in_order(rt, m, p, tol, keep, err);
-            eff_free(rt);
-        }
-        r = 0;
+        if (ranked < nonzero)
+            st = choose_in_order(rt, p, p, tol, keep, err);
+        *rank = 0;
         for (size_t j = 0; j < p; j++)
-            r += keep[j];
-        *rank = r;
+            *rank += keep[j];
     }
-    eff_free(a);
     eff_free(norms);
     eff_free(tau);
+    eff_free(r);
+    eff_free(rt);
     eff_free(jpvt);
     return st;
 }

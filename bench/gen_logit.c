@@ -1,0 +1,45 @@
+/* gen_logit.c - the logit benchmark's data: ROWS rows of y (0/1), 20 regressors (12
+ * continuous, 8 binary) and a cluster id (1,000 clusters, with a cluster effect), from a
+ * known logit model. Deterministic. */
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+static uint64_t state = 0x853c49e6748fea9bULL;
+static double unif(void)
+{
+    state ^= state >> 12;
+    state ^= state << 25;
+    state ^= state >> 27;
+    return (double)((state * 0x2545F4914F6CDD1DULL) >> 11) / 9007199254740992.0;
+}
+static double normal(void) { return sqrt(-2 * log(unif() + 1e-300)) * cos(6.283185307179586 * unif()); }
+
+int main(int argc, char **argv)
+{
+    long rows = argc > 1 ? atol(argv[1]) : 2000000;
+    double ce[1000];
+    for (int g = 0; g < 1000; g++)
+        ce[g] = 0.3 * normal();
+    static char buf[1 << 20];
+    setvbuf(stdout, buf, _IOFBF, sizeof buf);
+    printf("y");
+    for (int j = 1; j <= 20; j++)
+        printf(",x%d", j);
+    printf(",cl\n");
+    double x[21];
+    for (long i = 0; i < rows; i++) {
+        int g = (int)(unif() * 1000);
+        double eta = -0.5 + ce[g];
+        for (int j = 1; j <= 20; j++) {
+            x[j] = j <= 12 ? normal() : (unif() < 0.3 ? 1 : 0);
+            eta += (j % 3 == 0 ? 0.2 : -0.1) * x[j] / (1 + j % 4);
+        }
+        printf("%d", unif() < 1 / (1 + exp(-eta)));
+        for (int j = 1; j <= 20; j++)
+            printf(j <= 12 ? ",%.6f" : ",%.0f", x[j]);
+        printf(",%d\n", g + 1);
+    }
+    return 0;
+}
