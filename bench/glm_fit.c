@@ -22,6 +22,13 @@ static double rss_mb(void)
     return (double)ru.ru_maxrss / 1024.0;
 }
 
+static void log_stderr(void *user, eff_log_level level, const char *msg)
+{
+    (void)user;
+    (void)level;
+    fprintf(stderr, "%s\n", msg);
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2)
@@ -35,6 +42,7 @@ int main(int argc, char **argv)
         return 2;
     }
     double t1 = now(), before = rss_mb();
+    double td = 0;
     const char *x[20];
     char names[20][8];
     for (int j = 0; j < 20; j++) {
@@ -45,15 +53,19 @@ int main(int argc, char **argv)
     eff_design *d;
     eff_glm *g;
     eff_glm_options o = eff_glm_options_default();
+    eff_ctx ctx = eff_ctx_default();
+    ctx.log = getenv("EFF_BENCH_VERBOSE") ? log_stderr : NULL;
     o.family = EFF_GLM_LOGIT;
     o.vcov = EFF_VCOV_CLUSTER;
     o.threads = threads;
-    if (eff_design_from_table(t, &spec, &d, &err) != EFF_OK ||
-        eff_glm_fit(d, &o, NULL, &g, &err) != EFF_OK) {
+    if ((eff_design_from_table(t, &spec, &d, &err) != EFF_OK || ((td = now() - t1), 0)) ||
+        eff_glm_fit(d, &o, &ctx, &g, &err) != EFF_OK) {
         fprintf(stderr, "%s\n", err.msg);
         return 2;
     }
     double t2 = now();
+    if (getenv("EFF_BENCH_VERBOSE"))
+        fprintf(stderr, "design %.3f s\n", td);
     double design_mb = (double)eff_design_n(d) * (double)eff_design_p(d) * 8 / 1048576.0;
     printf("%.3f %.3f %d %.0f %.0f %.0f %.10g %.10g\n", t1 - t0, t2 - t1, threads, before, rss_mb(),
            design_mb, eff_glm_coef(g)[1], eff_glm_coef_row(g, 1).std_error);

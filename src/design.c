@@ -24,7 +24,8 @@ eff_design *eff_design_new(size_t n, size_t p)
         return NULL;
     d->n = n;
     d->p = p;
-    d->x = (p && n > SIZE_MAX / p) ? NULL : eff_mallocarray(n * p > 0 ? n * p : 1, sizeof *d->x);
+    d->x = (p && n > SIZE_MAX / p / sizeof *d->x) ? NULL
+                                                   : eff_malloc_large(n * p * sizeof *d->x);
     d->y = eff_mallocarray(n ? n : 1, sizeof *d->y);
     d->terms = eff_calloc(p ? p : 1, sizeof *d->terms);
     d->source_rows = eff_mallocarray(n ? n : 1, sizeof *d->source_rows);
@@ -44,7 +45,7 @@ void eff_design_free(eff_design *d)
     for (size_t j = 0; d->terms && j < d->p; j++)
         eff_free(d->terms[j]);
     eff_free(d->terms);
-    eff_free(d->x);
+    eff_free_large(d->x, d->n * d->p * sizeof *d->x);
     eff_free(d->y);
     eff_free(d->w);
     eff_free(d->offset);

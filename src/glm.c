@@ -3,6 +3,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "glm_internal.h"
 #include "linalg.h"
@@ -338,9 +339,17 @@ static eff_status fit_kept(eff_glm *g, const eff_design *d, const eff_glm_option
     return st;
 }
 
+static double seconds(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+
 eff_status eff_glm_fit(const eff_design *d, const eff_glm_options *opt, const eff_ctx *ctx,
                        eff_glm **out, eff_error *err)
 {
+    double t0 = seconds();
     eff_glm_options o = opt ? *opt : eff_glm_options_default();
     eff_status st = check_design(d, &o, err);
     if (st)
@@ -350,14 +359,17 @@ eff_status eff_glm_fit(const eff_design *d, const eff_glm_options *opt, const ef
     if (!g)
         return eff_error_set(err, EFF_ENOMEM, NULL, 0, 0, "out of memory");
     size_t n = eff_design_n(d), p = eff_design_p(d), k = 0;
+    double t1 = seconds();
     st = eff_linalg_rank(eff_design_xc(d), n, p, o.rank_tol > 0 ? o.rank_tol : 1e-12, g->keep,
                          &k, err);
+    double t2 = seconds();
     for (size_t j = 0; !st && j < p; j++)
         if (!g->keep[j])
             eff_log(ctx, EFF_LOG_WARN, "regressor \"%s\" is collinear with the others: dropped",
                     g->terms[j]);
     if (!st && o.family == EFF_GLM_LOGIT)
         st = check_separation_1d(d, g->keep, err);
+    double t3 = seconds();
     double *owned = NULL, *beta = NULL, *vcov_k = NULL, *mu = NULL, *bread = NULL;
     glm_work w;
     memset(&w, 0, sizeof w);
@@ -387,6 +399,10 @@ eff_status eff_glm_fit(const eff_design *d, const eff_glm_options *opt, const ef
         g->stats.n_clusters = w.n_clusters;
         st = fit_kept(g, d, &o, &w, beta, vcov_k, err);
     }
+    eff_log(ctx, EFF_LOG_DEBUG,
+            "glm: checks %.3f s, rank %.3f s, separation %.3f s, fit and variance %.3f s "
+            "(%d iterations)",
+            t1 - t0, t2 - t1, t3 - t2, seconds() - t3, g->stats.iterations);
     if (!st && o.family == EFF_GLM_LOGIT)
         st = check_separation_fit(g, err);
     if (!st && !g->stats.converged)

@@ -56,14 +56,16 @@ static void neumaier(double *sum, double *comp, double x)
     *sum = t;
 }
 
-/* Row i's deviance contribution and its working weight and response, from one exp():
- * with e = exp(-|eta|), log(1 + exp(eta)) = max(eta, 0) + log1p(e) and mu = 1/(1 + e) or
- * e/(1 + e). The weight uses eta clamped to [-30, 30], as R's logit link does, so a fitted 0
+/* Row i's deviance contribution and its working weight and response, from one exp() and
+ * one log(): with e = exp(-|eta|), log(1 + exp(eta)) = max(eta, 0) + log(1 + e) and mu =
+ * 1/(1 + e) or e/(1 + e). The weight uses eta clamped to [-30, 30], as R's logit link does, so a fitted 0
  * or 1 keeps a tiny positive weight. */
 static double row_terms(const glm_work *w, double eta, size_t i, double *ww, double *z)
 {
     double e = exp(-fabs(eta));
-    double dev = 2 * ((eta > 0 ? eta : 0) + log1p(e) - w->y[i] * eta);
+    /* log1p(e) as -log(1/(1+e)): one log() instead of glibc's slower log1p(); e is in (0, 1],
+     * so the absolute error stays below 2e-16 per row */
+    double dev = 2 * ((eta > 0 ? eta : 0) - log(1 / (1 + e)) - w->y[i] * eta);
     double ec = fabs(eta) > 30 ? exp(-30.0) : e;
     double mu = eta >= 0 ? 1 / (1 + ec) : ec / (1 + ec), var = mu * (1 - mu);
     *ww = w->w ? w->w[i] * var : var;

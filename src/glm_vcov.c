@@ -17,6 +17,7 @@ static double score_weight(const glm_work *w, size_t i)
 
 typedef struct meat_job {
     const glm_work *w;
+    double *u;                /* score weights, n */
     double *meat[MAX_PARTS]; /* K x K per part */
     double *block[MAX_PARTS];
     double *sums[MAX_PARTS]; /* cluster sums, G x K per part */
@@ -34,7 +35,7 @@ static void hc_part(void *arg, size_t lo, size_t hi, int part)
         size_t m = hi - r0 < BLOCK_ROWS ? hi - r0 : BLOCK_ROWS;
         for (size_t c = 0; c < k; c++)
             for (size_t i = 0; i < m; i++)
-                b[c * BLOCK_ROWS + i] = w->x[c * w->n + r0 + i] * score_weight(w, r0 + i);
+                b[c * BLOCK_ROWS + i] = w->x[c * w->n + r0 + i] * j->u[r0 + i];
         cblas_dsyrk(CblasColMajor, CblasUpper, CblasTrans, (int)k, (int)m, 1.0, b, BLOCK_ROWS,
                     1.0, j->meat[part], (int)k);
     }
@@ -52,15 +53,16 @@ static void cluster_part(void *arg, size_t lo, size_t hi, int part)
         const double *xc = w->x + c * w->n;
         double *uc = u + c * g_count;
         for (size_t i = lo; i < hi; i++)
-            uc[w->clusters[i]] += xc[i] * score_weight(w, i);
+            uc[w->clusters[i]] += xc[i] * j->u[i];
     }
 }
 
-static eff_status meat_hc(const glm_work *w, double *meat, eff_error *err)
+static eff_status meat_hc(const glm_work *w, double *u, double *meat, eff_error *err)
 {
     meat_job job;
     memset(&job, 0, sizeof job);
     job.w = w;
+    job.u = u;
     int parts = w->threads, ok = 1;
     for (int t = 0; t < parts && ok; t++) {
         job.meat[t] = eff_mallocarray(w->k * w->k, sizeof(double));
@@ -81,11 +83,12 @@ static eff_status meat_hc(const glm_work *w, double *meat, eff_error *err)
     return ok ? EFF_OK : eff_error_set(err, EFF_ENOMEM, NULL, 0, 0, "out of memory");
 }
 
-static eff_status meat_cluster(const glm_work *w, double *meat, eff_error *err)
+static eff_status meat_cluster(const glm_work *w, double *u, double *meat, eff_error *err)
 {
     meat_job job;
     memset(&job, 0, sizeof job);
     job.w = w;
+    job.u = u;
     size_t g_count = w->n_clusters;
     /* one G x K array per part; with clusters nearly as many as rows, that would cost a copy
      * of the design per part, so such problems run in one part */
@@ -135,16 +138,21 @@ eff_status glm_vcov(const glm_work *w, const eff_glm_options *opt, eff_glm_famil
             vcov[i] = w->bread[i] * (linear ? sigma2 : 1.0);
         return EFF_OK;
     }
-    double *meat = eff_mallocarray(k * k, sizeof *meat);
-    if (!meat)
+    double *meat = eff_mallocarray(k * k, sizeof *meat), *u = eff_mallocarray(w->n, sizeof *u);
+    if (!meat || !u) {
+        eff_free(meat);
+        eff_free(u);
         return eff_error_set(err, EFF_ENOMEM, NULL, 0, 0, "out of memory");
+    }
+    for (size_t i = 0; i < w->n; i++)
+        u[i] = score_weight(w, i);
     double nk = (n_obs - 1) / (n_obs - (double)k), adj;
     eff_status st;
     if (opt->vcov == EFF_VCOV_HC1) {
-        st = meat_hc(w, meat, err);
+        st = meat_hc(w, u, meat, err);
         adj = linear ? n_obs / (n_obs - (double)k) : n_obs / (n_obs - 1);
     } else {
-        st = meat_cluster(w, meat, err);
+        st = meat_cluster(w, u, meat, err);
         double g = (double)w->n_clusters;
         int with_nk = opt->cluster_nk_adjust < 0 ? linear : opt->cluster_nk_adjust;
         adj = g / (g - 1) * (with_nk ? nk : 1.0);
@@ -152,5 +160,6 @@ eff_status glm_vcov(const glm_work *w, const eff_glm_options *opt, eff_glm_famil
     if (!st)
         st = sandwich(w, meat, adj, vcov, err);
     eff_free(meat);
+    eff_free(u);
     return st;
 }

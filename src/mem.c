@@ -4,6 +4,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 static long fail_countdown = -1; /* -1: never fail */
 static long alloc_count;
@@ -80,3 +81,35 @@ void eff_free(void *ptr)
     free(ptr);
 }
 
+
+enum { LARGE_BYTES = 64 << 20 };
+
+void *eff_malloc_large(size_t bytes)
+{
+    if (bytes < LARGE_BYTES)
+        return eff_malloc(bytes);
+    if (should_fail())
+        return NULL;
+#ifdef MAP_POPULATE
+    void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE,
+                   -1, 0);
+    return p == MAP_FAILED ? NULL : p;
+#else
+    return malloc(bytes);
+#endif
+}
+
+void eff_free_large(void *block, size_t bytes)
+{
+    if (!block)
+        return;
+    if (bytes < LARGE_BYTES) {
+        eff_free(block);
+        return;
+    }
+#ifdef MAP_POPULATE
+    munmap(block, bytes);
+#else
+    free(block);
+#endif
+}

@@ -16,6 +16,13 @@ char *eff_strdup(const char *s);
 char *eff_strndup(const char *s, size_t n);
 void eff_free(void *ptr);
 
+/* A large block the caller is about to fill whole (a design matrix): mapped with its pages
+ * populated in one system call, which costs about half of faulting them in one by one
+ * (measured: 0.18 s against 0.31 s for 336 MB). Smaller blocks come from eff_malloc. Free
+ * with eff_free_large and the same size. NULL on failure (and under fault injection). */
+void *eff_malloc_large(size_t bytes);
+void eff_free_large(void *block, size_t bytes);
+
 /* Tests: the next `n` allocations succeed and the one after fails; n < 0 disables injection.
  * Returns how many allocations were made since the last call (to find the count to sweep). */
 long eff_mem_fail_after(long n);
