@@ -279,20 +279,29 @@ static eff_status name_terms(eff_design *d, const eff_table *t, const term_src *
     return st;
 }
 
-/* dst[r] = column j at the kept rows, as doubles: one typed pass per column. */
-static void gather_numbers(const eff_table *t, size_t j, const size_t *rows, size_t n, double *dst)
+/* dst[r] = column j at the kept rows, as doubles: one typed pass per column. `first` is the
+ * table row of rows[0] when the rows are consecutive (nothing dropped), else SIZE_MAX. */
+static void gather_numbers(const eff_table *t, size_t j, const size_t *rows, size_t n,
+                           size_t first, double *dst)
 {
     switch (eff_table_col_type(t, j)) {
     case EFF_TYPE_I64: {
         const int64_t *v = eff_table_i64(t, j);
-        for (size_t r = 0; r < n; r++)
-            dst[r] = (double)v[rows[r]];
+        if (first != SIZE_MAX)
+            for (size_t r = 0; r < n; r++)
+                dst[r] = (double)v[first + r];
+        else
+            for (size_t r = 0; r < n; r++)
+                dst[r] = (double)v[rows[r]];
         break;
     }
     case EFF_TYPE_F64: {
         const double *v = eff_table_f64(t, j);
-        for (size_t r = 0; r < n; r++)
-            dst[r] = v[rows[r]];
+        if (first != SIZE_MAX)
+            memcpy(dst, v + first, n * sizeof *dst);
+        else
+            for (size_t r = 0; r < n; r++)
+                dst[r] = v[rows[r]];
         break;
     }
     case EFF_TYPE_DATE: {
@@ -323,13 +332,14 @@ static void fill_part(void *arg, size_t lo, size_t hi, int part)
     eff_design *d = f->d;
     size_t n = d->n, m = hi - lo, j = f->intercept ? 1 : 0;
     const size_t *rows = d->source_rows + lo;
-    gather_numbers(f->t, f->ycol, rows, m, d->y + lo);
+    size_t first = d->n_dropped == 0 ? lo : SIZE_MAX;
+    gather_numbers(f->t, f->ycol, rows, m, first, d->y + lo);
     for (size_t r = lo; f->intercept && r < hi; r++)
         d->x[r] = 1.0;
     for (size_t k = 0; k < f->n_x; k++) {
         const term_src *ts = &f->ts[k];
         if (!ts->text) {
-            gather_numbers(f->t, ts->col, rows, m, d->x + (j++) * n + lo);
+            gather_numbers(f->t, ts->col, rows, m, first, d->x + (j++) * n + lo);
             continue;
         }
         const int32_t *codes = eff_table_codes(f->t, ts->col);
@@ -355,9 +365,44 @@ static void fill_rows(eff_design *d, const eff_table *t, size_t ycol, const term
     eff_parallel_for(eff_parallel_parts(d->n, 100000), d->n, fill_part, &f);
 }
 
+/* Integer cluster ids in [0, 4n): codes by a direct table instead of hashing. Returns 0 when
+ * the ids do not fit (the caller hashes then). */
+static int small_int_clusters(eff_design *d, const eff_table *t, size_t col, int32_t *codes)
+{
+    if (eff_table_col_type(t, col) != EFF_TYPE_I64)
+        return 0;
+    const int64_t *v = eff_table_i64(t, col);
+    int64_t limit = (int64_t)(4 * d->n + 16);
+    for (size_t r = 0; r < d->n; r++) {
+        int64_t id = v[d->source_rows[r]];
+        if (id < 0 || id >= limit)
+            return 0;
+    }
+    int32_t *map = eff_mallocarray((size_t)limit, sizeof *map);
+    if (!map)
+        return 0;
+    memset(map, 0xff, (size_t)limit * sizeof *map);
+    int32_t next = 0;
+    for (size_t r = 0; r < d->n; r++) {
+        int64_t id = v[d->source_rows[r]];
+        if (map[id] < 0)
+            map[id] = next++;
+        codes[r] = map[id];
+    }
+    eff_free(map);
+    d->n_clusters = (size_t)next;
+    return 1;
+}
+
 /* Cluster codes 0..G-1 by the raw bytes of each row's value (text by its code). */
 static eff_status fill_clusters(eff_design *d, const eff_table *t, size_t col, eff_error *err)
 {
+    int32_t *direct = eff_mallocarray(d->n, sizeof *direct);
+    if (direct && small_int_clusters(d, t, col, direct)) {
+        d->clusters = direct;
+        return EFF_OK;
+    }
+    eff_free(direct);
     eff_dict *ids = eff_dict_new();
     int32_t *codes = eff_mallocarray(d->n ? d->n : 1, sizeof *codes);
     eff_status st = ids && codes ? EFF_OK
@@ -457,7 +502,7 @@ static eff_status build(const eff_table *t, const eff_design_spec *spec, term_sr
     if (!st && !d)
         st = eff_error_set(err, EFF_ENOMEM, NULL, 0, 0, "out of memory for the design matrix");
     if (!st) {
-        d->n_dropped = eff_table_n_rows(t) - n_keep;
+        d->n_dropped = eff_table_n_rows(t) - n_keep; /* before filling: see gather_numbers */
         fill_rows(d, t, ycol, ts, spec->n_x, !spec->no_intercept, keep);
         st = name_terms(d, t, ts, spec->n_x, !spec->no_intercept, err);
     }

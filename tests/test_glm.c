@@ -270,6 +270,50 @@ static void collinear_term_is_dropped_like_r(void **state)
     eff_table_free(t);
 }
 
+/* Clusters named by text, or by ids too large for the direct table, are hashed instead: the
+ * same clusters must give the same variance. */
+static void cluster_ids_of_any_type(void **state)
+{
+    (void)state;
+    eff_table *t = read_csv(REF "sim.csv");
+    size_t cl, n = eff_table_n_rows(t);
+    eff_table_col(t, "cl", &cl, NULL);
+    eff_dict *dict = eff_dict_new();
+    int32_t *codes = eff_malloc(n * sizeof *codes);
+    int64_t *big = eff_malloc(n * sizeof *big);
+    for (size_t i = 0; i < n; i++) {
+        char name[32];
+        int64_t id = eff_table_i64(t, cl)[i];
+        snprintf(name, sizeof name, "klynge %lld", (long long)id);
+        eff_dict_intern(dict, name, strlen(name), &codes[i], NULL);
+        big[i] = id * 1000000007LL;
+    }
+    eff_table_add_str(t, "cl_text", codes, dict, NULL);
+    eff_table_add_i64(t, "cl_big", big, NULL);
+    const char *x[] = {"x1", "x2", "g"}, *names[] = {"cl", "cl_text", "cl_big"};
+    double se[3][5];
+    for (int k = 0; k < 3; k++) {
+        eff_design_spec spec = {"y_bin", x, 3, 0, NULL, NULL, names[k]};
+        eff_design *d;
+        assert_int_equal(eff_design_from_table(t, &spec, &d, NULL), EFF_OK);
+        assert_int_equal(eff_design_n_clusters(d), 25);
+        eff_glm_options o = eff_glm_options_default();
+        o.family = EFF_GLM_LOGIT;
+        o.vcov = EFF_VCOV_CLUSTER;
+        eff_glm *g;
+        assert_int_equal(eff_glm_fit(d, &o, NULL, &g, NULL), EFF_OK);
+        for (size_t j = 0; j < 5; j++)
+            se[k][j] = eff_glm_coef_row(g, j).std_error;
+        eff_glm_free(g);
+        eff_design_free(d);
+    }
+    for (size_t j = 0; j < 5; j++) {
+        eff_assert_close(se[1][j], se[0][j], 1e-12, 0);
+        eff_assert_close(se[2][j], se[0][j], 1e-12, 0);
+    }
+    eff_table_free(t);
+}
+
 static eff_status fit_text(const char *csv, const char *y, const char *const *x, size_t nx,
                            eff_glm_family family, eff_vcov_type vcov, const char *cluster,
                            eff_error *err)
@@ -375,6 +419,7 @@ int main(void)
         cmocka_unit_test(fit_statistics_and_predictions),
         cmocka_unit_test(spector_at_the_optimum),
         cmocka_unit_test(collinear_term_is_dropped_like_r),
+        cmocka_unit_test(cluster_ids_of_any_type),
         cmocka_unit_test(bad_inputs),
         cmocka_unit_test(separation_is_reported),
         cmocka_unit_test(allocation_failure_sweep),
