@@ -144,20 +144,20 @@ static eff_status optional_col(const eff_table *t, const char *name, long *col, 
     return st;
 }
 
-/* Clears keep[i] where column j is missing: a pass over one typed array. */
-static void drop_missing(const eff_table *t, size_t j, unsigned char *keep)
+/* Clears keep[i], lo <= i < hi, where column j is missing. */
+static void drop_missing(const eff_table *t, size_t j, size_t lo, size_t hi, unsigned char *keep)
 {
-    size_t n = eff_table_n_rows(t);
+    size_t n = hi;
     switch (eff_table_col_type(t, j)) {
     case EFF_TYPE_I64: {
         const int64_t *v = eff_table_i64(t, j);
-        for (size_t i = 0; i < n; i++)
+        for (size_t i = lo; i < n; i++)
             keep[i] &= v[i] != EFF_I64_NA;
         break;
     }
     case EFF_TYPE_F64: {
         const double *v = eff_table_f64(t, j);
-        for (size_t i = 0; i < n; i++)
+        for (size_t i = lo; i < n; i++)
             keep[i] &= !isnan(v[i]);
         break;
     }
@@ -166,27 +166,50 @@ static void drop_missing(const eff_table *t, size_t j, unsigned char *keep)
         const int32_t *v = eff_table_col_type(t, j) == EFF_TYPE_DATE ? eff_table_date(t, j)
                                                                       : eff_table_codes(t, j);
         int32_t na = eff_table_col_type(t, j) == EFF_TYPE_DATE ? EFF_DATE_NA : EFF_STR_NA;
-        for (size_t i = 0; i < n; i++)
+        for (size_t i = lo; i < n; i++)
             keep[i] &= v[i] != na;
         break;
     }
     }
 }
 
+typedef struct keep_job {
+    const eff_table *t;
+    const size_t *cols;
+    size_t n_cols;
+    unsigned char *keep;
+} keep_job;
+
+/* Rows [lo, hi): cleared where any used column is missing. */
+static void keep_part(void *arg, size_t lo, size_t hi, int part)
+{
+    (void)part;
+    keep_job *k = arg;
+    memset(k->keep + lo, 1, hi - lo);
+    for (size_t c = 0; c < k->n_cols; c++)
+        drop_missing(k->t, k->cols[c], lo, hi, k->keep);
+}
+
 static unsigned char *keep_rows(const eff_table *t, size_t ycol, const term_src *terms,
                                 size_t n_terms, const long *extra, size_t *n_keep)
 {
-    size_t n = eff_table_n_rows(t);
+    size_t n = eff_table_n_rows(t), n_cols = 0;
     unsigned char *keep = eff_malloc(n);
-    if (!keep)
+    size_t *cols = eff_mallocarray(n_terms + 4, sizeof *cols);
+    if (!keep || !cols) {
+        eff_free(keep);
+        eff_free(cols);
         return NULL;
-    memset(keep, 1, n);
-    drop_missing(t, ycol, keep);
+    }
+    cols[n_cols++] = ycol;
     for (size_t k = 0; k < n_terms; k++)
-        drop_missing(t, terms[k].col, keep);
+        cols[n_cols++] = terms[k].col;
     for (size_t k = 0; k < 3; k++)
         if (extra[k] >= 0)
-            drop_missing(t, (size_t)extra[k], keep);
+            cols[n_cols++] = (size_t)extra[k];
+    keep_job job = {t, cols, n_cols, keep};
+    eff_parallel_for(eff_parallel_parts(n, 200000), n, keep_part, &job);
+    eff_free(cols);
     *n_keep = 0;
     for (size_t i = 0; i < n; i++)
         *n_keep += keep[i];

@@ -367,9 +367,7 @@ eff_status eff_glm_fit(const eff_design *d, const eff_glm_options *opt, const ef
         if (!g->keep[j])
             eff_log(ctx, EFF_LOG_WARN, "regressor \"%s\" is collinear with the others: dropped",
                     g->terms[j]);
-    if (!st && o.family == EFF_GLM_LOGIT)
-        st = check_separation_1d(d, g->keep, err);
-    double t3 = seconds();
+    double t3 = t2;
     double *owned = NULL, *beta = NULL, *vcov_k = NULL, *mu = NULL, *bread = NULL;
     glm_work w;
     memset(&w, 0, sizeof w);
@@ -403,8 +401,20 @@ eff_status eff_glm_fit(const eff_design *d, const eff_glm_options *opt, const ef
             "glm: checks %.3f s, rank %.3f s, separation %.3f s, fit and variance %.3f s "
             "(%d iterations)",
             t1 - t0, t2 - t1, t3 - t2, seconds() - t3, g->stats.iterations);
-    if (!st && o.family == EFF_GLM_LOGIT)
-        st = check_separation_fit(g, err);
+    /* Separation shows as a fit that does not converge or whose errors explode; only then is
+     * the data scanned for the regressor that separates (a pass saved on clean fits). */
+    if (st == EFF_OK && o.family == EFF_GLM_LOGIT &&
+        (!g->stats.converged || check_separation_fit(g, NULL) != EFF_OK)) {
+        st = check_separation_1d(d, g->keep, err);
+        if (!st)
+            st = check_separation_fit(g, err);
+    } else if (st == EFF_ENOCONV && o.family == EFF_GLM_LOGIT) {
+        eff_error first = err ? *err : (eff_error){0};
+        if (check_separation_1d(d, g->keep, err) == EFF_OK && err)
+            *err = first;
+        else
+            st = EFF_EINVAL;
+    }
     if (!st && !g->stats.converged)
         st = eff_error_set(err, EFF_ENOCONV, NULL, 0, 0,
                            "the logit fit did not converge in %d iterations",
