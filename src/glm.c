@@ -346,6 +346,87 @@ static double seconds(void)
     return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
 }
 
+/* Fits on the columns g->keep marks. With `strict`, gives up (w.ill_conditioned) when the
+ * first Newton system is not a well-conditioned Cholesky solve. */
+static eff_status fit_with(eff_glm *g, const eff_design *d, const eff_glm_options *o, int strict,
+                           int *ill_conditioned, eff_error *err)
+{
+    size_t n = eff_design_n(d), p = eff_design_p(d), k = 0;
+    for (size_t j = 0; j < p; j++)
+        k += g->keep[j];
+    double *owned = NULL;
+    glm_work w;
+    memset(&w, 0, sizeof w);
+    w.x = kept_columns(d, g->keep, k, &owned);
+    double *beta = eff_calloc(k, sizeof *beta), *vcov_k = eff_mallocarray(k * k, sizeof *vcov_k);
+    double *mu = eff_mallocarray(n, sizeof *mu), *bread = eff_mallocarray(k * k, sizeof *bread);
+    eff_status st = w.x && beta && vcov_k && mu && bread
+                        ? EFF_OK
+                        : eff_error_set(err, EFF_ENOMEM, NULL, 0, 0, "out of memory");
+    if (!st) {
+        w.n = n;
+        w.k = k;
+        w.y = eff_design_yc(d);
+        w.w = eff_design_weights(d);
+        w.offset = eff_design_offset(d);
+        w.clusters = eff_design_clusters(d);
+        w.n_clusters = eff_design_n_clusters(d);
+        w.mu = mu;
+        w.bread = bread;
+        w.threads = o->threads > 0 ? o->threads : glm_default_threads(n);
+        w.strict_first = strict;
+        g->stats.n = n;
+        g->stats.n_dropped = eff_design_n_dropped(d);
+        g->stats.k = k;
+        g->stats.n_clusters = w.n_clusters;
+        st = fit_kept(g, d, o, &w, beta, vcov_k, err);
+        *ill_conditioned = w.ill_conditioned;
+    }
+    eff_free(owned);
+    eff_free(beta);
+    eff_free(vcov_k);
+    eff_free(mu);
+    eff_free(bread);
+    return st;
+}
+
+/* Marks the columns to keep by the pivoted-QR rank, warning about each one dropped. */
+static eff_status rank_columns(eff_glm *g, const eff_design *d, const eff_glm_options *o,
+                               const eff_ctx *ctx, eff_error *err)
+{
+    size_t k;
+    eff_status st = eff_linalg_rank(eff_design_xc(d), eff_design_n(d), eff_design_p(d),
+                                    o->rank_tol > 0 ? o->rank_tol : 1e-12, g->keep, &k, err);
+    for (size_t j = 0; !st && j < g->p; j++)
+        if (!g->keep[j])
+            eff_log(ctx, EFF_LOG_WARN, "regressor \"%s\" is collinear with the others: dropped",
+                    g->terms[j]);
+    return st;
+}
+
+/* After the fit, for logit: separation shows as a fit that does not converge or whose errors
+ * explode; only then is the data scanned for the regressor that separates. */
+static eff_status check_fit(eff_glm *g, const eff_design *d, eff_status st, eff_error *err)
+{
+    if (st == EFF_OK && g->family == EFF_GLM_LOGIT &&
+        (!g->stats.converged || check_separation_fit(g, NULL) != EFF_OK)) {
+        st = check_separation_1d(d, g->keep, err);
+        if (!st)
+            st = check_separation_fit(g, err);
+    } else if (st == EFF_ENOCONV && g->family == EFF_GLM_LOGIT) {
+        eff_error first = err ? *err : (eff_error){0};
+        if (check_separation_1d(d, g->keep, err) == EFF_OK && err)
+            *err = first;
+        else
+            st = EFF_EINVAL;
+    }
+    if (!st && !g->stats.converged)
+        st = eff_error_set(err, EFF_ENOCONV, NULL, 0, 0,
+                           "the logit fit did not converge in %d iterations",
+                           g->stats.iterations);
+    return st;
+}
+
 eff_status eff_glm_fit(const eff_design *d, const eff_glm_options *opt, const eff_ctx *ctx,
                        eff_glm **out, eff_error *err)
 {
@@ -358,72 +439,26 @@ eff_status eff_glm_fit(const eff_design *d, const eff_glm_options *opt, const ef
     eff_glm *g = new_result(d, o.family);
     if (!g)
         return eff_error_set(err, EFF_ENOMEM, NULL, 0, 0, "out of memory");
-    size_t n = eff_design_n(d), p = eff_design_p(d), k = 0;
-    double t1 = seconds();
-    st = eff_linalg_rank(eff_design_xc(d), n, p, o.rank_tol > 0 ? o.rank_tol : 1e-12, g->keep,
-                         &k, err);
-    double t2 = seconds();
-    for (size_t j = 0; !st && j < p; j++)
-        if (!g->keep[j])
-            eff_log(ctx, EFF_LOG_WARN, "regressor \"%s\" is collinear with the others: dropped",
-                    g->terms[j]);
-    double t3 = t2;
-    double *owned = NULL, *beta = NULL, *vcov_k = NULL, *mu = NULL, *bread = NULL;
-    glm_work w;
-    memset(&w, 0, sizeof w);
-    if (!st) {
-        w.x = kept_columns(d, g->keep, k, &owned);
-        beta = eff_calloc(k, sizeof *beta);
-        vcov_k = eff_mallocarray(k * k, sizeof *vcov_k);
-        mu = eff_mallocarray(n, sizeof *mu);
-        bread = eff_mallocarray(k * k, sizeof *bread);
-        if (!w.x || !beta || !vcov_k || !mu || !bread)
-            st = eff_error_set(err, EFF_ENOMEM, NULL, 0, 0, "out of memory");
+    double t1 = seconds(), t2 = t1;
+    int ill = 0;
+    if (o.family == EFF_GLM_LOGIT) {
+        /* A first Newton system that Cholesky solves with rcond > 1e-10 means a design of full
+         * rank (its scaled condition number is below 1e5), so the ranking pass over the data
+         * is needed only when that fails. */
+        memset(g->keep, 1, g->p);
+        st = fit_with(g, d, &o, 1, &ill, err);
     }
-    if (!st) {
-        w.n = n;
-        w.k = k;
-        w.y = eff_design_yc(d);
-        w.w = eff_design_weights(d);
-        w.offset = eff_design_offset(d);
-        w.clusters = eff_design_clusters(d);
-        w.n_clusters = eff_design_n_clusters(d);
-        w.mu = mu;
-        w.bread = bread;
-        w.threads = o.threads > 0 ? o.threads : glm_default_threads(n);
-        g->stats.n = n;
-        g->stats.n_dropped = eff_design_n_dropped(d);
-        g->stats.k = k;
-        g->stats.n_clusters = w.n_clusters;
-        st = fit_kept(g, d, &o, &w, beta, vcov_k, err);
-    }
-    eff_log(ctx, EFF_LOG_DEBUG,
-            "glm: checks %.3f s, rank %.3f s, separation %.3f s, fit and variance %.3f s "
-            "(%d iterations)",
-            t1 - t0, t2 - t1, t3 - t2, seconds() - t3, g->stats.iterations);
-    /* Separation shows as a fit that does not converge or whose errors explode; only then is
-     * the data scanned for the regressor that separates (a pass saved on clean fits). */
-    if (st == EFF_OK && o.family == EFF_GLM_LOGIT &&
-        (!g->stats.converged || check_separation_fit(g, NULL) != EFF_OK)) {
-        st = check_separation_1d(d, g->keep, err);
+    if (o.family != EFF_GLM_LOGIT || (st == EFF_ESINGULAR && ill)) {
+        eff_error_clear(err);
+        st = rank_columns(g, d, &o, ctx, err);
+        t2 = seconds();
         if (!st)
-            st = check_separation_fit(g, err);
-    } else if (st == EFF_ENOCONV && o.family == EFF_GLM_LOGIT) {
-        eff_error first = err ? *err : (eff_error){0};
-        if (check_separation_1d(d, g->keep, err) == EFF_OK && err)
-            *err = first;
-        else
-            st = EFF_EINVAL;
+            st = fit_with(g, d, &o, 0, &ill, err);
     }
-    if (!st && !g->stats.converged)
-        st = eff_error_set(err, EFF_ENOCONV, NULL, 0, 0,
-                           "the logit fit did not converge in %d iterations",
-                           g->stats.iterations);
-    eff_free(owned);
-    eff_free(beta);
-    eff_free(vcov_k);
-    eff_free(mu);
-    eff_free(bread);
+    eff_log(ctx, EFF_LOG_DEBUG, "glm: checks %.3f s, rank %.3f s, fit and variance %.3f s (%d "
+                                "iterations)",
+            t1 - t0, t2 - t1, seconds() - t2, g->stats.iterations);
+    st = check_fit(g, d, st, err);
     if (st) {
         eff_glm_free(g);
         return st;

@@ -236,8 +236,17 @@ static eff_status irls_run(glm_work *w, int max_iter, int have_start, double dev
     int it = 0;
     while (!st && !*converged && it < max_iter) {
         it++;
-        if ((st = newton_solve(&s, trial, NULL, err)) != EFF_OK)
+        if (it == 1 && w->strict_first) {
+            double rcond;
+            if (eff_linalg_spd_solve(s.xtwx[0], k, s.xtwz[0], trial, NULL, CHOL_MIN_RCOND, &rcond,
+                                     NULL) != EFF_OK) {
+                w->ill_conditioned = 1;
+                st = eff_error_set(err, EFF_ESINGULAR, NULL, 0, 0, "ill-conditioned X'WX");
+                break;
+            }
+        } else if ((st = newton_solve(&s, trial, NULL, err)) != EFF_OK) {
             break;
+        }
         memcpy(old, beta, k * sizeof *old);
         dev_old = dev;
         dev = pass(&s, parts, trial);

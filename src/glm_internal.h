@@ -24,6 +24,8 @@ typedef struct glm_work {
     double *mu;            /* fitted means (n) */
     double *bread;         /* (X'WX)^-1, K x K */
     int threads;
+    int strict_first;      /* the first Newton step must be a well-conditioned Cholesky solve */
+    int ill_conditioned;   /* set when strict_first failed: the caller ranks the columns */
 } glm_work;
 
 /* log(1 + exp(x)) without overflow (R's log1pexp cut-offs). */

@@ -270,6 +270,43 @@ static void collinear_term_is_dropped_like_r(void **state)
     eff_table_free(t);
 }
 
+/* In a logit, an aliased regressor is found when the first Newton system is singular: it is
+ * dropped by name and the fit equals the fit without it. */
+static void collinear_logit_term_is_dropped(void **state)
+{
+    (void)state;
+    eff_table *t = read_csv(REF "sim.csv");
+    size_t x1, n = eff_table_n_rows(t);
+    eff_table_col(t, "x1", &x1, NULL);
+    double *x1b = eff_malloc(n * sizeof *x1b);
+    for (size_t i = 0; i < n; i++)
+        x1b[i] = 2 * eff_table_f64(t, x1)[i];
+    eff_table_add_f64(t, "x1b", x1b, NULL);
+    const char *with[] = {"x1", "x2", "x1b", "g"}, *without[] = {"x1", "x2", "g"};
+    eff_design_spec a = {"y_bin", with, 4, 0, NULL, NULL, NULL};
+    eff_design_spec b = {"y_bin", without, 3, 0, NULL, NULL, NULL};
+    eff_design *da, *db;
+    assert_int_equal(eff_design_from_table(t, &a, &da, NULL), EFF_OK);
+    assert_int_equal(eff_design_from_table(t, &b, &db, NULL), EFF_OK);
+    eff_glm_options o = eff_glm_options_default();
+    o.family = EFF_GLM_LOGIT;
+    eff_glm *ga, *gb;
+    assert_int_equal(eff_glm_fit(da, &o, NULL, &ga, NULL), EFF_OK);
+    assert_int_equal(eff_glm_fit(db, &o, NULL, &gb, NULL), EFF_OK);
+    assert_true(eff_glm_dropped(ga, 3) && !eff_glm_dropped(ga, 1));
+    static const size_t map[] = {0, 1, 2, 4, 5}; /* gb's terms within ga's */
+    for (size_t j = 0; j < 5; j++) {
+        eff_assert_close(eff_glm_coef(ga)[map[j]], eff_glm_coef(gb)[j], COEF_RTOL, 0);
+        eff_assert_close(eff_glm_coef_row(ga, map[j]).std_error,
+                         eff_glm_coef_row(gb, j).std_error, VCOV_RTOL, 0);
+    }
+    eff_glm_free(ga);
+    eff_glm_free(gb);
+    eff_design_free(da);
+    eff_design_free(db);
+    eff_table_free(t);
+}
+
 /* Clusters named by text, or by ids too large for the direct table, are hashed instead: the
  * same clusters must give the same variance. */
 static void cluster_ids_of_any_type(void **state)
@@ -420,6 +457,7 @@ int main(void)
         cmocka_unit_test(spector_at_the_optimum),
         cmocka_unit_test(collinear_term_is_dropped_like_r),
         cmocka_unit_test(cluster_ids_of_any_type),
+        cmocka_unit_test(collinear_logit_term_is_dropped),
         cmocka_unit_test(bad_inputs),
         cmocka_unit_test(separation_is_reported),
         cmocka_unit_test(allocation_failure_sweep),
