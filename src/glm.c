@@ -99,12 +99,6 @@ static eff_status check_design(const eff_design *d, const eff_glm_options *o, ef
         return eff_error_set(err, EFF_EINVAL, NULL, 0, 0,
                              "the cluster column has a single cluster: a cluster-robust variance "
                              "needs at least two");
-    long bad = first_non_finite(d);
-    if (bad >= 0)
-        return eff_error_set(err, EFF_EINVAL, NULL, 0, 0,
-                             "regressor \"%s\" is not finite in design row %zu",
-                             eff_design_term(d, (size_t)bad % p),
-                             eff_design_source_row(d, (size_t)bad / p) + 1);
     return check_outcome(d, o->family, err);
 }
 
@@ -460,6 +454,14 @@ eff_status eff_glm_fit(const eff_design *d, const eff_glm_options *opt, const ef
             t1 - t0, t2 - t1, seconds() - t2, g->stats.iterations);
     st = check_fit(g, d, st, err);
     if (st) {
+        /* A non-finite regressor value makes the fit fail: the scan for it (a pass over the
+         * data) is spent only then, and its message replaces the fit's. */
+        long bad = first_non_finite(d);
+        if (bad >= 0)
+            st = eff_error_set(err, EFF_EINVAL, NULL, 0, 0,
+                               "regressor \"%s\" is not finite in design row %zu",
+                               eff_design_term(d, (size_t)bad % g->p),
+                               eff_design_source_row(d, (size_t)bad / g->p) + 1);
         eff_glm_free(g);
         return st;
     }

@@ -232,6 +232,9 @@ static eff_status irls_run(glm_work *w, int max_iter, int have_start, double dev
         s.eta[i] = log(mu / (1 - mu));
     }
     double dev_old = INFINITY, dev = st ? INFINITY : pass(&s, parts, have_start ? beta : NULL);
+    for (size_t j = 0; !st && j < k; j++) /* a NaN or infinity in X: stop at once */
+        if (!isfinite(s.xtwx[0][j * k + j]) || !isfinite(dev))
+            st = eff_error_set(err, EFF_EINVAL, NULL, 0, 0, "non-finite values in the design");
     *converged = 0;
     int it = 0;
     while (!st && !*converged && it < max_iter) {
@@ -281,7 +284,7 @@ static eff_status irls_run(glm_work *w, int max_iter, int have_start, double dev
 /* Rows in the subsample that gives large fits their starting point, and the sizes it is used
  * for. Newton's method converges quadratically, so from the optimum of every 20th row or so
  * the full data needs two or three passes instead of five or six. */
-enum { START_SAMPLE = 100000, START_MIN_N = 400000 };
+enum { START_SAMPLE = 50000, START_MIN_N = 400000 };
 
 /* Starting coefficients from every stride-th row; 0 when that fit fails (any reason). */
 static int subsample_start(const glm_work *w, int max_iter, double *beta)
@@ -352,6 +355,9 @@ eff_status glm_fit_linear(glm_work *w, double *beta, double *rss, eff_error *err
         ys[i] = (w->y[i] - (w->offset ? w->offset[i] : 0)) * (w->w ? sqrt(w->w[i]) : 1);
     if (!st)
         st = eff_linalg_lsq(x, n, k, ys, beta, w->bread, err);
+    for (size_t j = 0; !st && j < k; j++)
+        if (!isfinite(beta[j]))
+            st = eff_error_set(err, EFF_EINVAL, NULL, 0, 0, "non-finite values in the design");
     long double sum = 0;
     for (size_t i = 0; !st && i < n; i++) {
         long double fit = w->offset ? w->offset[i] : 0;

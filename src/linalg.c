@@ -169,6 +169,10 @@ eff_status eff_linalg_rank(const double *x, size_t n, size_t p, double tol, unsi
         st = tsqr(x, n, p, NULL, r, err);
     for (size_t j = 0; !st && j < p; j++) {
         norms[j] = cblas_dnrm2((int)p, r + j * p, 1);
+        if (!isfinite(norms[j])) {
+            st = eff_error_set(err, EFF_EINVAL, NULL, 0, 0, "non-finite values in the matrix");
+            break;
+        }
         keep[j] = norms[j] > 0;
         if (norms[j] > 0)
             cblas_dscal((int)p, 1.0 / norms[j], r + j * p, 1);

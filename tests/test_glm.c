@@ -398,6 +398,32 @@ static void bad_inputs(void **state)
     assert_non_null(strstr(err.msg, "single cluster"));
 }
 
+/* A regressor value that is not finite (built by code, not read from a file) is named. */
+static void non_finite_regressor_is_named(void **state)
+{
+    (void)state;
+    for (int fam = 0; fam < 2; fam++) {
+        eff_design *d = eff_design_new(6, 2);
+        double *x = eff_design_x(d), *y = eff_design_y(d);
+        for (size_t i = 0; i < 6; i++) {
+            x[i] = 1;
+            x[6 + i] = (double)i;
+            y[i] = (double)(i % 2);
+        }
+        x[6 + 4] = fam ? INFINITY : NAN;
+        eff_design_set_term(d, 0, "(Intercept)", NULL);
+        eff_design_set_term(d, 1, "dose", NULL);
+        eff_glm_options o = eff_glm_options_default();
+        o.family = fam ? EFF_GLM_LOGIT : EFF_GLM_GAUSSIAN;
+        eff_glm *g = NULL;
+        eff_error err;
+        assert_int_equal(eff_glm_fit(d, &o, NULL, &g, &err), EFF_EINVAL);
+        assert_null(g);
+        assert_string_equal(err.msg, "regressor \"dose\" is not finite in design row 5");
+        eff_design_free(d);
+    }
+}
+
 static void separation_is_reported(void **state)
 {
     (void)state;
@@ -459,6 +485,7 @@ int main(void)
         cmocka_unit_test(cluster_ids_of_any_type),
         cmocka_unit_test(collinear_logit_term_is_dropped),
         cmocka_unit_test(bad_inputs),
+        cmocka_unit_test(non_finite_regressor_is_named),
         cmocka_unit_test(separation_is_reported),
         cmocka_unit_test(allocation_failure_sweep),
     };
