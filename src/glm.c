@@ -354,7 +354,11 @@ static eff_status fit_with(eff_glm *g, const eff_design *d, const eff_glm_option
     w.x = kept_columns(d, g->keep, k, &owned);
     double *beta = eff_calloc(k, sizeof *beta), *vcov_k = eff_mallocarray(k * k, sizeof *vcov_k);
     double *mu = eff_mallocarray(n, sizeof *mu), *bread = eff_mallocarray(k * k, sizeof *bread);
-    eff_status st = w.x && beta && vcov_k && mu && bread
+    /* the logit's last pass can collect the cluster score sums (when they are few enough) */
+    size_t g_count = eff_design_n_clusters(d);
+    int fused = o->vcov == EFF_VCOV_CLUSTER && g->family == EFF_GLM_LOGIT && g_count * 4 <= n;
+    w.cluster_sums = fused ? eff_mallocarray(g_count * k, sizeof *w.cluster_sums) : NULL;
+    eff_status st = w.x && beta && vcov_k && mu && bread && (!fused || w.cluster_sums)
                         ? EFF_OK
                         : eff_error_set(err, EFF_ENOMEM, NULL, 0, 0, "out of memory");
     if (!st) {
@@ -381,6 +385,7 @@ static eff_status fit_with(eff_glm *g, const eff_design *d, const eff_glm_option
     eff_free(vcov_k);
     eff_free(mu);
     eff_free(bread);
+    eff_free(w.cluster_sums);
     return st;
 }
 

@@ -45,8 +45,8 @@ typedef struct irls {
     double *xtwx[MAX_PARTS], *xtwz[MAX_PARTS];
     double *block[MAX_PARTS];
     double dev[MAX_PARTS], dev_comp[MAX_PARTS];
-    double *sw_z;         /* fallback: sqrt(W) z, n */
-    double *sw;           /* fallback: sqrt(W), n */
+    double *csum[MAX_PARTS]; /* per part G x K score sums, when this pass collects them */
+    int collect_clusters;
 } irls;
 
 static void neumaier(double *sum, double *comp, double x)
@@ -60,7 +60,8 @@ static void neumaier(double *sum, double *comp, double x)
  * one log(): with e = exp(-|eta|), log(1 + exp(eta)) = max(eta, 0) + log(1 + e) and mu =
  * 1/(1 + e) or e/(1 + e). The weight uses eta clamped to [-30, 30], as R's logit link does, so a fitted 0
  * or 1 keeps a tiny positive weight. */
-static double row_terms(const glm_work *w, double eta, size_t i, double *ww, double *z)
+static double row_terms(const glm_work *w, double eta, size_t i, double *ww, double *z,
+                        double *u)
 {
     double e = exp(-fabs(eta));
     /* log1p(e) as -log(1/(1+e)): one log() instead of glibc's slower log1p(); e is in (0, 1],
@@ -70,12 +71,14 @@ static double row_terms(const glm_work *w, double eta, size_t i, double *ww, dou
     double mu = eta >= 0 ? 1 / (1 + ec) : ec / (1 + ec), var = mu * (1 - mu);
     *ww = w->w ? w->w[i] * var : var;
     *z = (eta - (w->offset ? w->offset[i] : 0)) + (w->y[i] - mu) / var;
+    *u = (w->w ? w->w[i] : 1) * (w->y[i] - mu); /* the score weight */
     return w->w ? w->w[i] * dev : dev;
 }
 
 static void working(const glm_work *w, double eta, size_t i, double *ww, double *z)
 {
-    row_terms(w, eta, i, ww, z);
+    double u;
+    row_terms(w, eta, i, ww, z, &u);
 }
 
 /* One pass over rows [lo, hi), BLOCK_ROWS at a time while the block is in cache: eta =
@@ -87,10 +90,13 @@ static void pass_part(void *arg, size_t lo, size_t hi, int part)
     const glm_work *w = s->w;
     size_t k = w->k;
     double *b = s->block[part], *a = s->xtwx[part], *v = s->xtwz[part];
-    double swz[BLOCK_ROWS], sw[BLOCK_ROWS];
-    double sum = 0, comp = 0;
+    double swz[BLOCK_ROWS], sw[BLOCK_ROWS], u[BLOCK_ROWS];
+    double sum = 0, comp = 0, *csum = s->collect_clusters ? s->csum[part] : NULL;
+    size_t g_count = w->n_clusters;
     memset(a, 0, k * k * sizeof *a);
     memset(v, 0, k * sizeof *v);
+    if (csum)
+        memset(csum, 0, g_count * k * sizeof *csum);
     for (size_t r0 = lo; r0 < hi; r0 += BLOCK_ROWS) {
         size_t m = hi - r0 < BLOCK_ROWS ? hi - r0 : BLOCK_ROWS;
         double *eta = s->eta + r0;
@@ -102,9 +108,16 @@ static void pass_part(void *arg, size_t lo, size_t hi, int part)
         }
         for (size_t i = 0; i < m; i++) {
             double ww, z;
-            neumaier(&sum, &comp, row_terms(w, eta[i], r0 + i, &ww, &z));
+            neumaier(&sum, &comp, row_terms(w, eta[i], r0 + i, &ww, &z, &u[i]));
             sw[i] = sqrt(ww);
             swz[i] = sw[i] * z;
+        }
+        for (size_t j = 0; csum && j < k; j++) {
+            const double *xj = w->x + j * w->n + r0;
+            const int32_t *cl = w->clusters + r0;
+            double *cj = csum + j * g_count;
+            for (size_t i = 0; i < m; i++)
+                cj[cl[i]] += xj[i] * u[i];
         }
         for (size_t j = 0; j < k; j++) {
             const double *xj = w->x + j * w->n + r0;
@@ -183,6 +196,8 @@ static eff_status irls_alloc(irls *s, int parts, size_t n, size_t k, eff_error *
 {
     s->eta = eff_mallocarray(n, sizeof *s->eta);
     int ok = s->eta != NULL;
+    for (int t = 0; ok && s->w->cluster_sums && t < parts; t++)
+        ok = (s->csum[t] = eff_mallocarray(s->w->n_clusters * k, sizeof(double))) != NULL;
     for (int t = 0; ok && t < parts; t++) {
         s->xtwx[t] = eff_mallocarray(k * k, sizeof(double));
         s->xtwz[t] = eff_mallocarray(k, sizeof(double));
@@ -196,6 +211,7 @@ static void irls_free(irls *s)
 {
     eff_free(s->eta);
     for (int t = 0; t < MAX_PARTS; t++) {
+        eff_free(s->csum[t]);
         eff_free(s->xtwx[t]);
         eff_free(s->xtwz[t]);
         eff_free(s->block[t]);
@@ -252,6 +268,14 @@ static eff_status irls_run(glm_work *w, int max_iter, int have_start, double dev
         }
         memcpy(old, beta, k * sizeof *old);
         dev_old = dev;
+        /* The Newton decrement d'(X'WX)d predicts the deviance's fall: when it is far below the
+         * stopping tolerance, this pass will be the last, so it also collects the cluster
+         * score sums for the variance (saving a pass over the data). */
+        double decrement = 0;
+        for (size_t a = 0; a < k; a++)
+            for (size_t b = 0; b < k; b++)
+                decrement += (trial[a] - old[a]) * s.xtwx[0][b * k + a] * (trial[b] - old[b]);
+        s.collect_clusters = w->cluster_sums && decrement < 0.1 * dev_tol * (fabs(dev) + 0.1);
         dev = pass(&s, parts, trial);
         /* step-halving while the deviance is not finite or went up (Stata's line search) */
         for (int h = 0; (it > 1 || have_start) && h < 30 &&
@@ -267,6 +291,14 @@ static eff_status irls_run(glm_work *w, int max_iter, int have_start, double dev
             *converged = 1;
     }
     *iterations = it;
+    if (!st && *converged && s.collect_clusters) {
+        size_t size = w->n_clusters * k;
+        memcpy(w->cluster_sums, s.csum[0], size * sizeof *w->cluster_sums);
+        for (int t = 1; t < parts; t++)
+            for (size_t i = 0; i < size; i++)
+                w->cluster_sums[i] += s.csum[t][i];
+        w->cluster_sums_ready = 1;
+    }
     if (!st && !isfinite(dev))
         st = eff_error_set(err, EFF_ENOCONV, NULL, 0, 0, "the logit deviance is not finite");
     if (!st && bread) { /* the last pass was at the final coefficients: its X'WX is the bread */
@@ -307,6 +339,8 @@ static int subsample_start(const glm_work *w, int max_iter, double *beta)
     }
     if (ok) {
         glm_work sub = *w;
+        sub.clusters = NULL;
+        sub.cluster_sums = NULL;
         sub.x = x;
         sub.n = m;
         sub.y = y;

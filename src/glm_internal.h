@@ -23,6 +23,9 @@ typedef struct glm_work {
     size_t n_clusters;
     double *mu;            /* fitted means (n) */
     double *bread;         /* (X'WX)^-1, K x K */
+    double *cluster_sums;  /* G x K score sums at the final fit, when the fit provides them
+                              (logit: filled in its last pass); NULL: the variance computes them */
+    int cluster_sums_ready;
     int threads;
     int strict_first;      /* the first Newton step must be a well-conditioned Cholesky solve */
     int ill_conditioned;   /* set when strict_first failed: the caller ranks the columns */

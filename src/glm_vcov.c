@@ -85,6 +85,12 @@ static eff_status meat_hc(const glm_work *w, double *u, double *meat, eff_error 
 
 static eff_status meat_cluster(const glm_work *w, double *u, double *meat, eff_error *err)
 {
+    if (w->cluster_sums_ready) { /* collected by the fit's last pass */
+        memset(meat, 0, w->k * w->k * sizeof *meat);
+        cblas_dsyrk(CblasColMajor, CblasUpper, CblasTrans, (int)w->k, (int)w->n_clusters, 1.0,
+                    w->cluster_sums, (int)w->n_clusters, 0.0, meat, (int)w->k);
+        return EFF_OK;
+    }
     meat_job job;
     memset(&job, 0, sizeof job);
     job.w = w;
@@ -144,7 +150,7 @@ eff_status glm_vcov(const glm_work *w, const eff_glm_options *opt, eff_glm_famil
         eff_free(u);
         return eff_error_set(err, EFF_ENOMEM, NULL, 0, 0, "out of memory");
     }
-    for (size_t i = 0; i < w->n; i++)
+    for (size_t i = 0; !(opt->vcov == EFF_VCOV_CLUSTER && w->cluster_sums_ready) && i < w->n; i++)
         u[i] = score_weight(w, i);
     double nk = (n_obs - 1) / (n_obs - (double)k), adj;
     eff_status st;
