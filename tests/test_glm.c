@@ -4,7 +4,7 @@
 #include "eff_test.h"
 
 #define REF "tests/ref/glm/"
-#define SPECTOR "../shared/reference/spector.csv"
+#define SPECTOR "tests/ref/glm/spector.csv"
 
 /* Tolerances (issue 5): coefficients agree with R to a relative 1e-8; variances, and what is
  * computed from them, to 1e-6. Both sides reach the same optimum; the remaining difference is

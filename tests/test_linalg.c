@@ -3,7 +3,7 @@
 #include "../src/linalg.h"
 #include "eff_test.h"
 
-#define NIST "../shared/reference/nist/"
+#define NIST "tests/ref/nist/"
 
 static eff_table *read_csv(const char *path)
 {

@@ -1,6 +1,6 @@
 # End-to-end tests of `effekt glm`: the Spector logit, JSON and CSV output, bad input.
 . "$(dirname "$0")/_lib.sh"
-spector="$(cd "$(dirname "$0")/../.." && pwd)/../shared/reference/spector.csv"
+spector="$(cd "$(dirname "$0")/.." && pwd)/ref/glm/spector.csv"
 sim="$(cd "$(dirname "$0")/.." && pwd)/ref/glm/sim.csv"
 
 run glm --help;                      expect "glm --help" 0 "--vcov"
