@@ -47,19 +47,23 @@ static eff_status oom(csv_reader *rd)
                          "out of memory reading the file");
 }
 
-/* Column arrays are plain malloc'd memory. Transparent huge pages (madvise) were tried and
- * measured slower here: on a machine whose memory another process just freed, the kernel's
- * direct compaction stalled the first touch of each 2 MiB page (bench/RESULTS.md, issue 3). */
+/* Column arrays are plain malloc'd memory, prefaulted in one call (eff_mem_prefault).
+ * Transparent huge pages (madvise) were tried and measured slower here: on a machine whose
+ * memory another process just freed, the kernel's direct compaction stalled the first touch
+ * of each 2 MiB page. */
 eff_status csv_reserve_rows(csv_reader *rd, size_t cap)
 {
     for (size_t j = 0; j < rd->ncol; j++) {
         col_builder *c = &rd->cols[j];
         if (!c->data)
             continue;
-        void *data = eff_reallocarray(c->data, cap, elem_size(c->type));
+        size_t size = elem_size(c->type);
+        void *data = eff_reallocarray(c->data, cap, size);
         if (!data)
             return oom(rd);
         c->data = data;
+        if (cap > rd->row_cap) /* the new rows will all be written: map them in one call */
+            eff_mem_prefault((char *)data + rd->row_cap * size, (cap - rd->row_cap) * size);
     }
     rd->row_cap = cap;
     return EFF_OK;
@@ -70,6 +74,7 @@ eff_status csv_start_column(csv_reader *rd, col_builder *c, int type, size_t row
     c->data = eff_mallocarray(rd->row_cap, elem_size(type));
     if (!c->data)
         return oom(rd);
+    eff_mem_prefault(c->data, rd->row_cap * elem_size(type));
     if (type == B_STR && !c->dict && !(c->dict = eff_dict_new())) {
         eff_free(c->data);
         c->data = NULL;

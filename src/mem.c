@@ -113,3 +113,17 @@ void eff_free_large(void *block, size_t bytes)
     free(block);
 #endif
 }
+
+void eff_mem_prefault(void *block, size_t bytes)
+{
+#ifdef MADV_POPULATE_WRITE
+    const uintptr_t page = 4096;
+    uintptr_t lo = ((uintptr_t)block + page - 1) & ~(page - 1);
+    uintptr_t hi = ((uintptr_t)block + bytes) & ~(page - 1);
+    if (bytes >= (1u << 20) && hi > lo)
+        madvise((void *)lo, hi - lo, MADV_POPULATE_WRITE); /* a hint: failure is harmless */
+#else
+    (void)block;
+    (void)bytes;
+#endif
+}

@@ -1,4 +1,4 @@
-/* test_linalg.c - least squares against NIST StRD certified values (shared/reference/nist,
+/* test_linalg.c - least squares against NIST StRD certified values (tests/ref/nist,
  * used as published), rank detection in R's order, and the SPD solver. */
 #include "../src/linalg.h"
 #include "eff_test.h"
