@@ -84,6 +84,18 @@ static inline int eff_test_cleanup(void **state)
     return 0;
 }
 
+/* Reads a CSV that must read (the test fails with the message otherwise). Caller frees. */
+static inline eff_table *eff_test_read_csv(const char *path)
+{
+    eff_table *t = NULL;
+    eff_error err;
+    if (eff_csv_read(path, NULL, NULL, &t, NULL, &err) != EFF_OK) {
+        print_error("%s: %s\n", path, err.msg);
+        fail();
+    }
+    return t;
+}
+
 /* Number of entries in `dir` whose name starts with '.' (leftover temp files). */
 static inline int eff_test_hidden_files(const char *dir)
 {

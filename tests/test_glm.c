@@ -12,16 +12,6 @@
 #define COEF_RTOL 1e-8
 #define VCOV_RTOL 1e-6
 
-static eff_table *read_csv(const char *path)
-{
-    eff_table *t = NULL;
-    eff_error err;
-    if (eff_csv_read(path, NULL, NULL, &t, NULL, &err) != EFF_OK) {
-        print_error("%s: %s\n", path, err.msg);
-        fail();
-    }
-    return t;
-}
 
 static double num(const eff_table *t, size_t j, size_t i)
 {
@@ -31,7 +21,7 @@ static double num(const eff_table *t, size_t j, size_t i)
 
 static double extra(const char *model, const char *what)
 {
-    eff_table *t = read_csv(REF "extras.csv");
+    eff_table *t = eff_test_read_csv(REF "extras.csv");
     double v = NAN;
     for (size_t i = 0; i < eff_table_n_rows(t); i++)
         if (strcmp(eff_table_str(t, 0, i), model) == 0 && strcmp(eff_table_str(t, 1, i), what) == 0)
@@ -73,12 +63,12 @@ static eff_glm *fit(const eff_table *data, const model_case *m, eff_vcov_type vc
 
 static void check_model(const model_case *m)
 {
-    eff_table *data = read_csv(REF "sim.csv");
+    eff_table *data = eff_test_read_csv(REF "sim.csv");
     char path[256];
     snprintf(path, sizeof path, REF "%s.coef.csv", m->name);
-    eff_table *coef = read_csv(path);
+    eff_table *coef = eff_test_read_csv(path);
     snprintf(path, sizeof path, REF "%s.vcov.csv", m->name);
-    eff_table *vcov = read_csv(path);
+    eff_table *vcov = eff_test_read_csv(path);
     static const char *types[] = {"iid", "hc1", "cluster"};
     for (int v = 0; v < 3; v++) {
         eff_glm *g = fit(data, m, (eff_vcov_type)v, NULL);
@@ -155,7 +145,7 @@ static void fit_statistics_and_predictions(void **state)
                                         {"logit", EFF_GLM_LOGIT, NULL, NULL},
                                         {"logit_off", EFF_GLM_LOGIT, NULL, "off"},
                                         {"logit_w", EFF_GLM_LOGIT, "w", NULL}};
-    eff_table *data = read_csv(REF "sim.csv");
+    eff_table *data = eff_test_read_csv(REF "sim.csv");
     for (size_t k = 0; k < sizeof models / sizeof models[0]; k++) {
         const model_case *m = &models[k];
         eff_design *d;
@@ -199,7 +189,7 @@ static void fit_statistics_and_predictions(void **state)
 static void spector_at_the_optimum(void **state)
 {
     (void)state;
-    eff_table *t = read_csv(SPECTOR);
+    eff_table *t = eff_test_read_csv(SPECTOR);
     const char *x[] = {"GPA", "TUCE", "PSI"};
     eff_design_spec spec = {"GRADE", x, 3, 0, NULL, NULL, NULL};
     eff_design *d;
@@ -239,7 +229,7 @@ static void collinear_term_is_dropped_like_r(void **state)
 {
     (void)state;
     const char *csv = REF "sim.csv";
-    eff_table *t = read_csv(csv);
+    eff_table *t = eff_test_read_csv(csv);
     size_t x1;
     eff_table_col(t, "x1", &x1, NULL);
     size_t n = eff_table_n_rows(t);
@@ -253,7 +243,7 @@ static void collinear_term_is_dropped_like_r(void **state)
     assert_int_equal(eff_design_from_table(t, &spec, &d, NULL), EFF_OK);
     eff_glm *g;
     assert_int_equal(eff_glm_fit(d, NULL, NULL, &g, NULL), EFF_OK);
-    eff_table *ref = read_csv(REF "collinear.coef.csv");
+    eff_table *ref = eff_test_read_csv(REF "collinear.coef.csv");
     for (size_t j = 0; j < 4; j++) {
         int dropped = eff_table_is_na(ref, 1, j);
         assert_int_equal(eff_glm_dropped(g, j), dropped);
@@ -275,7 +265,7 @@ static void collinear_term_is_dropped_like_r(void **state)
 static void collinear_logit_term_is_dropped(void **state)
 {
     (void)state;
-    eff_table *t = read_csv(REF "sim.csv");
+    eff_table *t = eff_test_read_csv(REF "sim.csv");
     size_t x1, n = eff_table_n_rows(t);
     eff_table_col(t, "x1", &x1, NULL);
     double *x1b = eff_malloc(n * sizeof *x1b);
@@ -312,7 +302,7 @@ static void collinear_logit_term_is_dropped(void **state)
 static void cluster_ids_of_any_type(void **state)
 {
     (void)state;
-    eff_table *t = read_csv(REF "sim.csv");
+    eff_table *t = eff_test_read_csv(REF "sim.csv");
     size_t cl, n = eff_table_n_rows(t);
     eff_table_col(t, "cl", &cl, NULL);
     eff_dict *dict = eff_dict_new();
@@ -356,7 +346,7 @@ static eff_status fit_text(const char *csv, const char *y, const char *const *x,
                            eff_error *err)
 {
     const char *path = eff_test_write_str("bad.csv", csv);
-    eff_table *t = read_csv(path);
+    eff_table *t = eff_test_read_csv(path);
     eff_design_spec spec = {y, x, nx, 0, NULL, NULL, cluster};
     eff_design *d = NULL;
     eff_status st = eff_design_from_table(t, &spec, &d, err);
@@ -447,7 +437,7 @@ static void separation_is_reported(void **state)
 static void allocation_failure_sweep(void **state)
 {
     (void)state;
-    eff_table *t = read_csv(SPECTOR);
+    eff_table *t = eff_test_read_csv(SPECTOR);
     const char *x[] = {"GPA", "TUCE", "PSI"};
     eff_design_spec spec = {"GRADE", x, 3, 0, NULL, NULL, "PSI"};
     for (long n = 0;; n++) {

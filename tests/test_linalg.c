@@ -5,16 +5,6 @@
 
 #define NIST "tests/ref/nist/"
 
-static eff_table *read_csv(const char *path)
-{
-    eff_table *t = NULL;
-    eff_error err;
-    if (eff_csv_read(path, NULL, NULL, &t, NULL, &err) != EFF_OK) {
-        print_error("%s: %s\n", path, err.msg);
-        fail();
-    }
-    return t;
-}
 
 static double col_value(const eff_table *t, size_t j, size_t i)
 {
@@ -36,9 +26,9 @@ static void nist_problem(const char *name, int degree, double min_lre)
 {
     char path[256];
     snprintf(path, sizeof path, NIST "%s.csv", name);
-    eff_table *data = read_csv(path);
+    eff_table *data = eff_test_read_csv(path);
     snprintf(path, sizeof path, NIST "%s.certified.csv", name);
-    eff_table *cert = read_csv(path);
+    eff_table *cert = eff_test_read_csv(path);
     size_t n = eff_table_n_rows(data), k = eff_table_n_rows(cert);
     double *x = malloc(n * k * sizeof *x), *y = malloc(n * sizeof *y);
     double *b = malloc(k * sizeof *b), *cov = malloc(k * k * sizeof *cov);

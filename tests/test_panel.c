@@ -26,7 +26,9 @@ static void year_from_file_name(void **state)
 
 /* bef for 2011 (CSV), 2012 (SAS) and 2013 (Stata): ALDER integer in CSV and Stata, double in
  * SAS; 2013 lacks INDKOMST. */
-static void write_years(void)
+static char year_paths[3][512];
+
+static void write_years(const char **paths)
 {
     eff_test_write_str("bef2011.csv", "PNR,KOEN,ALDER,INDKOMST\n"
                                       "0400000017,M,34,300000\n"
@@ -46,17 +48,18 @@ static void write_years(void)
     assert_int_equal(eff_read_table(y13, NULL, NULL, &t, NULL), EFF_OK);
     assert_int_equal(eff_write_table(t, eff_test_path("bef2013.dta"), NULL, NULL, NULL), EFF_OK);
     eff_table_free(t);
+    static const char *names[] = {"bef2011.csv", "bef2012.sas7bdat", "bef2013.dta"};
+    for (int k = 0; k < 3; k++) {
+        snprintf(year_paths[k], sizeof year_paths[k], "%s", eff_test_path(names[k]));
+        paths[k] = year_paths[k];
+    }
 }
 
 static void stacks_years_of_mixed_formats(void **state)
 {
     (void)state;
-    write_years();
-    char p1[512], p2[512], p3[512];
-    snprintf(p1, sizeof p1, "%s", eff_test_path("bef2011.csv"));
-    snprintf(p2, sizeof p2, "%s", eff_test_path("bef2012.sas7bdat"));
-    snprintf(p3, sizeof p3, "%s", eff_test_path("bef2013.dta"));
-    const char *paths[] = {p1, p2, p3};
+    const char *paths[3];
+    write_years(paths);
     eff_ctx ctx = eff_ctx_default();
     ctx.log = on_log;
     warnings = 0;
@@ -149,12 +152,8 @@ static void type_disagreement_names_both_files(void **state)
 static void allocation_failure_sweep(void **state)
 {
     (void)state;
-    write_years();
-    char p1[512], p2[512], p3[512];
-    snprintf(p1, sizeof p1, "%s", eff_test_path("bef2011.csv"));
-    snprintf(p2, sizeof p2, "%s", eff_test_path("bef2012.sas7bdat"));
-    snprintf(p3, sizeof p3, "%s", eff_test_path("bef2013.dta"));
-    const char *paths[] = {p1, p2, p3};
+    const char *paths[3];
+    write_years(paths);
     for (long n = 0;; n++) {
         eff_table *t = NULL;
         eff_mem_fail_after(n);

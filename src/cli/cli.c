@@ -3,6 +3,7 @@
 #include "cli.h"
 
 #include <errno.h>
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -120,6 +121,24 @@ int cli_parse_lang(const char *s, cli_lang *out)
     else
         return -1;
     return 0;
+}
+
+int cli_common_option(const char *cmd, int opt, const char *arg, char **argv,
+                      cli_format *format, cli_lang *lang)
+{
+    switch (opt) {
+    case 'f':
+        if (cli_parse_format(arg, format) != 0)
+            return cli_usage(cmd, "--format takes text, json or csv, not '%s'", arg);
+        return 0;
+    case 'l':
+        if (cli_parse_lang(arg, lang) != 0)
+            return cli_usage(cmd, "--lang takes da or en, not '%s'", arg);
+        return 0;
+    case ':': return cli_usage(cmd, "option '%s' needs a value", argv[optind - 1]);
+    case '?': return cli_usage(cmd, "unknown option '%s'", argv[optind - 1]);
+    default: return -1;
+    }
 }
 
 int cli_parse_size(const char *s, size_t *out)

@@ -38,6 +38,12 @@ int cli_exit_code(eff_status st);
 /* Parses --format / --lang values; 0 on success. */
 int cli_parse_format(const char *s, cli_format *out);
 int cli_parse_lang(const char *s, cli_lang *out);
+/* The options every command shares, as getopt_long returned them: 'f' (--format), 'l'
+ * (--lang), and getopt's ':' (missing value) and '?' (unknown option). Returns -1 when `opt`
+ * is none of these, 0 when it was handled, else the exit code of a usage error. */
+int cli_common_option(const char *cmd, int opt, const char *arg, char **argv,
+                      cli_format *format, cli_lang *lang);
+
 /* Parses a size with optional k/M/G suffix (powers of 1024). */
 int cli_parse_size(const char *s, size_t *out);
 

@@ -136,17 +136,11 @@ static int parse_args(int argc, char **argv, describe_args *a)
         case 'D': a->path = optarg; break;
         case 'o': a->out = optarg; break;
         case 'C': a->catalog = optarg; break;
-        case 'f':
-            if (cli_parse_format(optarg, &a->format) != 0)
-                return cli_usage("describe", "--format takes text, json or csv, not '%s'", optarg);
+        default:
+            rc = cli_common_option("describe", opt, optarg, argv, &a->format, &a->lang);
+            if (rc < 0)
+                rc = parse_csv_option(opt, optarg, a);
             break;
-        case 'l':
-            if (cli_parse_lang(optarg, &a->lang) != 0)
-                return cli_usage("describe", "--lang takes da or en, not '%s'", optarg);
-            break;
-        case ':': return cli_usage("describe", "option '%s' needs a value", argv[optind - 1]);
-        case '?': return cli_usage("describe", "unknown option '%s'", argv[optind - 1]);
-        default: rc = parse_csv_option(opt, optarg, a); break;
         }
         if (rc)
             return rc;

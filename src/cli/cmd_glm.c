@@ -116,17 +116,11 @@ static int parse_args(int argc, char **argv, glm_args *a)
         case 'o': a->offset = optarg; break;
         case 'i': a->no_intercept = 1; break;
         case 'O': a->out = optarg; break;
-        case 'f':
-            if (cli_parse_format(optarg, &a->format) != 0)
-                return cli_usage("glm", "--format takes text, json or csv, not '%s'", optarg);
+        default:
+            rc = cli_common_option("glm", opt, optarg, argv, &a->format, &a->lang);
+            if (rc < 0)
+                rc = parse_choice(opt, optarg, a);
             break;
-        case 'l':
-            if (cli_parse_lang(optarg, &a->lang) != 0)
-                return cli_usage("glm", "--lang takes da or en, not '%s'", optarg);
-            break;
-        case ':': return cli_usage("glm", "option '%s' needs a value", argv[optind - 1]);
-        case '?': return cli_usage("glm", "unknown option '%s'", argv[optind - 1]);
-        default: rc = parse_choice(opt, optarg, a); break;
         }
     }
     if (rc)
