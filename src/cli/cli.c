@@ -233,3 +233,12 @@ void cli_out_abort(cli_out *o)
     eff_atomic_abort(o->file);
     o->file = NULL;
 }
+
+int cli_out_finish(cli_out *o, eff_status st, eff_error *err)
+{
+    if (st == EFF_OK)
+        st = cli_out_close(o, err);
+    else
+        cli_out_abort(o);
+    return st ? cli_fail(err) : EXIT_OK;
+}

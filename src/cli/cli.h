@@ -63,6 +63,9 @@ void cli_out_write(cli_out *o, const char *s, size_t n);
 eff_status cli_out_close(cli_out *o, eff_error *err);
 /* Drops the output (temp file removed). */
 void cli_out_abort(cli_out *o);
+/* Ends a command: on success commits the output (whose failure then counts), else drops it.
+ * Returns the exit code, having printed the error if there was one. */
+int cli_out_finish(cli_out *o, eff_status st, eff_error *err);
 
 int cmd_describe(int argc, char **argv);
 int cmd_glm(int argc, char **argv);

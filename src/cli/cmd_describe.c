@@ -387,11 +387,7 @@ int cmd_describe(int argc, char **argv)
             write_text(&out, &a, t, s, &in);
         }
     }
-    if (!st)
-        st = cli_out_close(&out, &err);
-    else
-        cli_out_abort(&out);
     eff_free(s);
     eff_table_free(t);
-    return st ? cli_fail(&err) : EXIT_OK;
+    return cli_out_finish(&out, st, &err);
 }

@@ -330,10 +330,6 @@ int cmd_glm(int argc, char **argv)
             write_text(&out, &a, g);
         }
     }
-    if (!st)
-        st = cli_out_close(&out, &err);
-    else
-        cli_out_abort(&out);
     eff_glm_free(g);
-    return st ? cli_fail(&err) : EXIT_OK;
+    return cli_out_finish(&out, st, &err);
 }
