@@ -12,6 +12,7 @@
 #include "dict.h"
 #include "glm.h"
 #include "labels.h"
+#include "match.h"
 #include "mem.h"
 #include "panel.h"
 #include "regfile.h"
