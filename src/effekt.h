@@ -5,6 +5,7 @@
 #define EFFEKT_VERSION "0.1.0"
 
 #include "atomic.h"
+#include "balance.h"
 #include "csv.h"
 #include "date.h"
 #include "describe.h"

@@ -169,12 +169,81 @@ static void random_order_is_deterministic(void **state)
     eff_table_free(data);
 }
 
+/* Balance before and after matching, as MatchIt's summary(standardize = TRUE) gives it. */
+static void balance_matches_matchit(void **state)
+{
+    (void)state;
+    static const char *names[] = {"default", "ratio2", "replace", "caliper"};
+    size_t count;
+    const spec *sp = specs(&count);
+    eff_table *data = eff_test_read_csv(REF "lalonde.csv");
+    size_t n = eff_table_n_rows(data), ps, tr, race;
+    eff_table_col(data, "ps", &ps, NULL);
+    eff_table_col(data, "treat", &tr, NULL);
+    eff_table_col(data, "race", &race, NULL);
+    double *d = malloc(n * sizeof *d), *x = malloc(n * sizeof *x);
+    unsigned char *treat = malloc(n);
+    for (size_t i = 0; i < n; i++) {
+        d[i] = num(data, ps, i);
+        treat[i] = num(data, tr, i) == 1;
+    }
+    for (size_t k = 0; k < 4; k++) {
+        const spec *s = NULL;
+        for (size_t j = 0; j < count; j++)
+            if (strcmp(sp[j].name, names[k]) == 0)
+                s = &sp[j];
+        eff_match *m;
+        assert_int_equal(eff_match_nearest(d, treat, NULL, n, &s->opt, &m, NULL), EFF_OK);
+        double *w = malloc(n * sizeof *w);
+        for (size_t i = 0; i < n; i++)
+            w[i] = eff_match_weight(m, i);
+        char path[256];
+        snprintf(path, sizeof path, REF "lalonde_%s.balance.csv", names[k]);
+        eff_table *ref = eff_test_read_csv(path);
+        for (size_t r = 0; r < eff_table_n_rows(ref); r++) {
+            const char *var = eff_table_str(ref, 0, r);
+            if (strncmp(var, "race", 4) == 0) { /* a level of the text covariate */
+                for (size_t i = 0; i < n; i++)
+                    x[i] = strcmp(eff_table_str(data, race, i), var + 4) == 0;
+            } else {
+                size_t c;
+                assert_int_equal(eff_table_col(data, var, &c, NULL), EFF_OK);
+                for (size_t i = 0; i < n; i++)
+                    x[i] = num(data, c, i);
+            }
+            int after = strcmp(eff_table_str(ref, 1, r), "matched") == 0;
+            eff_balance_stats b;
+            assert_int_equal(eff_balance_stats_of(x, treat, after ? w : NULL, n,
+                                                  eff_balance_sd_treated(x, treat, n), &b, NULL),
+                             EFF_OK);
+            /* rtol 1e-10: the same sums, in another order */
+            eff_assert_close(b.mean_treated, num(ref, 2, r), 1e-10, 1e-12);
+            eff_assert_close(b.mean_control, num(ref, 3, r), 1e-10, 1e-12);
+            eff_assert_close(b.smd, num(ref, 4, r), 1e-10, 1e-12);
+            if (!eff_table_is_na(ref, 5, r))
+                eff_assert_close(b.var_ratio, num(ref, 5, r), 1e-10, 0);
+            else
+                assert_true(isnan(b.var_ratio));
+            eff_assert_close(b.ecdf_mean, num(ref, 6, r), 1e-10, 1e-12);
+            eff_assert_close(b.ecdf_max, num(ref, 7, r), 1e-10, 1e-12);
+        }
+        eff_table_free(ref);
+        free(w);
+        eff_match_free(m);
+    }
+    free(d);
+    free(x);
+    free(treat);
+    eff_table_free(data);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(lalonde_matches_matchit),
         cmocka_unit_test(tied_scores_match_matchit),
         cmocka_unit_test(random_order_is_deterministic),
+        cmocka_unit_test(balance_matches_matchit),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

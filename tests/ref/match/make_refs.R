@@ -55,6 +55,16 @@ run <- function(name, d, f, specs) {
       col <- rep(NA_integer_, nrow(d)); col[rows] <- mmrows[, j]; res[[paste0("m", j)]] <- col
     }
     write.csv(res, file.path(out, paste0(name, "_", s, ".csv")), row.names = FALSE, na = "")
+    if (name == "lalonde" && s %in% c("default", "ratio2", "replace", "caliper")) {
+      sm <- summary(m, standardize = TRUE)
+      tab <- function(x, sample) data.frame(var = rownames(x), sample = sample,
+        mean_t = sprintf("%.17g", x[, 1]), mean_c = sprintf("%.17g", x[, 2]), smd = sprintf("%.17g", x[, 3]),
+        var_ratio = ifelse(is.na(x[, 4]), "", sprintf("%.17g", x[, 4])), ecdf_mean = sprintf("%.17g", x[, 5]),
+        ecdf_max = sprintf("%.17g", x[, 6]))
+      bal <- rbind(tab(sm$sum.all, "all"), tab(sm$sum.matched, "matched"))
+      write.csv(bal[bal$var != "distance", ], file.path(out, paste0(name, "_", s, ".balance.csv")),
+                row.names = FALSE)
+    }
   }
 }
 run("lalonde", lal, treat ~ age + educ + race + married + nodegree + re74 + re75, specs)
