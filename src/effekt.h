@@ -16,6 +16,7 @@
 #include "match.h"
 #include "mem.h"
 #include "panel.h"
+#include "pscore.h"
 #include "regfile.h"
 #include "status.h"
 #include "table.h"

@@ -69,5 +69,6 @@ int cli_out_finish(cli_out *o, eff_status st, eff_error *err);
 
 int cmd_describe(int argc, char **argv);
 int cmd_glm(int argc, char **argv);
+int cmd_match(int argc, char **argv);
 
 #endif

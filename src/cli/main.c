@@ -16,6 +16,7 @@ typedef struct command {
 static const command commands[] = {
     {"describe", cmd_describe, "rows, columns, types, missing counts and ranges of a table"},
     {"glm", cmd_glm, "linear and logit models with iid, robust or cluster-robust errors"},
+    {"match", cmd_match, "propensity score matching with balance diagnostics"},
 };
 
 /* First signal: ask the library to stop at its next check (it removes its temp files and
