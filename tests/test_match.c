@@ -72,12 +72,13 @@ static void check_spec(const char *data_name, const char *exact_col, const spec 
 
 static const spec *specs(size_t *count)
 {
-    static spec s[14];
+    static spec s[16];
     static const char *names[] = {"default", "ratio2", "replace", "caliper", "caliper_raw",
                                   "smallest", "data_order", "discard_both", "exact",
                                   "caliper_exact", "ratio2_replace", "ratio2_caliper",
-                                  "discard_caliper", "smallest_exact"};
-    for (size_t k = 0; k < 14; k++) {
+                                  "discard_caliper", "smallest_exact", "discard_treated",
+                                  "discard_control"};
+    for (size_t k = 0; k < 16; k++) {
         s[k].name = names[k];
         s[k].opt = eff_match_options_default();
         s[k].exact = strstr(names[k], "exact") != NULL;
@@ -98,7 +99,9 @@ static const spec *specs(size_t *count)
     s[12].opt.discard = EFF_DISCARD_BOTH;
     s[12].opt.caliper = 0.1;
     s[13].opt.order = EFF_ORDER_SMALLEST;
-    *count = 14;
+    s[14].opt.discard = EFF_DISCARD_TREATED;
+    s[15].opt.discard = EFF_DISCARD_CONTROL;
+    *count = 16;
     return s;
 }
 
@@ -237,6 +240,34 @@ static void balance_matches_matchit(void **state)
     eff_table_free(data);
 }
 
+/* The propensity model reproduces R's glm fitted values; a given score and its logit. */
+static void propensity_scores(void **state)
+{
+    (void)state;
+    eff_table *t = eff_test_read_csv(REF "lalonde.csv");
+    const char *cov[] = {"age", "educ", "race", "married", "nodegree", "re74", "re75"};
+    eff_pscore_spec spec = {"treat", cov, 7, NULL, 0, NULL, 0};
+    eff_pscore *p;
+    assert_int_equal(eff_pscore_build(t, &spec, NULL, &p, NULL), EFF_OK);
+    size_t ps;
+    eff_table_col(t, "ps", &ps, NULL);
+    for (size_t i = 0; i < p->n; i++) {
+        eff_assert_close(p->score[i], eff_table_f64(t, ps)[i], 1e-10, 0); /* R: epsilon 1e-15 */
+        eff_assert_close(p->distance[i], p->score[i], 0, 0);
+    }
+    eff_pscore_free(p);
+    const char *exact[] = {"married"};
+    eff_pscore_spec given = {"treat", NULL, 0, "ps", 1, exact, 1};
+    assert_int_equal(eff_pscore_build(t, &given, NULL, &p, NULL), EFF_OK);
+    assert_int_equal(p->n_strata, 2);
+    for (size_t i = 0; i < p->n; i++) {
+        double s = eff_table_f64(t, ps)[i];
+        eff_assert_close(p->distance[i], log(s / (1 - s)), 1e-15, 0);
+    }
+    eff_pscore_free(p);
+    eff_table_free(t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -244,6 +275,7 @@ int main(void)
         cmocka_unit_test(tied_scores_match_matchit),
         cmocka_unit_test(random_order_is_deterministic),
         cmocka_unit_test(balance_matches_matchit),
+        cmocka_unit_test(propensity_scores),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -54,3 +54,8 @@ run match --data "$work/sep.csv" --treat treat --covariates x --out "$work/o.csv
 expect "separation in the propensity model" 2 "separation"
 check "failed runs leave no output" test ! -e "$work/o.csv"
 check "failed runs leave no temp file" no_temp_files "$work"
+
+# Rows are units: one person in two start cohorts is matched in each, and counted.
+printf 'id,cohort,treat,p\nA,2014,1,0.5\nA,2015,1,0.5\nB,2014,0,0.5\nB,2015,0,0.5\nC,2014,0,0.4\nC,2015,0,0.4\n' > "$work/cohorts.csv"
+run match --data "$work/cohorts.csv" --treat treat --score p --exact cohort --id id --out "$work/c.csv" --lang en
+expect "persons matched in more than one stratum" 0 "2 persons matched in more than one stratum"

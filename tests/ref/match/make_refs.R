@@ -36,7 +36,9 @@ specs <- list(
   ratio2_replace = list(ratio = 2, replace = TRUE),
   ratio2_caliper = list(ratio = 2, caliper = 0.1),
   discard_caliper = list(discard = "both", caliper = 0.1),
-  smallest_exact = list(m.order = "smallest", exact = "s")
+  smallest_exact = list(m.order = "smallest", exact = "s"),
+  discard_treated = list(discard = "treated"),
+  discard_control = list(discard = "control")
 )
 run <- function(name, d, f, specs) {
   ps <- glm(f, data = d, family = binomial, control = glm.control(epsilon = 1e-15, maxit = 100))$fitted.values
