@@ -269,8 +269,7 @@ static eff_status plan_levels(const eff_table *t, term_src *ts, const char *ref_
     return st;
 }
 
-/* "col" or "col:ref=LEVEL" -> column name (into buf) and reference level (or NULL). */
-static const char *split_term(const char *spec, char *buf, size_t size)
+const char *eff_design_split_term(const char *spec, char *buf, size_t size)
 {
     const char *colon = strstr(spec, ":ref=");
     size_t n = colon ? (size_t)(colon - spec) : strlen(spec);
@@ -483,7 +482,7 @@ static eff_status resolve_terms(const eff_table *t, const eff_design_spec *spec,
                            "outcome \"%s\" is text; it must be a number", spec->y);
     for (size_t k = 0; st == EFF_OK && k < spec->n_x; k++) {
         char name[256];
-        refs[k] = split_term(spec->x[k], name, sizeof name);
+        refs[k] = eff_design_split_term(spec->x[k], name, sizeof name);
         st = eff_table_col(t, name, &ts[k].col, err);
         if (st)
             break;

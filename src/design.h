@@ -23,6 +23,10 @@ typedef struct eff_design_spec {
     const char *cluster;         /* optional cluster column (any type) */
 } eff_design_spec;
 
+/* A regressor spec "col" or "col:ref=LEVEL": writes the column name into buf (truncated to
+ * size) and returns the reference level, or NULL when there is none. */
+const char *eff_design_split_term(const char *spec, char *buf, size_t size);
+
 /* Builds the design from `t`. Rows with a missing value in any column used are dropped and
  * counted (eff_design_n_dropped). Text regressors become indicators "col=LEVEL" for every
  * level seen except the reference (the first in byte order, or LEVEL). Errors (EFF_EINVAL):

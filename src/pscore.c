@@ -52,9 +52,7 @@ static eff_status usable_rows(const eff_table *t, const eff_pscore_spec *s, unsi
     for (int l = 0; l < 2; l++)
         for (size_t k = 0; k < counts[l]; k++) {
             char name[256];
-            const char *colon = strstr(lists[l][k], ":ref=");
-            snprintf(name, sizeof name, "%.*s",
-                     colon ? (int)(colon - lists[l][k]) : (int)strlen(lists[l][k]), lists[l][k]);
+            eff_design_split_term(lists[l][k], name, sizeof name);
             eff_status st = eff_table_col(t, name, &col, err);
             if (st)
                 return st;
@@ -92,10 +90,7 @@ static eff_status check_covariates(const eff_table *t, const eff_pscore_spec *s,
 {
     for (size_t k = 0; k < s->n_covariates; k++) {
         char name[256];
-        const char *colon = strstr(s->covariates[k], ":ref=");
-        snprintf(name, sizeof name, "%.*s",
-                 colon ? (int)(colon - s->covariates[k]) : (int)strlen(s->covariates[k]),
-                 s->covariates[k]);
+        eff_design_split_term(s->covariates[k], name, sizeof name);
         size_t col;
         eff_table_col(t, name, &col, NULL);
         int constant = 1;

@@ -260,9 +260,7 @@ static size_t needed_columns(const glm_args *a, const char **cols, char names[][
     size_t n = 0;
     cols[n++] = a->y;
     for (size_t k = 0; k < a->n_x; k++) {
-        const char *colon = strstr(a->x[k], ":ref=");
-        size_t len = colon ? (size_t)(colon - a->x[k]) : strlen(a->x[k]);
-        snprintf(names[k], 256, "%.*s", (int)len, a->x[k]);
+        eff_design_split_term(a->x[k], names[k], 256);
         cols[n++] = names[k];
     }
     const char *extra[3] = {a->weights, a->offset, a->cluster};

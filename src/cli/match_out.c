@@ -39,9 +39,7 @@ eff_status balance_compute(const eff_table *t, const eff_pscore *p, const eff_ma
         st = add_row(b, "distance", p->distance, p->treat, w, n, err);
     for (size_t k = 0; !st && k < n_cov; k++) {
         char name[256];
-        const char *colon = strstr(covariates[k], ":ref=");
-        snprintf(name, sizeof name, "%.*s",
-                 colon ? (int)(colon - covariates[k]) : (int)strlen(covariates[k]), covariates[k]);
+        eff_design_split_term(covariates[k], name, sizeof name);
         size_t col;
         eff_table_col(t, name, &col, NULL);
         if (eff_table_col_type(t, col) != EFF_TYPE_STR) {
