@@ -343,7 +343,7 @@ static double seconds(void)
 /* Fits on the columns g->keep marks. With `strict`, gives up (w.ill_conditioned) when the
  * first Newton system is not a well-conditioned Cholesky solve. */
 static eff_status fit_with(eff_glm *g, const eff_design *d, const eff_glm_options *o, int strict,
-                           int *ill_conditioned, eff_error *err)
+                           const eff_ctx *ctx, int *ill_conditioned, eff_error *err)
 {
     size_t n = eff_design_n(d), p = eff_design_p(d), k = 0;
     for (size_t j = 0; j < p; j++)
@@ -373,6 +373,7 @@ static eff_status fit_with(eff_glm *g, const eff_design *d, const eff_glm_option
         w.bread = bread;
         w.threads = o->threads > 0 ? o->threads : glm_default_threads(n);
         w.strict_first = strict;
+        w.ctx = ctx;
         g->stats.n = n;
         g->stats.n_dropped = eff_design_n_dropped(d);
         g->stats.k = k;
@@ -445,23 +446,24 @@ eff_status eff_glm_fit(const eff_design *d, const eff_glm_options *opt, const ef
          * rank (its scaled condition number is below 1e5), so the ranking pass over the data
          * is needed only when that fails. */
         memset(g->keep, 1, g->p);
-        st = fit_with(g, d, &o, 1, &ill, err);
+        st = fit_with(g, d, &o, 1, ctx, &ill, err);
     }
     if (o.family != EFF_GLM_LOGIT || (st == EFF_ESINGULAR && ill)) {
         eff_error_clear(err);
         st = rank_columns(g, d, &o, ctx, err);
         t2 = seconds();
         if (!st)
-            st = fit_with(g, d, &o, 0, &ill, err);
+            st = fit_with(g, d, &o, 0, ctx, &ill, err);
     }
     eff_log(ctx, EFF_LOG_DEBUG, "glm: checks %.3f s, rank %.3f s, fit and variance %.3f s (%d "
                                 "iterations)",
             t1 - t0, t2 - t1, seconds() - t2, g->stats.iterations);
-    st = check_fit(g, d, st, err);
+    if (st != EFF_EABORT)
+        st = check_fit(g, d, st, err);
     if (st) {
         /* A non-finite regressor value makes the fit fail: the scan for it (a pass over the
          * data) is spent only then, and its message replaces the fit's. */
-        long bad = first_non_finite(d);
+        long bad = st == EFF_EABORT ? -1 : first_non_finite(d);
         if (bad >= 0)
             st = eff_error_set(err, EFF_EINVAL, NULL, 0, 0,
                                "regressor \"%s\" is not finite in design row %zu",

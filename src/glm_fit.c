@@ -254,6 +254,10 @@ static eff_status irls_run(glm_work *w, int max_iter, int have_start, double dev
     *converged = 0;
     int it = 0;
     while (!st && !*converged && it < max_iter) {
+        if (eff_ctx_cancelled(w->ctx)) {
+            st = eff_error_set(err, EFF_EABORT, NULL, 0, 0, "interrupted while fitting");
+            break;
+        }
         it++;
         if (it == 1 && w->strict_first) {
             double rcond;

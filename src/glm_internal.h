@@ -28,6 +28,7 @@ typedef struct glm_work {
     int cluster_sums_ready;
     int threads;
     int strict_first;      /* the first Newton step must be a well-conditioned Cholesky solve */
+    const eff_ctx *ctx;    /* its cancel flag is checked once per iteration */
     int ill_conditioned;   /* set when strict_first failed: the caller ranks the columns */
 } glm_work;
 

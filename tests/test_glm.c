@@ -434,6 +434,27 @@ static void separation_is_reported(void **state)
     assert_non_null(strstr(err.msg, "separation"));
 }
 
+/* A set cancel flag (a signal) stops the fit with EFF_EABORT and no result. */
+static void cancel_flag_stops_the_fit(void **state)
+{
+    (void)state;
+    eff_table *t = eff_test_read_csv(REF "spector.csv");
+    const char *x[] = {"GPA", "TUCE", "PSI"};
+    eff_design_spec spec = {"GRADE", x, 3, 0, NULL, NULL, NULL};
+    eff_design *d;
+    assert_int_equal(eff_design_from_table(t, &spec, &d, NULL), EFF_OK);
+    volatile sig_atomic_t flag = SIGTERM;
+    eff_ctx ctx = eff_ctx_default();
+    ctx.cancel = &flag;
+    eff_glm_options o = eff_glm_options_default();
+    o.family = EFF_GLM_LOGIT;
+    eff_glm *g = NULL;
+    assert_int_equal(eff_glm_fit(d, &o, &ctx, &g, NULL), EFF_EABORT);
+    assert_null(g);
+    eff_design_free(d);
+    eff_table_free(t);
+}
+
 static void allocation_failure_sweep(void **state)
 {
     (void)state;
@@ -477,6 +498,7 @@ int main(void)
         cmocka_unit_test(bad_inputs),
         cmocka_unit_test(non_finite_regressor_is_named),
         cmocka_unit_test(separation_is_reported),
+        cmocka_unit_test(cancel_flag_stops_the_fit),
         cmocka_unit_test(allocation_failure_sweep),
     };
     return cmocka_run_group_tests(tests, NULL, eff_test_cleanup);
