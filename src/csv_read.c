@@ -347,7 +347,9 @@ static eff_status open_file(csv_reader *rd)
     if (rd->fd < 0)
         return io_error(rd, "open the file");
     struct stat sb;
-    if (fstat(rd->fd, &sb) == 0 && S_ISREG(sb.st_mode))
+    if (fstat(rd->fd, &sb) != 0)
+        return io_error(rd, "examine the file");
+    if (S_ISREG(sb.st_mode))
         rd->file_size = (uint64_t)sb.st_size;
     if (S_ISDIR(sb.st_mode)) {
         errno = EISDIR;

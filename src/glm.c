@@ -372,6 +372,8 @@ static eff_status fit_with(eff_glm *g, const eff_design *d, const eff_glm_option
         w.mu = mu;
         w.bread = bread;
         w.threads = o->threads > 0 ? o->threads : glm_default_threads(n);
+        if (w.threads > EFF_MAX_PARTS) /* the per-part accumulators number EFF_MAX_PARTS */
+            w.threads = EFF_MAX_PARTS;
         w.strict_first = strict;
         w.ctx = ctx;
         g->stats.n = n;

@@ -108,6 +108,8 @@ static double sd_kept(const double *d, const unsigned char *discarded, size_t n)
  * slot on each side. right[s] (left[s]) links a slot to the nearest slot at or after (at or
  * before) it that is a free control or a sentinel. */
 typedef struct walker {
+    size_t *local;     /* unit -> its index in data order within its stratum */
+    size_t free_controls;
     size_t *unit_at;   /* slot -> unit, SIZE_MAX for a sentinel */
     size_t *slot_of;   /* unit -> slot */
     size_t *right, *left;
@@ -147,16 +149,18 @@ static eff_status build_walker(walker *w, const keyed *sorted, const unsigned ch
     size_t n_codes = (size_t)max_code + 1, slots = n + 2 * n_codes;
     size_t *fill = eff_calloc(n_codes + 1, sizeof *fill);
     w->unit_at = eff_mallocarray(slots, sizeof *w->unit_at);
+    w->local = eff_mallocarray(n, sizeof *w->local);
     w->slot_of = eff_mallocarray(n, sizeof *w->slot_of);
     w->right = eff_mallocarray(slots, sizeof *w->right);
     w->left = eff_mallocarray(slots, sizeof *w->left);
-    if (!fill || !w->unit_at || !w->slot_of || !w->right || !w->left) {
+    if (!fill || !w->unit_at || !w->local || !w->slot_of || !w->right || !w->left) {
         eff_free(fill);
         return eff_error_set(err, EFF_ENOMEM, NULL, 0, 0, "out of memory matching");
     }
-    /* fill[c] = first unit slot of stratum c (after its left sentinel) */
+    /* fill[c] = first unit slot of stratum c (after its left sentinel); meanwhile each unit's
+     * index within its stratum in data order, which MatchIt's quirk (match.h) counts in */
     for (size_t i = 0; i < n; i++)
-        fill[(strata ? (size_t)strata[i] : 0) + 1]++;
+        w->local[i] = fill[(strata ? (size_t)strata[i] : 0) + 1]++;
     size_t base = 0;
     for (size_t c = 0; c < n_codes; c++) {
         size_t count = fill[c + 1];
@@ -169,9 +173,11 @@ static eff_status build_walker(walker *w, const keyed *sorted, const unsigned ch
         w->unit_at[s] = i;
         w->slot_of[i] = s;
     }
+    w->free_controls = 0;
     for (size_t s = 0; s < slots; s++) {
         size_t i = w->unit_at[s];
         int free_control = i == SIZE_MAX || (!treat[i] && !discarded[i]);
+        w->free_controls += i != SIZE_MAX && free_control;
         w->right[s] = free_control ? s : s + 1;
         w->left[s] = free_control ? s : s - 1;
     }
@@ -188,11 +194,12 @@ typedef struct walk_ctx {
 } walk_ctx;
 
 /* MatchIt 4.5.1 passes over a control whose index is one more than an earlier match's
- * (match.h): replicated for identical matches. */
+ * (match.h), indices counted within the exact stratum, which MatchIt matches as a subgroup:
+ * replicated for identical matches. */
 static int passed_over(const walk_ctx *c, size_t unit)
 {
     for (int r = 0; r < c->n_earlier; r++)
-        if (c->earlier[r] >= 0 && (size_t)c->earlier[r] + 1 == unit)
+        if (c->earlier[r] >= 0 && c->w->local[c->earlier[r]] + 1 == c->w->local[unit])
             return 1;
     return 0;
 }
@@ -295,7 +302,7 @@ static eff_status check_inputs(const double *d, const unsigned char *treat, size
     if (t == 0 || t == n)
         return eff_error_set(err, EFF_EINVAL, NULL, 0, 0, "there are no %s units to match",
                              t == 0 ? "treated" : "control");
-    if (o->ratio < 1 || o->caliper < 0)
+    if (o->ratio < 1 || o->caliper < 0 || (size_t)o->ratio > SIZE_MAX / sizeof(int64_t) / n)
         return eff_error_set(err, EFF_EINVAL, NULL, 0, 0, "the ratio must be at least 1 and the "
                                                           "caliper not negative");
     *n_treated = t;
@@ -306,8 +313,8 @@ static void run_rounds(eff_match *m, walker *w, const double *d, const size_t *o
                        size_t n_treated, const eff_match_options *o, double caliper)
 {
     walk_ctx c = {w, d, caliper > 0 ? caliper : -1, NULL, 0};
-    for (int r = 0; r < o->ratio; r++) {
-        for (size_t k = 0; k < n_treated; k++) {
+    for (int r = 0; r < o->ratio && (o->replace || w->free_controls > 0); r++) {
+        for (size_t k = 0; k < n_treated && (o->replace || w->free_controls > 0); k++) {
             size_t t = order[k];
             if (m->discarded[t])
                 continue;
@@ -322,8 +329,10 @@ static void run_rounds(eff_match *m, walker *w, const double *d, const size_t *o
             if (pick == SIZE_MAX)
                 continue;
             row[r] = (int64_t)pick;
-            if (!o->replace)
+            if (!o->replace) {
                 take(w, w->slot_of[pick]);
+                w->free_controls--;
+            }
         }
     }
 }
@@ -345,7 +354,7 @@ eff_status eff_match_nearest(const double *distance, const unsigned char *treat,
     if (m) {
         m->n = n;
         m->ratio = o.ratio;
-        m->mm = eff_mallocarray(n * (size_t)o.ratio, sizeof *m->mm);
+        m->mm = eff_mallocarray(n, (size_t)o.ratio * sizeof *m->mm);
         m->weights = eff_mallocarray(n, sizeof *m->weights);
         m->discarded = eff_calloc(n, 1);
         m->is_treated = eff_mallocarray(n, 1);
@@ -385,6 +394,7 @@ eff_status eff_match_nearest(const double *distance, const unsigned char *treat,
     eff_free(sorted);
     eff_free(order);
     eff_free(w.unit_at);
+    eff_free(w.local);
     eff_free(w.slot_of);
     eff_free(w.right);
     eff_free(w.left);

@@ -147,31 +147,52 @@ static eff_status model_score(const eff_table *t, const eff_pscore_spec *s, eff_
     return st;
 }
 
+/* A stratum's key: each exact column's value as raw bytes (integers as their 8 bytes, so ids
+ * past 2^53 stay apart; -0 and 0 as one double; text by its code). */
+static void key_part(const eff_table *t, size_t col, size_t row, char *out)
+{
+    memset(out, 0, 8);
+    switch (eff_table_col_type(t, col)) {
+    case EFF_TYPE_I64: memcpy(out, eff_table_i64(t, col) + row, 8); break;
+    case EFF_TYPE_F64: {
+        double v = eff_table_f64(t, col)[row];
+        if (v == 0)
+            v = 0;
+        memcpy(out, &v, 8);
+        break;
+    }
+    case EFF_TYPE_DATE: memcpy(out, eff_table_date(t, col) + row, 4); break;
+    case EFF_TYPE_STR: memcpy(out, eff_table_codes(t, col) + row, 4); break;
+    }
+}
+
 static eff_status build_strata(const eff_table *t, const eff_pscore_spec *s, eff_pscore *p,
                                eff_error *err)
 {
     if (!s->n_exact)
         return EFF_OK;
+    size_t *cols = eff_mallocarray(s->n_exact, sizeof *cols);
     eff_dict *keys = eff_dict_new();
     p->strata = eff_mallocarray(p->n, sizeof *p->strata);
     char *key = eff_mallocarray(s->n_exact, 8);
-    eff_status st = keys && p->strata && key ? EFF_OK
-                                             : eff_error_set(err, EFF_ENOMEM, NULL, 0, 0, "out of memory");
+    eff_status st = cols && keys && p->strata && key
+                        ? EFF_OK
+                        : eff_error_set(err, EFF_ENOMEM, NULL, 0, 0, "out of memory");
+    for (size_t k = 0; !st && k < s->n_exact; k++) {
+        char name[256];
+        eff_design_split_term(s->exact[k], name, sizeof name);
+        st = eff_table_col(t, name, &cols[k], err);
+    }
     for (size_t r = 0; !st && r < p->n; r++) {
-        for (size_t k = 0; k < s->n_exact; k++) {
-            size_t col;
-            eff_table_col(t, s->exact[k], &col, NULL);
-            double v = eff_table_col_type(t, col) == EFF_TYPE_STR
-                           ? (double)eff_table_codes(t, col)[p->rows[r]]
-                           : value_at(t, col, p->rows[r]);
-            memcpy(key + 8 * k, &v, 8);
-        }
+        for (size_t k = 0; k < s->n_exact; k++)
+            key_part(t, cols[k], p->rows[r], key + 8 * k);
         st = eff_dict_intern(keys, key, 8 * s->n_exact, &p->strata[r], err);
     }
     if (!st)
         p->n_strata = eff_dict_size(keys);
     eff_dict_release(keys);
     eff_free(key);
+    eff_free(cols);
     return st;
 }
 

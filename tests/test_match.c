@@ -72,13 +72,13 @@ static void check_spec(const char *data_name, const char *exact_col, const spec 
 
 static const spec *specs(size_t *count)
 {
-    static spec s[16];
+    static spec s[17];
     static const char *names[] = {"default", "ratio2", "replace", "caliper", "caliper_raw",
                                   "smallest", "data_order", "discard_both", "exact",
                                   "caliper_exact", "ratio2_replace", "ratio2_caliper",
                                   "discard_caliper", "smallest_exact", "discard_treated",
-                                  "discard_control"};
-    for (size_t k = 0; k < 16; k++) {
+                                  "discard_control", "exact_ratio2"};
+    for (size_t k = 0; k < 17; k++) {
         s[k].name = names[k];
         s[k].opt = eff_match_options_default();
         s[k].exact = strstr(names[k], "exact") != NULL;
@@ -101,7 +101,8 @@ static const spec *specs(size_t *count)
     s[13].opt.order = EFF_ORDER_SMALLEST;
     s[14].opt.discard = EFF_DISCARD_TREATED;
     s[15].opt.discard = EFF_DISCARD_CONTROL;
-    *count = 16;
+    s[16].opt.ratio = 2; /* MatchIt's quirk counts within the stratum (found in review) */
+    *count = 17;
     return s;
 }
 
@@ -156,6 +157,17 @@ static void random_order_is_deterministic(void **state)
     assert_int_equal(eff_match_nearest(far, one_treated, NULL, 3, &o, &a, NULL), EFF_OK);
     assert_int_equal(eff_match_get_counts(a).matched_treated, 0);
     assert_int_equal(eff_match_controls(a, 0)[0], -1);
+    eff_match_free(a);
+    /* MatchIt's later-round quirk counts indices within the exact stratum: unit 1 gets {2, 5}
+     * (MatchIt 4.5.1 on this example, found in review), not {2, 4} */
+    double ps7[7] = {0.50, 0.49, 0.10, 0.40, 0.30, 0.12, 0.11};
+    unsigned char t7[7] = {1, 0, 0, 0, 0, 1, 0};
+    int32_t s7[7] = {0, 0, 1, 0, 0, 1, 1};
+    o = eff_match_options_default();
+    o.ratio = 2;
+    assert_int_equal(eff_match_nearest(ps7, t7, s7, 7, &o, &a, NULL), EFF_OK);
+    assert_int_equal(eff_match_controls(a, 0)[0], 1);
+    assert_int_equal(eff_match_controls(a, 0)[1], 4);
     eff_match_free(a);
     /* the nearer control wins, whichever side (MatchIt 4.5.1's integer abs() would take 0.4) */
     double sides[3] = {0.5, 0.4, 0.55};

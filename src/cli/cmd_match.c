@@ -64,9 +64,13 @@ static int parse_choice(int opt, char *arg, match_args *a)
     static const char *discards[] = {"none", "treated", "control", "both"};
     char *end;
     switch (opt) {
-    case 'r':
-        a->opt.ratio = (int)strtol(arg, &end, 10);
-        return *end || a->opt.ratio < 1 ? cli_usage("match", "--ratio takes a whole number >= 1") : 0;
+    case 'r': {
+        long ratio = strtol(arg, &end, 10);
+        if (*end || ratio < 1 || ratio > 100)
+            return cli_usage("match", "--ratio takes a whole number from 1 to 100, not '%s'", arg);
+        a->opt.ratio = (int)ratio;
+        return 0;
+    }
     case 'c':
         a->opt.caliper = strtod(arg, &end);
         return *end || !(a->opt.caliper > 0) ? cli_usage("match", "--caliper takes a number > 0") : 0;
@@ -209,10 +213,16 @@ static void id_text(const eff_table *t, long id_col, size_t row, char *buf, size
         snprintf(buf, size, "%zu", row + 1);
         return;
     }
-    switch (eff_table_col_type(t, (size_t)id_col)) {
-    case EFF_TYPE_STR: snprintf(buf, size, "%s", eff_table_str(t, (size_t)id_col, row)); break;
-    case EFF_TYPE_I64: snprintf(buf, size, "%lld", (long long)eff_table_i64(t, (size_t)id_col)[row]); break;
-    default: snprintf(buf, size, "%.17g", eff_table_f64(t, (size_t)id_col)[row]); break;
+    size_t c = (size_t)id_col;
+    if (eff_table_is_na(t, c, row)) {
+        buf[0] = '\0'; /* a missing id: written empty, counted as nobody */
+        return;
+    }
+    switch (eff_table_col_type(t, c)) {
+    case EFF_TYPE_STR: snprintf(buf, size, "%s", eff_table_str(t, c, row)); break;
+    case EFF_TYPE_I64: snprintf(buf, size, "%lld", (long long)eff_table_i64(t, c)[row]); break;
+    case EFF_TYPE_DATE: eff_date_format(eff_table_date(t, c)[row], buf, size); break;
+    case EFF_TYPE_F64: snprintf(buf, size, "%.17g", eff_table_f64(t, c)[row]); break;
     }
 }
 
@@ -259,6 +269,8 @@ static size_t persons_in_several_strata(const eff_table *t, const eff_pscore *p,
         char key[128];
         int32_t code;
         id_text(t, id_col, p->rows[i], key, sizeof key);
+        if (!key[0])
+            continue;
         size_t before = eff_dict_size(ids);
         if (eff_dict_intern(ids, key, strlen(key), &code, NULL) != EFF_OK)
             break;
@@ -356,9 +368,12 @@ static eff_status run(const match_args *a, const eff_ctx *ctx, cli_out *out, eff
     if (!st)
         st = eff_match_nearest(p->distance, p->treat, p->strata, p->n, &a->opt, &m, err);
     eff_match_counts c = m ? eff_match_get_counts(m) : (eff_match_counts){0};
-    if (!st && c.matched_treated == 0)
+    if (!st && c.matched_treated == 0 && c.caliper > 0)
         eff_log(ctx, EFF_LOG_WARN, "no treated unit has a control within the caliper (%.6g): "
                                    "nothing is matched", c.caliper);
+    else if (!st && c.matched_treated == 0)
+        eff_log(ctx, EFF_LOG_WARN, "nothing is matched (%zu treated and %zu controls discarded)",
+                c.discarded_treated, c.discarded_controls);
     long id_col = !st && a->id ? eff_table_find(t, a->id) : -1;
     if (!st && a->id && id_col < 0)
         st = eff_error_set(err, EFF_EINVAL, a->data, 0, 0, "unknown column \"%s\"", a->id);

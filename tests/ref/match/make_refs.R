@@ -38,7 +38,8 @@ specs <- list(
   discard_caliper = list(discard = "both", caliper = 0.1),
   smallest_exact = list(m.order = "smallest", exact = "s"),
   discard_treated = list(discard = "treated"),
-  discard_control = list(discard = "control")
+  discard_control = list(discard = "control"),
+  exact_ratio2 = list(exact = "s", ratio = 2)
 )
 run <- function(name, d, f, specs) {
   ps <- glm(f, data = d, family = binomial, control = glm.control(epsilon = 1e-15, maxit = 100))$fitted.values
