@@ -251,29 +251,57 @@ static double weighted_n(const eff_design *d, int frequency)
     return s;
 }
 
+/* The intercept of the null model (intercept and offset only): the weighted mean for a linear
+ * model; for logit, Newton's method in one variable on sum w (y - mu(b + offset)) = 0. */
+static double null_intercept(const glm_work *w, eff_glm_family family)
+{
+    double sw = 0, swy = 0;
+    for (size_t i = 0; i < w->n; i++) {
+        double wi = w->w ? w->w[i] : 1;
+        sw += wi;
+        swy += wi * (w->y[i] - (family == EFF_GLM_GAUSSIAN && w->offset ? w->offset[i] : 0));
+    }
+    double b = family == EFF_GLM_GAUSSIAN ? swy / sw : log(swy / (sw - swy));
+    for (int it = 0; family == EFF_GLM_LOGIT && w->offset && it < 100; it++) {
+        double grad = 0, hess = 0;
+        for (size_t i = 0; i < w->n; i++) {
+            double wi = w->w ? w->w[i] : 1, mu = 1 / (1 + exp(-(b + w->offset[i])));
+            grad += wi * (w->y[i] - mu);
+            hess += wi * mu * (1 - mu);
+        }
+        double step = grad / hess;
+        b += step;
+        if (fabs(step) < 1e-13 * (1 + fabs(b)))
+            break;
+    }
+    return b;
+}
+
+/* The deviance of the null model: intercept (when the model has one) and offset only, as R's
+ * glm computes null.deviance. */
+static double null_deviance(const eff_glm *g, const glm_work *w)
+{
+    int intercept = g->p > 0 && strcmp(g->terms[0], "(Intercept)") == 0 && g->keep[0];
+    double b = intercept ? null_intercept(w, g->family) : 0, dev = 0;
+    for (size_t i = 0; i < w->n; i++) {
+        double wi = w->w ? w->w[i] : 1, y = w->y[i], eta = b + (w->offset ? w->offset[i] : 0);
+        if (g->family == EFF_GLM_LOGIT)
+            dev += 2 * wi * (glm_log1pexp(eta) - y * eta);
+        else
+            dev += wi * (y - eta) * (y - eta);
+    }
+    return dev;
+}
+
 /* Log-likelihood, deviance, null deviance, AIC. */
 static void summary_stats(eff_glm *g, const glm_work *w, double dev_or_rss, double n_obs)
 {
     eff_glm_stats *s = &g->stats;
-    double sw = 0, swy = 0, sum_log_w = 0;
-    for (size_t i = 0; i < w->n; i++) {
-        double wi = w->w ? w->w[i] : 1;
-        sw += wi;
-        swy += wi * w->y[i];
-        if (wi > 0)
-            sum_log_w += log(wi);
-    }
-    int intercept = g->p > 0 && strcmp(g->terms[0], "(Intercept)") == 0 && g->keep[0];
-    double ybar = intercept ? swy / sw : (g->family == EFF_GLM_LOGIT ? 0.5 : 0);
-    double null_dev = 0;
-    for (size_t i = 0; i < w->n; i++) {
-        double wi = w->w ? w->w[i] : 1, y = w->y[i];
-        if (g->family == EFF_GLM_LOGIT)
-            null_dev += -2 * wi * (y ? log(ybar) : log1p(-ybar));
-        else
-            null_dev += wi * (y - ybar) * (y - ybar);
-    }
-    s->null_deviance = null_dev;
+    double sum_log_w = 0;
+    for (size_t i = 0; w->w && i < w->n; i++)
+        if (w->w[i] > 0)
+            sum_log_w += log(w->w[i]);
+    s->null_deviance = null_deviance(g, w);
     s->deviance = dev_or_rss;
     if (g->family == EFF_GLM_LOGIT) {
         s->loglik = -0.5 * dev_or_rss; /* binary outcome: the saturated loglik is 0 */
