@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 ROWS=${1:-10000000}
 RUNS=${RUNS:-5}
 mkdir -p bench/data build/bench
-cc -O2 -o build/bench/gen_numeric bench/gen_numeric.c
+cc -O2 -o build/bench/gen_numeric bench/gen_numeric.c -lm
 cc -std=c11 -O2 -D_POSIX_C_SOURCE=200809L -o build/bench/csv_read bench/csv_read.c \
     build/libeffekt.a -ljansson -lm
 data=bench/data/numeric_$ROWS.csv

@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 ROWS=${1:-5000000}
 RUNS=${RUNS:-3}
 mkdir -p bench/data build/bench
-cc -O2 -o build/bench/gen_register bench/gen_register.c
+cc -O2 -o build/bench/gen_register bench/gen_register.c -lm
 cc -std=c11 -O2 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -o build/bench/regfile_read \
     bench/regfile_read.c build/libeffekt.a -lreadstat -ljansson -lm
 csv=bench/data/register_$ROWS.csv

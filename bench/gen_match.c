@@ -6,18 +6,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-static uint64_t state = 0x243f6a8885a308d3ULL;
-static double unif(void)
-{
-    state ^= state >> 12;
-    state ^= state << 25;
-    state ^= state >> 27;
-    return (double)((state * 0x2545F4914F6CDD1DULL) >> 11) / 9007199254740992.0;
-}
-static double normal(void) { return sqrt(-2 * log(unif() + 1e-300)) * cos(6.283185307179586 * unif()); }
+#include "xorshift.h"
 
 int main(int argc, char **argv)
 {
+    xs_state = 0x243f6a8885a308d3ULL;
     long treated = argc > 1 ? atol(argv[1]) : 20000, controls = argc > 2 ? atol(argv[2]) : 1000000;
     static char buf[1 << 20];
     setvbuf(stdout, buf, _IOFBF, sizeof buf);

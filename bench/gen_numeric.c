@@ -5,18 +5,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-static uint64_t state = 0x9e3779b97f4a7c15ULL;
-static uint64_t next(void)
-{
-    state ^= state >> 12;
-    state ^= state << 25;
-    state ^= state >> 27;
-    return state * 0x2545F4914F6CDD1DULL;
-}
-static double unif(void) { return (double)(next() >> 11) / 9007199254740992.0; }
+#include "xorshift.h"
 
 int main(int argc, char **argv)
 {
+    xs_state = 0x9e3779b97f4a7c15ULL;
     long rows = argc > 1 ? atol(argv[1]) : 10000000;
     static char buf[1 << 20];
     setvbuf(stdout, buf, _IOFBF, sizeof buf);
