@@ -18,6 +18,7 @@
 #include "panel.h"
 #include "pscore.h"
 #include "regfile.h"
+#include "rng.h"
 #include "status.h"
 #include "table.h"
 

@@ -5,6 +5,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <gsl/gsl_errno.h>
+
 #include "cli.h"
 
 typedef struct command {
@@ -60,6 +62,7 @@ static void usage(FILE *f)
 int main(int argc, char **argv)
 {
     install_signals();
+    gsl_set_error_handler_off(); /* GSL's default handler aborts; the library checks results */
     if (argc < 2)
         return usage(stderr), EXIT_USAGE;
     const char *cmd = argv[1];
