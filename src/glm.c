@@ -92,7 +92,9 @@ static eff_status check_design(const eff_design *d, const eff_glm_options *o, ef
         return eff_error_set(err, EFF_EINVAL, NULL, 0, 0, "no regressors and no intercept");
     if (p >= n)
         return eff_error_set(err, EFF_EINVAL, NULL, 0, 0,
-                             "%zu coefficients but only %zu observations", p, n);
+                             "%zu coefficient%s but only %zu complete row%s: a fit needs more "
+                             "rows than coefficients",
+                             p, p == 1 ? "" : "s", n, n == 1 ? "" : "s");
     if (o->vcov == EFF_VCOV_CLUSTER && !eff_design_clusters(d))
         return eff_error_set(err, EFF_EINVAL, NULL, 0, 0, "cluster variance needs a cluster column");
     if (o->vcov == EFF_VCOV_CLUSTER && eff_design_n_clusters(d) < 2)

@@ -382,7 +382,7 @@ static void bad_inputs(void **state)
     assert_string_equal(err.msg, "unknown column \"nope\"");
     assert_int_equal(fit_text("y,x,c\n1,1,5\n0,2,3\n", "y", xc, 2, EFF_GLM_GAUSSIAN, EFF_VCOV_IID,
                               NULL, &err), EFF_EINVAL);
-    assert_non_null(strstr(err.msg, "3 coefficients but only 2 observations"));
+    assert_non_null(strstr(err.msg, "3 coefficients but only 2 complete rows"));
     assert_int_equal(fit_text("y,x,c\n1,1,7\n0,2,7\n1,3,7\n0,5,7\n", "y", x, 1, EFF_GLM_GAUSSIAN,
                               EFF_VCOV_CLUSTER, "c", &err), EFF_EINVAL);
     assert_non_null(strstr(err.msg, "single cluster"));

@@ -39,7 +39,7 @@ run glm --data "$spector" --y GRADE --x GPA,NOPE
 expect "unknown column" 2 'no column "NOPE"'
 printf 'y,a,b\n1,1,5\n0,2,3\n' > "$work/wide.csv"
 run glm --data "$work/wide.csv" --y y --x a,b
-expect "more regressors than observations" 2 "3 coefficients but only 2 observations"
+expect "more regressors than observations" 2 "3 coefficients but only 2 complete rows"
 run glm --data "$work/nonbin.csv" --y y --x x --cluster k
 expect "single cluster" 2 "single cluster"
 printf 'y,x\n0,1\n0,2\n1,3\n1,4\n' > "$work/sep.csv"
