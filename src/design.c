@@ -263,6 +263,13 @@ static eff_status plan_levels(const eff_table *t, term_src *ts, const char *ref_
         else if (c != ts->ref)
             ts->level_of[c] = (int32_t)ts->n_levels++;
     }
+    /* R's model.matrix refuses such a factor ("contrasts can be applied only to factors with
+     * 2 or more levels"); dropping it without a word would hide a wrong population filter. */
+    if (st == EFF_OK && ts->n_levels == 0 && ts->ref >= 0)
+        st = eff_error_set(err, EFF_EINVAL, eff_table_source(t), 0, 0,
+                           "text regressor \"%s\" has a single level (\"%s\") in the rows used: it "
+                           "needs two or more",
+                           eff_table_col_name(t, ts->col), eff_dict_str(dict, ts->ref));
     eff_free(order);
     eff_free(seen);
     eff_free(ranks);

@@ -386,6 +386,12 @@ static void bad_inputs(void **state)
     assert_int_equal(fit_text("y,x,c\n1,1,7\n0,2,7\n1,3,7\n0,5,7\n", "y", x, 1, EFF_GLM_GAUSSIAN,
                               EFF_VCOV_CLUSTER, "c", &err), EFF_EINVAL);
     assert_non_null(strstr(err.msg, "single cluster"));
+    /* "b" occurs only in a row without an outcome: among the rows used, g is constant */
+    const char *xg[] = {"x", "g"};
+    assert_int_equal(fit_text("y,x,g\n1,1,a\n0,2,a\n1,3,a\n0,5,a\n,4,b\n", "y", xg, 2,
+                              EFF_GLM_GAUSSIAN, EFF_VCOV_IID, NULL, &err), EFF_EINVAL);
+    assert_string_equal(err.msg, "text regressor \"g\" has a single level (\"a\") in the rows "
+                                 "used: it needs two or more");
 }
 
 /* A regressor value that is not finite (built by code, not read from a file) is named. */
