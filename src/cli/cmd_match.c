@@ -1,5 +1,6 @@
 /* cmd_match.c - `effekt match`: propensity score matching (match.h) from one table, with the
  * matched rows (or pairs) written out, and balance before and after (balance.h). */
+#include <errno.h>
 #include <getopt.h>
 #include <jansson.h>
 #include <math.h>
@@ -25,7 +26,8 @@ static const char help[] =
     "  --caliper C            maximum distance; --caliper-units sd (default) or raw\n"
     "  --exact A,B            match only within equal values of these columns\n"
     "  --discard D            none (default), treated, control or both: common support\n"
-    "  --order O              largest (default), smallest, data or random (with --seed S)\n"
+    "  --order O              largest (default), smallest, data or random (with --seed S,\n"
+    "                         default 0)\n"
     "  --out FILE             matched rows with distance, weights and subclass (with\n"
     "                         --replace: the matched pairs); micro-data, for the analyst\n"
     "  --balance FILE         balance before and after, per covariate (CSV)\n"
@@ -80,8 +82,11 @@ static int parse_choice(int opt, char *arg, match_args *a)
         a->opt.caliper_sd = strcmp(arg, "sd") == 0;
         return 0;
     case 's':
+        errno = 0; /* strtoull takes "-1" and "" without complaint */
         a->opt.seed = strtoull(arg, &end, 10);
-        return *end ? cli_usage("match", "--seed takes a whole number") : 0;
+        return *end || !*arg || *arg == '-' || errno
+                   ? cli_usage("match", "--seed takes a whole number from 0 to 2^64-1, not '%s'", arg)
+                   : 0;
     case 'o':
         for (int k = 0; k < 4; k++)
             if (strcmp(arg, orders[k]) == 0)

@@ -7,6 +7,10 @@ run match --help; expect "match --help" 0 "--caliper-units"
 run match --data "$ref/lalonde.csv" --treat treat; expect "missing --out" 1 "are required"
 run match --data "$ref/lalonde.csv" --treat treat --covariates $cov --out "$work/m.csv" --order biggest
 expect "bad --order" 1 "--order takes largest"
+run match --data "$ref/lalonde.csv" --treat treat --covariates $cov --out "$work/m.csv" --order random --seed -1
+expect "negative --seed" 1 "--seed takes a whole number"
+run match --data "$ref/lalonde.csv" --treat treat --covariates $cov --out "$work/m.csv" --ratio 101
+expect "--ratio above 100" 1 "from 1 to 100"
 
 run match --data "$ref/lalonde.csv" --treat treat --covariates $cov --score ps --out "$work/m.csv" \
     --balance "$work/b.csv" --love-plot "$work/love.svg" --lang en
