@@ -141,6 +141,17 @@ int cli_common_option(const char *cmd, int opt, const char *arg, char **argv,
     }
 }
 
+int cli_split_list(const char *cmd, char *list, const char **out, size_t *n, size_t max,
+                   const char *what)
+{
+    for (char *tok = strtok(list, ","); tok; tok = strtok(NULL, ",")) {
+        if (*n == max)
+            return cli_usage(cmd, "too many %s (at most %zu)", what, max);
+        out[(*n)++] = tok;
+    }
+    return 0;
+}
+
 int cli_parse_size(const char *s, size_t *out)
 {
     char *end;

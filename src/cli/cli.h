@@ -44,6 +44,11 @@ int cli_parse_lang(const char *s, cli_lang *out);
 int cli_common_option(const char *cmd, int opt, const char *arg, char **argv,
                       cli_format *format, cli_lang *lang);
 
+/* Appends the comma-separated names in `list` (split in place; empty names skipped) to
+ * out[*n], at most `max` in all. 0, or the exit code of a usage error naming `what`. */
+int cli_split_list(const char *cmd, char *list, const char **out, size_t *n, size_t max,
+                   const char *what);
+
 /* Parses a size with optional k/M/G suffix (powers of 1024). */
 int cli_parse_size(const char *s, size_t *out);
 

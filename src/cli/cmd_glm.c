@@ -40,7 +40,6 @@ enum { MAX_X = 512 };
 
 typedef struct glm_args {
     const char *data, *y, *out, *weights, *offset, *cluster;
-    char *x_list;
     const char *x[MAX_X];
     size_t n_x;
     int no_intercept;
@@ -52,13 +51,8 @@ typedef struct glm_args {
 
 static int split_x(glm_args *a, char *list)
 {
-    a->x_list = list;
-    for (char *tok = strtok(list, ","); tok; tok = strtok(NULL, ",")) {
-        if (a->n_x == MAX_X)
-            return cli_usage("glm", "too many regressors (at most %d)", MAX_X);
-        a->x[a->n_x++] = tok;
-    }
-    return a->n_x ? 0 : cli_usage("glm", "--x names no column");
+    int rc = cli_split_list("glm", list, a->x, &a->n_x, MAX_X, "regressors");
+    return rc || a->n_x ? rc : cli_usage("glm", "--x names no column");
 }
 
 static int parse_choice(int opt, const char *arg, glm_args *a)

@@ -50,16 +50,6 @@ typedef struct match_args {
     cli_lang lang;
 } match_args;
 
-static int split_list(char *list, const char **out, size_t *n, const char *what)
-{
-    for (char *tok = strtok(list, ","); tok; tok = strtok(NULL, ",")) {
-        if (*n == MAX_LIST)
-            return cli_usage("match", "too many %s (at most %d)", what, MAX_LIST);
-        out[(*n)++] = tok;
-    }
-    return 0;
-}
-
 static int parse_choice(int opt, char *arg, match_args *a)
 {
     static const char *orders[] = {"largest", "smallest", "data", "random"};
@@ -97,8 +87,8 @@ static int parse_choice(int opt, char *arg, match_args *a)
             if (strcmp(arg, discards[k]) == 0)
                 return a->opt.discard = (eff_discard)k, 0;
         return cli_usage("match", "--discard takes none, treated, control or both, not '%s'", arg);
-    case 'C': return split_list(arg, a->covariates, &a->n_cov, "covariates");
-    case 'e': return split_list(arg, a->exact, &a->n_exact, "exact columns");
+    case 'C': return cli_split_list("match", arg, a->covariates, &a->n_cov, MAX_LIST, "covariates");
+    case 'e': return cli_split_list("match", arg, a->exact, &a->n_exact, MAX_LIST, "exact columns");
     }
     return cli_usage("match", "unknown option");
 }
