@@ -34,7 +34,7 @@ static eff_status check_outcome(const eff_design *d, eff_glm_family family, eff_
     for (size_t i = 0; i < n; i++) {
         if (family == EFF_GLM_LOGIT && y[i] != 0 && y[i] != 1)
             return eff_error_set(err, EFF_EINVAL, NULL, 0, 0,
-                                 "a logit outcome must be 0 or 1; design row %zu has %.15g",
+                                 "a logit outcome must be 0 or 1; data row %zu has %.15g",
                                  eff_design_source_row(d, i) + 1, y[i]);
         constant &= y[i] == y[0];
     }
@@ -498,7 +498,7 @@ eff_status eff_glm_fit(const eff_design *d, const eff_glm_options *opt, const ef
         long bad = st == EFF_EABORT ? -1 : first_non_finite(d);
         if (bad >= 0)
             st = eff_error_set(err, EFF_EINVAL, NULL, 0, 0,
-                               "regressor \"%s\" is not finite in design row %zu",
+                               "regressor \"%s\" is not finite in data row %zu",
                                eff_design_term(d, (size_t)bad % g->p),
                                eff_design_source_row(d, (size_t)bad / g->p) + 1);
         eff_glm_free(g);

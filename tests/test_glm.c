@@ -415,7 +415,7 @@ static void non_finite_regressor_is_named(void **state)
         eff_error err;
         assert_int_equal(eff_glm_fit(d, &o, NULL, &g, &err), EFF_EINVAL);
         assert_null(g);
-        assert_string_equal(err.msg, "regressor \"dose\" is not finite in design row 5");
+        assert_string_equal(err.msg, "regressor \"dose\" is not finite in data row 5");
         eff_design_free(d);
     }
 }

@@ -40,6 +40,9 @@ expect "unknown column" 2 'no column "NOPE"'
 printf 'y,a,b\n1,1,5\n0,2,3\n' > "$work/wide.csv"
 run glm --data "$work/wide.csv" --y y --x a,b
 expect "more regressors than observations" 2 "3 coefficients but only 2 complete rows"
+printf 'y,x\n1,1\n,2\n0,2\n1,3\n0,5\n1,1e400\n' > "$work/inf.csv"
+run glm --data "$work/inf.csv" --y y --x x
+expect "infinite regressor named by its data row" 2 'regressor "x" is not finite in data row 6'
 run glm --data "$work/nonbin.csv" --y y --x x --cluster k
 expect "single cluster" 2 "single cluster"
 printf 'y,x\n0,1\n0,2\n1,3\n1,4\n' > "$work/sep.csv"
