@@ -402,13 +402,13 @@ static eff_status readstat_failure(rs_reader *rd, readstat_error_t e)
     const char *hint = "";
     if (e == READSTAT_ERROR_ROW_COUNT_MISMATCH)
         hint = " (the file is truncated, or claims more rows than it holds)";
-    else if (e == READSTAT_ERROR_READ || e == READSTAT_ERROR_SEEK || e == READSTAT_ERROR_PARSE)
+    else if (e == READSTAT_ERROR_READ) /* mostly the end of a truncated file */
+        hint = " (a read came up short: is the file truncated?)";
+    else if (e == READSTAT_ERROR_SEEK || e == READSTAT_ERROR_PARSE)
         hint = " (is the file truncated or corrupt?)";
-    /* A short read at the end of the file leaves errno as it was, and ReadStat's text then
-     * quotes a stale errno ("No such file or directory"): leave it out. */
+    /* ReadStat words a short read with an errno it did not set, often a stale "No such file
+     * or directory", which would mislead: leave its text out. */
     const char *detail = e == READSTAT_ERROR_READ ? "" : rd->rs_msg;
-    if (e == READSTAT_ERROR_READ)
-        hint = " (the file ends early: is it truncated?)";
     if (strncmp(detail, "ReadStat: ", 10) == 0)
         detail += 10;
     return eff_error_set(rd->err, st, rd->path, 0, 0, "ReadStat: %s%s%s%s%s",
@@ -606,7 +606,7 @@ eff_status rf_read_readstat(const char *path, eff_format format, const eff_read_
         return eff_error_set(rd.err, EFF_EIO, path, 0, 0, "cannot open the file: %s",
                              strerror(errno));
     rd.file_size = (uint64_t)sb.st_size;
-    if (rd.file_size == 0) /* as the CSV reader says it */
+    if (S_ISREG(sb.st_mode) && rd.file_size == 0) /* as the CSV reader says it; a pipe has size 0 */
         return eff_error_set(rd.err, EFF_EPARSE, path, 0, 0, "the file is empty");
     if (opt->columns && !(rd.selected_found = eff_calloc(opt->n_columns + 1, sizeof(int))))
         return eff_error_set(rd.err, EFF_ENOMEM, path, 0, 0, "out of memory");

@@ -107,3 +107,10 @@ void eff_rng_stream(gsl_rng *r, uint64_t seed, uint64_t stream)
 {
     position(r->state, seed, stream);
 }
+
+void eff_rng_seek(gsl_rng *r, uint64_t block)
+{
+    philox_state *s = r->state;
+    s->ctr[0] = (uint32_t)block, s->ctr[1] = (uint32_t)(block >> 32);
+    s->next = 4;
+}

@@ -33,4 +33,9 @@ void eff_rng_free(gsl_rng *r);
 /* Moves r (made by eff_rng_new) to the start of stream `stream` of `seed`. */
 void eff_rng_stream(gsl_rng *r, uint64_t seed, uint64_t stream);
 
+/* Moves r to block `block` (four 32-bit words each) of its current stream, so that a part of a
+ * person's sequence (say, one simulated year) starts at a fixed place whatever the earlier
+ * parts drew. */
+void eff_rng_seek(gsl_rng *r, uint64_t block);
+
 #endif

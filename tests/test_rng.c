@@ -45,6 +45,41 @@ static void stream_is_the_counter_sequence(void **state)
     eff_rng_free(r);
 }
 
+/* A uniform is the first word's top 27 bits over the second word's top 26: pins the word
+ * order and the 53 bits, which the moment checks below cannot tell from 32. */
+static void uniform_is_53_bits_of_two_words(void **state)
+{
+    (void)state;
+    gsl_rng *r = eff_rng_new(5, 9);
+    assert_non_null(r);
+    uint32_t ctr[4] = {0, 0, 9, 0}, key[2] = {5, 0}, out[4];
+    eff_rng_philox4x32_10(ctr, key, out);
+    double want0 = ((double)(out[0] >> 5) * 67108864.0 + (double)(out[1] >> 6)) / 9007199254740992.0;
+    double want1 = ((double)(out[2] >> 5) * 67108864.0 + (double)(out[3] >> 6)) / 9007199254740992.0;
+    assert_true(gsl_rng_uniform(r) == want0);
+    assert_true(gsl_rng_uniform(r) == want1);
+    eff_rng_free(r);
+}
+
+/* The block counter is 64 bits over two words: past block 2^32 - 1 comes 2^32, carried into
+ * the second word, not block 0 again. */
+static void block_counter_carries(void **state)
+{
+    (void)state;
+    gsl_rng *r = eff_rng_new(77, 3);
+    assert_non_null(r);
+    eff_rng_seek(r, 0xffffffffULL);
+    uint32_t key[2] = {77, 0};
+    uint32_t blocks[2][4] = {{0xffffffffu, 0, 3, 0}, {0, 1, 3, 0}};
+    for (int b = 0; b < 2; b++) {
+        uint32_t out[4];
+        eff_rng_philox4x32_10(blocks[b], key, out);
+        for (int w = 0; w < 4; w++)
+            assert_int_equal(gsl_rng_get(r), out[w]);
+    }
+    eff_rng_free(r);
+}
+
 /* Persons visited forwards, backwards or twice get the same draws: what makes a simulation
  * byte-identical whatever the number of threads. */
 static void streams_do_not_depend_on_visiting_order(void **state)
@@ -73,8 +108,8 @@ static void streams_do_not_depend_on_visiting_order(void **state)
     eff_rng_free(r);
 }
 
-/* Moments of a million draws, to within 5 standard errors: a broken word order or bit mix
- * (say, uniforms built from one word twice) fails these. */
+/* Moments of a million draws, to within 5 standard errors: a broken round function or bit mix
+ * fails these. */
 static void draws_have_the_right_moments(void **state)
 {
     (void)state;
@@ -125,6 +160,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(known_answers),
         cmocka_unit_test(stream_is_the_counter_sequence),
+        cmocka_unit_test(uniform_is_53_bits_of_two_words),
+        cmocka_unit_test(block_counter_carries),
         cmocka_unit_test(streams_do_not_depend_on_visiting_order),
         cmocka_unit_test(draws_have_the_right_moments),
         cmocka_unit_test(allocation_failure_is_null),

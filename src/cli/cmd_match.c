@@ -1,5 +1,6 @@
 /* cmd_match.c - `effekt match`: propensity score matching (match.h) from one table, with the
  * matched rows (or pairs) written out, and balance before and after (balance.h). */
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <jansson.h>
@@ -72,9 +73,9 @@ static int parse_choice(int opt, char *arg, match_args *a)
         a->opt.caliper_sd = strcmp(arg, "sd") == 0;
         return 0;
     case 's':
-        errno = 0; /* strtoull takes "-1" and "" without complaint */
+        errno = 0; /* strtoull takes "", " -1" and "+5" without complaint: digits only */
         a->opt.seed = strtoull(arg, &end, 10);
-        return *end || !*arg || *arg == '-' || errno
+        return *end || !isdigit((unsigned char)arg[0]) || errno
                    ? cli_usage("match", "--seed takes a whole number from 0 to 2^64-1, not '%s'", arg)
                    : 0;
     case 'o':

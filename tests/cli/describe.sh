@@ -141,7 +141,7 @@ assert vl and vl[0]["values"][0]["label"], vl
 ' "$out"
 head -c 3000 "$data/sas/hadley.sas7bdat" > "$work/trunc.sas7bdat"
 run describe "$work/trunc.sas7bdat"
-expect "truncated sas7bdat" 2 "trunc.sas7bdat: ReadStat: Unable to read from file (the file ends early"
+expect "truncated sas7bdat" 2 "trunc.sas7bdat: ReadStat: Unable to read from file (a read came up short"
 : > "$work/empty.dta"
 run describe "$work/empty.dta"
 expect "empty dta" 2 "empty.dta: the file is empty"

@@ -9,6 +9,8 @@ run match --data "$ref/lalonde.csv" --treat treat --covariates $cov --out "$work
 expect "bad --order" 1 "--order takes largest"
 run match --data "$ref/lalonde.csv" --treat treat --covariates $cov --out "$work/m.csv" --order random --seed -1
 expect "negative --seed" 1 "--seed takes a whole number"
+run match --data "$ref/lalonde.csv" --treat treat --covariates $cov --out "$work/m.csv" --order random --seed " -1"
+expect "negative --seed after a space" 1 "--seed takes a whole number"
 run match --data "$ref/lalonde.csv" --treat treat --covariates $cov --out "$work/m.csv" --ratio 101
 expect "--ratio above 100" 1 "from 1 to 100"
 
