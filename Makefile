@@ -9,7 +9,8 @@
 CC      ?= gcc
 ASAN_CC ?= clang
 WARN     = -std=c11 -Wall -Wextra -Wpedantic -Werror
-DEFS     = -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -I/usr/include/x86_64-linux-gnu/openblas-pthread
+DEFS     = -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -I/usr/include/x86_64-linux-gnu/openblas-pthread \
+           -Ibuild/gen
 CFLAGS  ?= -O2 -g
 ASAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 # Link order matters: GSL before OpenBLAS, and never GSL's own -lgslcblas.
@@ -56,6 +57,13 @@ $(1)/tests/test_%: $(1)/obj/tests/test_%.o $(1)/libeffekt.a
 $(1)/tests.stamp: $(patsubst tests/%.c,$(1)/tests/%,$(TEST_SRC)) $(1)/effekt
 	@touch $$@
 endef
+
+# The simulator's calibration targets and the seed's effects, compiled in.
+SIM_DATA = data/calibration.csv data/effects-seed.csv
+build/gen/sim_data.inc: $(SIM_DATA) scripts/embed-data
+	@mkdir -p build/gen
+	scripts/embed-data $@ $(SIM_DATA)
+$(B)/obj/src/sim_calib.o $(A)/obj/src/sim_calib.o: build/gen/sim_data.inc
 
 $(eval $(call build_rules,$(B),$(CC),$(CFLAGS)))
 $(eval $(call build_rules,$(A),$(ASAN_CC),$(ASAN_FLAGS)))

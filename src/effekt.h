@@ -19,6 +19,8 @@
 #include "pscore.h"
 #include "regfile.h"
 #include "rng.h"
+#include "sim.h"
+#include "sim_check.h"
 #include "status.h"
 #include "table.h"
 

@@ -2,6 +2,7 @@
  * and the output sink. */
 #include "cli.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
@@ -252,4 +253,14 @@ int cli_out_finish(cli_out *o, eff_status st, eff_error *err)
     else
         cli_out_abort(o);
     return st ? cli_fail(err) : EXIT_OK;
+}
+
+int cli_parse_seed(const char *cmd, const char *arg, uint64_t *out)
+{
+    char *end;
+    errno = 0; /* strtoull takes "", " -1" and "+5" without complaint: digits only */
+    *out = strtoull(arg, &end, 10);
+    return *end || !isdigit((unsigned char)arg[0]) || errno
+               ? cli_usage(cmd, "--seed takes a whole number from 0 to 2^64-1, not '%s'", arg)
+               : 0;
 }

@@ -4,6 +4,7 @@
 #define EFF_CLI_H
 
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "../effekt.h"
@@ -49,6 +50,9 @@ int cli_common_option(const char *cmd, int opt, const char *arg, char **argv,
 int cli_split_list(const char *cmd, char *list, const char **out, size_t *n, size_t max,
                    const char *what);
 
+/* Parses --seed: digits only, 0 to 2^64-1. 0, or the exit code of a usage error. */
+int cli_parse_seed(const char *cmd, const char *arg, uint64_t *out);
+
 /* Parses a size with optional k/M/G suffix (powers of 1024). */
 int cli_parse_size(const char *s, size_t *out);
 
@@ -75,5 +79,6 @@ int cli_out_finish(cli_out *o, eff_status st, eff_error *err);
 int cmd_describe(int argc, char **argv);
 int cmd_glm(int argc, char **argv);
 int cmd_match(int argc, char **argv);
+int cmd_simulate(int argc, char **argv);
 
 #endif

@@ -72,12 +72,7 @@ static int parse_choice(int opt, char *arg, match_args *a)
             return cli_usage("match", "--caliper-units takes sd or raw, not '%s'", arg);
         a->opt.caliper_sd = strcmp(arg, "sd") == 0;
         return 0;
-    case 's':
-        errno = 0; /* strtoull takes "", " -1" and "+5" without complaint: digits only */
-        a->opt.seed = strtoull(arg, &end, 10);
-        return *end || !isdigit((unsigned char)arg[0]) || errno
-                   ? cli_usage("match", "--seed takes a whole number from 0 to 2^64-1, not '%s'", arg)
-                   : 0;
+    case 's': return cli_parse_seed("match", arg, &a->opt.seed);
     case 'o':
         for (int k = 0; k < 4; k++)
             if (strcmp(arg, orders[k]) == 0)

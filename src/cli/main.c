@@ -19,6 +19,7 @@ static const command commands[] = {
     {"describe", cmd_describe, "rows, columns, types, missing counts and ranges of a table"},
     {"glm", cmd_glm, "linear and logit models with iid, robust or cluster-robust errors"},
     {"match", cmd_match, "propensity score matching with balance diagnostics"},
+    {"simulate", cmd_simulate, "Synthetic Denmark: register files with planted effects"},
 };
 
 /* First signal: ask the library to stop at its next check (it removes its temp files and

@@ -1,0 +1,58 @@
+/* sim_sink.h - Synthetic Denmark's register files: names, columns, row buffers and output
+ * files (see sim_sink.c). */
+#ifndef EFF_SIM_SINK_H
+#define EFF_SIM_SINK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "atomic.h"
+#include "sim.h"
+#include "table.h"
+
+enum sim_reg { SIM_REG_BEF, SIM_REG_UDDA, SIM_REG_BFL, SIM_REG_FRAVAER, SIM_REG_RAS,
+               SIM_REG_IND, SIM_REG_KRIM, SIM_REG_N };
+enum { SIM_MAX_COLS = 20 };
+
+typedef struct sim_register {
+    const char *name;
+    int n_cols;
+    const char *cols[SIM_MAX_COLS];
+    eff_type types[SIM_MAX_COLS];
+} sim_register;
+extern const sim_register sim_registers[SIM_REG_N];
+
+/* A growing byte buffer of CSV rows; `col` counts fields in the current row. On a failed
+ * allocation it sets `failed` and drops further output (checked when written). */
+typedef struct sim_buf {
+    char *data;
+    size_t len, cap;
+    int col;
+    int failed;
+} sim_buf;
+
+int sim_buf_reserve(sim_buf *b, size_t more);
+void sim_buf_free(sim_buf *b);
+void sim_put_str(sim_buf *b, const char *s);
+void sim_put_int(sim_buf *b, long long v);
+void sim_put_fixed(sim_buf *b, double v, int decimals);
+void sim_put_date(sim_buf *b, int32_t days);
+void sim_put_na(sim_buf *b);
+void sim_end_row(sim_buf *b);
+
+/* One register-year file being written. */
+typedef struct sim_file {
+    int reg;
+    eff_sim_format format;
+    char path[4096], csv_path[4096];
+    eff_atomic *out;
+} sim_file;
+
+eff_status sim_file_open(sim_file *f, const char *dir, int reg, int year, eff_sim_format format,
+                         eff_error *err);
+/* Appends the buffer's rows and empties it. */
+eff_status sim_file_write(sim_file *f, sim_buf *b, eff_error *err);
+eff_status sim_file_close(sim_file *f, const eff_ctx *ctx, eff_sim_summary *s, eff_error *err);
+void sim_file_abort(sim_file *f);
+
+#endif
