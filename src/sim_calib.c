@@ -107,14 +107,19 @@ static double mean_at(const gsl_integration_fixed_workspace *gh, const cells *cs
     return w > 0 ? s / w : NAN;
 }
 
-/* The shift that makes the cells' mean equal target (bisection; the mean is monotone). */
+/* The shift that makes the cells' mean equal target (bisection; the mean is monotone).
+ * No cells (nobody in the domain, as in a tiny test population): no shift. A target the
+ * cells cannot reach within +-40 on the latent scale: NaN, which calibration reports. */
 static double solve(const gsl_integration_fixed_workspace *gh, const cells *cs, double target,
                     enum link link, double sd, double c)
 {
     double lo = -40, hi = 40;
-    double flo = mean_at(gh, cs, lo, link, sd, c) - target;
-    if (!isfinite(flo) || !isfinite(target))
+    if (cs->n == 0)
         return 0;
+    double flo = mean_at(gh, cs, lo, link, sd, c) - target;
+    double fhi = mean_at(gh, cs, hi, link, sd, c) - target;
+    if (!isfinite(target) || !isfinite(flo) || !isfinite(fhi) || (flo < 0) == (fhi < 0))
+        return NAN;
     for (int it = 0; it < 200 && hi - lo > 1e-12; it++) {
         double mid = 0.5 * (lo + hi), f = mean_at(gh, cs, mid, link, sd, c) - target;
         if ((f < 0) == (flo < 0))
@@ -138,6 +143,8 @@ struct pass {
     int group;       /* AREA_UDSAT, AREA_ALMEN, or AREA_N for everybody */
     int adjust;      /* the area whose index moves */
     int trend;       /* 1: the move is a slope (multiplied by year - anchor) */
+    int follow;      /* an area whose index moves by follow_by times as much (-1: none) */
+    double follow_by;
     int anchor;
     int amin, amax, sex, origin; /* filters (-1: any) */
     domain_fn domain;
@@ -159,7 +166,9 @@ static double pass_solve(const pass *ps, double target, enum link link, double s
         sim_py_make(w, i, ps->year, &py);
         if (py.alder < ps->amin || py.alder > ps->amax || (ps->domain && !ps->domain(ps, p, area, &py)))
             continue;
-        double adj = area != ps->adjust ? 0 : ps->trend ? (double)(ps->year - ps->anchor) : 1;
+        double adj = area == ps->adjust ? 1 : area == ps->follow ? ps->follow_by : 0;
+        if (ps->trend)
+            adj *= (double)(ps->year - ps->anchor);
         cells_add(&cs, ps->eta(w, p, area, &py), adj, w->weight[area]);
     }
     double shift = cs.failed ? NAN : solve(ps->gh, &cs, target, link, sd, c);
@@ -175,7 +184,7 @@ typedef struct calib {
 static pass make_pass(const calib *cb, int year, int group, int adjust, int amin, int amax,
                       eta_fn eta, domain_fn domain)
 {
-    return (pass){.w = cb->w, .gh = cb->gh, .year = year, .group = group, .adjust = adjust, .amin = amin,
+    return (pass){.w = cb->w, .gh = cb->gh, .year = year, .follow = -1, .group = group, .adjust = adjust, .amin = amin,
                   .amax = amax, .sex = -1, .origin = -1, .eta = eta, .domain = domain};
 }
 
@@ -352,32 +361,40 @@ static double spec_target(const spec *sp, int group)
     return (sim_target(key) - sp->offset) / sp->unit;
 }
 
-static double spec_solve(const calib *cb, const spec *sp, int group, double target)
+/* With `follow` >= 0, that area's parameters move by `by` times the shift as well. */
+static double spec_solve(const calib *cb, const spec *sp, int group, double target, int follow,
+                         double by)
 {
     pass ps = make_pass(cb, sp->year, group_area[group], group_adjust[group], sp->amin, sp->amax,
                         sp->eta, sp->domain);
-    ps.sex = sp->sex, ps.origin = sp->origin;
+    ps.sex = sp->sex, ps.origin = sp->origin, ps.follow = follow, ps.follow_by = by;
     double sd = sp->outcome >= 0 ? total_sd(&cb->w->m, sp->outcome) : 0;
     return pass_solve(&ps, target, sp->link, sd, 0);
 }
 
-/* Levels: udsat from its target, almen from its own or blended, oevrig from the whole
- * population's (twice, since a blended almen moves with oevrig). */
+/* Oevrig from the whole population's target; an almen without a target of its own is the
+ * blend udsat + b (oevrig - udsat), so it moves with oevrig by b in the same solve. */
+static void solve_oevrig(const calib *cb, const spec *sp, param_fn param, int almen_follows,
+                         double b)
+{
+    sim_model *m = &cb->w->m;
+    if (almen_follows)
+        blend_almen(m, param, b);
+    double shift = spec_solve(cb, sp, 2, spec_target(sp, 2), almen_follows ? AREA_ALMEN : -1, b);
+    shift_params(m, param, AREA_OEVRIG, shift);
+    if (almen_follows)
+        shift_params(m, param, AREA_ALMEN, b * shift);
+}
+
+/* Levels: udsat from its target, almen from its own (or blended), then oevrig. */
 static void calibrate_level(const calib *cb, const spec *sp)
 {
     sim_model *m = &cb->w->m;
-    shift_params(m, sp->param, AREA_UDSAT, spec_solve(cb, sp, 0, spec_target(sp, 0)));
+    shift_params(m, sp->param, AREA_UDSAT, spec_solve(cb, sp, 0, spec_target(sp, 0), -1, 0));
     double almen = spec_target(sp, 1);
-    int rounds = isnan(almen) ? 2 : 1;
     if (!isnan(almen))
-        shift_params(m, sp->param, AREA_ALMEN, spec_solve(cb, sp, 1, almen));
-    for (int r = 0; r < rounds; r++) {
-        if (isnan(almen))
-            blend_almen(m, sp->param, r == 0 ? 0 : sp->almen_blend);
-        shift_params(m, sp->param, AREA_OEVRIG, spec_solve(cb, sp, 2, spec_target(sp, 2)));
-    }
-    if (isnan(almen))
-        blend_almen(m, sp->param, sp->almen_blend);
+        shift_params(m, sp->param, AREA_ALMEN, spec_solve(cb, sp, 1, almen, -1, 0));
+    solve_oevrig(cb, sp, sp->param, isnan(almen), sp->almen_blend);
 }
 
 /* Trends: the social slope from udsat's later target, oevrig's from the population's. */
@@ -575,18 +592,13 @@ static void calibrate_crime(const calib *cb)
     spec ch = {.key = "charges.%s.%d", .year = 2013, .amin = 15, .amax = 20, .sex = -1,
                .origin = -1, .eta = eta_crime, .link = LINK_EXP, .outcome = -1, .unit = 1000,
                .param = param_crime1};
-    shift_params(m, param_crime1, AREA_UDSAT, spec_solve(cb, &ch, 0, spec_target(&ch, 0)));
+    shift_params(m, param_crime1, AREA_UDSAT, spec_solve(cb, &ch, 0, spec_target(&ch, 0), -1, 0));
     ch.year = 2017;
     calibrate_trend(cb, &ch, &m->crime_trend[0][1], NULL);
-    for (int round = 0; round < 2; round++) {
-        blend_almen(m, param_crime1, round == 0 ? 0 : 0.4);
-        ch.year = 2011;
-        shift_params(m, param_crime1, AREA_OEVRIG, spec_solve(cb, &ch, 2, spec_target(&ch, 2)));
-        ch.year = 2017;
-        m->crime_trend[1][1].slope = 0;
-        calibrate_trend(cb, &ch, NULL, &m->crime_trend[1][1]);
-    }
-    blend_almen(m, param_crime1, 0.4);
+    ch.year = 2011; /* oevrig's anchor: its trend does not move its 2011 level */
+    solve_oevrig(cb, &ch, param_crime1, 1, 0.4);
+    ch.year = 2017;
+    calibrate_trend(cb, &ch, NULL, &m->crime_trend[1][1]);
     for (int a = 0; a < AREA_N; a++) {
         m->crime_a[a][2] = m->crime_a[a][1] - 0.7;
         m->crime_a[a][3] = m->crime_a[a][1] - 2.2;
@@ -654,24 +666,31 @@ static void calibrate_income(const calib *cb)
         w->national_income[y - SIM_Y0] = 200000.0 * pow(1.015, y - SIM_BASE) * exp(-logmed);
 }
 
-static int model_finite(const sim_model *m)
+/* The name of the first parameter block calibration could not solve, or NULL. */
+static const char *unsolved(const sim_model *m)
 {
     const double *blocks[] = {m->job_a, m->job_out, m->abs_mu, &m->exam_a[0][0],
                               &m->edu_long[0][0][0], &m->voc_a[0][0], &m->enr_a[0][0],
                               &m->emp_a[0][0], &m->inc_mu[0][0][0], &m->crime_a[0][0]};
+    static const char *const names[] = {"leisure-job", "NEET", "absence", "exit-exam",
+                                        "youth-education", "vocational", "adult-education",
+                                        "employment", "child-poverty", "crime"};
     const size_t sizes[] = {AREA_N, AREA_N, AREA_N, AREA_N * ORIG_N, AREA_N * ORIG_N * 2,
                             AREA_N * ORIG_N, AREA_N * 2, AREA_N * ORIG_N, AREA_N * ORIG_N * 2,
                             AREA_N * 4};
     for (size_t b = 0; b < sizeof sizes / sizeof sizes[0]; b++)
         for (size_t k = 0; k < sizes[b]; k++)
             if (!isfinite(blocks[b][k]))
-                return 0;
+                return names[b];
     const sim_trend *trends[] = {m->job_trend, m->job_out_trend, m->abs_trend, m->enr_trend,
                                  m->crime_trend[0], m->crime_trend[1]};
+    static const char *const trend_names[] = {"leisure-job trend", "NEET trend",
+                                              "absence trend", "adult-education trend",
+                                              "suspicion trend", "charge trend"};
     for (size_t t = 0; t < 6; t++)
         if (!isfinite(trends[t][0].slope) || !isfinite(trends[t][1].slope))
-            return 0;
-    return 1;
+            return trend_names[t];
+    return NULL;
 }
 
 eff_status sim_calibrate(sim_world *w, eff_error *err)
@@ -688,9 +707,10 @@ eff_status sim_calibrate(sim_world *w, eff_error *err)
     calibrate_income(&cb);
     calibrate_crime(&cb);
     gsl_integration_fixed_free(gh);
-    if (!model_finite(&w->m))
+    const char *bad = unsolved(&w->m);
+    if (bad)
         return eff_error_set(err, EFF_EINVAL, NULL, 0, 0,
-                             "calibration failed: a target cannot be met by this population "
-                             "(too few plans or too small a --scale?)");
+                             "calibration failed: the %s targets cannot be met by this "
+                             "population (too few plans, or too small a --scale?)", bad);
     return EFF_OK;
 }

@@ -71,6 +71,8 @@ typedef struct sim_person {
     int32_t mother, father; /* person indices, -1 when unknown */
     int32_t treated;        /* index into sim_world.treated, -1 */
     uint16_t exit_year;     /* first year absent from 1 January (death); 0: never */
+    uint16_t birth_year;
+    uint8_t birth_late;     /* born after 1 January: not yet a year older on 1 January */
     uint8_t sex;            /* 0 M, 1 K */
     uint8_t origin, ie_type;
     float edu_u, edu_v;     /* uniforms behind the education path (sim_edu_path) */

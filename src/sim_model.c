@@ -106,12 +106,11 @@ static int level_code(int level)
 void sim_py_make(const sim_world *w, size_t i, int year, sim_py *py)
 {
     const sim_person *p = &w->persons[i];
-    int by, bm, bd;
-    eff_date_to_ymd(p->birth, &by, &bm, &bd);
+    int by = p->birth_year;
     int area = w->households[p->household].area;
     *py = (sim_py){.year = year};
     py->sa = year - by;
-    py->alder = year - by - (bm > 1 || bd > 1);
+    py->alder = year - by - p->birth_late;
     edu_path(&w->m, p, area, by, py);
     int sa = py->sa;
     if (sa >= 6 && sa <= 15) {

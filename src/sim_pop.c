@@ -89,8 +89,7 @@ static int adult_age(gsl_rng *r)
 
 static void death_year(gsl_rng *r, sim_person *p)
 {
-    int by;
-    eff_date_to_ymd(p->birth, &by, &(int){0}, &(int){0});
+    int by = p->birth_year;
     p->exit_year = 0;
     for (int y = SIM_BASE; y <= SIM_Y1; y++) {
         int age = y - by;
@@ -125,6 +124,10 @@ static sim_person *add_person(pop_builder *b, int32_t hh, int sex, int origin, i
     sim_person *p = &w->persons[w->n_persons++];
     memset(p, 0, sizeof *p);
     p->birth = birth;
+    int by, bm, bd;
+    eff_date_to_ymd(birth, &by, &bm, &bd);
+    p->birth_year = (uint16_t)by;
+    p->birth_late = bm > 1 || bd > 1;
     p->household = hh;
     p->mother = mother, p->father = father;
     p->treated = -1;
@@ -286,7 +289,7 @@ eff_status sim_pop_build(sim_world *w, eff_error *err)
 
 int sim_present(const sim_person *p, int year)
 {
-    return p->birth < eff_date_from_ymd(year, 1, 1) && (p->exit_year == 0 || year < p->exit_year);
+    return p->birth_year < year && (p->exit_year == 0 || year < p->exit_year);
 }
 
 /* Household composition per year: persons, persons aged 14+, children under 18 and 0-6. */

@@ -175,6 +175,36 @@ static int by_key_desc(const void *a, const void *b)
     return x->key < y->key ? 1 : x->key > y->key ? -1 : (x->idx > y->idx) - (x->idx < y->idx);
 }
 
+/* Moves the `top` largest keys (in any order) to the front: Hoare's selection. */
+static void select_top(keyed *a, size_t n, size_t top)
+{
+    size_t lo = 0, hi = n;
+    while (top > lo && top < hi && hi - lo > 1) {
+        keyed pivot = a[lo + (hi - lo) / 2];
+        size_t i = lo, j = hi - 1;
+        while (i <= j) {
+            while (by_key_desc(&a[i], &pivot) < 0)
+                i++;
+            while (by_key_desc(&a[j], &pivot) > 0)
+                j--;
+            if (i <= j) {
+                keyed t = a[i];
+                a[i] = a[j], a[j] = t;
+                i++;
+                if (j == 0)
+                    break;
+                j--;
+            }
+        }
+        if (top <= j + 1)
+            hi = j + 1;
+        else if (top >= i)
+            lo = i;
+        else
+            return;
+    }
+}
+
 /* One draw of `want` pairs without replacement, probability proportional to weight
  * (Efraimidis-Spirakis keys), one pair per person; writes pool indices to pick. */
 static long draw_sample(const pool *pl, keyed *order, gsl_rng *r, long want, uint32_t *stamp,
@@ -182,16 +212,29 @@ static long draw_sample(const pool *pl, keyed *order, gsl_rng *r, long want, uin
 {
     for (size_t i = 0; i < pl->n; i++)
         order[i] = (keyed){log(gsl_rng_uniform_pos(r)) / pl->e[i].weight, (int32_t)i};
-    qsort(order, pl->n, sizeof *order, by_key_desc);
+    /* Only the largest keys matter: move a generous top to the front, then sort it. A person
+     * can hold several pairs (start years), so the top is widened until it yields `want`. */
+    size_t top = (size_t)want * 4 + 64;
     long got = 0;
-    for (size_t k = 0; k < pl->n && got < want; k++) {
-        const pool_entry *e = &pl->e[order[k].idx];
-        if (stamp[e->person] == draw)
-            continue;
-        stamp[e->person] = draw;
-        pick[got++] = order[k].idx;
+    for (;;) {
+        if (top > pl->n)
+            top = pl->n;
+        select_top(order, pl->n, top);
+        qsort(order, top, sizeof *order, by_key_desc);
+        got = 0;
+        for (size_t k = 0; k < top && got < want; k++) {
+            const pool_entry *e = &pl->e[order[k].idx];
+            if (stamp[e->person] == draw)
+                continue;
+            stamp[e->person] = draw;
+            pick[got++] = order[k].idx;
+        }
+        if (got >= want || top == pl->n)
+            return got;
+        for (long k = 0; k < got; k++) /* a wider top: start over */
+            stamp[pl->e[pick[k]].person] = 0;
+        top *= 2;
     }
-    return got;
 }
 
 /* Squared distance of a sample's means from the targets, in pool variances. */

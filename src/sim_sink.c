@@ -130,9 +130,17 @@ void sim_put_fixed(sim_buf *b, double v, int decimals)
 
 void sim_put_date(sim_buf *b, int32_t days)
 {
-    char tmp[16];
-    eff_date_format(days, tmp, sizeof tmp);
-    sim_put_str(b, tmp);
+    int y, m, d;
+    eff_date_to_ymd(days, &y, &m, &d);
+    if (y < 0 || y > 9999 || sim_buf_reserve(b, 12) != 0)
+        return;
+    sep(b);
+    char *o = b->data + b->len;
+    o[0] = (char)('0' + y / 1000), o[1] = (char)('0' + y / 100 % 10);
+    o[2] = (char)('0' + y / 10 % 10), o[3] = (char)('0' + y % 10), o[4] = '-';
+    o[5] = (char)('0' + m / 10), o[6] = (char)('0' + m % 10), o[7] = '-';
+    o[8] = (char)('0' + d / 10), o[9] = (char)('0' + d % 10);
+    b->len += 10;
 }
 
 void sim_put_na(sim_buf *b)

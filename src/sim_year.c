@@ -20,7 +20,7 @@
 #include "sim_internal.h"
 #include "sim_sink.h"
 
-enum { BLOCK = 1 << 15 };
+enum { BLOCK = 1 << 13 };
 static const char *const area_name[] = {"udsat", "almen", "oevrig"};
 static const char *const origin_name[] = {"dansk", "vestlig", "ikke_vestlig"};
 static const int opr_land[ORIG_N][4] = {
@@ -232,7 +232,7 @@ static void row_crime(sim_buf *b, const sim_world *w, size_t i, const person_yea
     double s = w->m.shock_sd[OUT_CRIME];
     double rate = exp(sim_eta_crime(&w->m, p, x->h->area, &x->py) + sim_u(w, p, OUT_CRIME) -
                       0.5 * sd * sd + x->shock[OUT_CRIME] - 0.5 * s * s);
-    unsigned n = gsl_ran_poisson(r, rate);
+    unsigned n = gsl_ran_poisson(r, rate < 16 ? rate : 16); /* at most 16 events are kept */
     if (n == 0)
         return;
     int32_t dates[16];
@@ -248,8 +248,12 @@ static void row_crime(sim_buf *b, const sim_world *w, size_t i, const person_yea
         ids[k][0] = (uint32_t)gsl_rng_get(r), ids[k][1] = (uint32_t)gsl_rng_get(r);
         int records = gsl_rng_uniform(r) < 0.2 ? 2 : 1; /* two offences in one case */
         for (int c = 0; c < records; c++) {
-            char case_id[24];
-            snprintf(case_id, sizeof case_id, "S%08X%04X", ids[k][0], ids[k][1] & 0xffffu);
+            char case_id[14];
+            static const char hex[] = "0123456789ABCDEF";
+            uint64_t v = ((uint64_t)ids[k][0] << 16) | (ids[k][1] & 0xffffu);
+            case_id[0] = 'S', case_id[13] = 0;
+            for (int d = 12; d >= 1; d--, v >>= 4)
+                case_id[d] = hex[v & 15];
             put_pnr(b, w, (int32_t)i);
             sim_put_str(b, case_id);
             sim_put_date(b, dates[k]);
