@@ -9,6 +9,7 @@
 #define EFF_REGFILE_H
 
 #include <stddef.h>
+#include <time.h>
 
 #include "csv.h"
 #include "status.h"
@@ -53,6 +54,8 @@ typedef struct eff_write_options {
     eff_csv_write_options csv; /* CSV only */
     int compress;              /* sas7bdat: RLE rows (COMPRESS=CHAR); sav: bytecode */
     int sas_32bit;             /* sas7bdat: 32-bit header layout instead of 64-bit */
+    time_t timestamp;          /* creation time stored in SAS, Stata and SPSS headers; 0: now
+                                  (a fixed time makes the bytes reproducible) */
 } eff_write_options;
 
 eff_write_options eff_write_options_default(void);

@@ -187,6 +187,8 @@ eff_status rf_write_readstat(const eff_table *t, const char *path, eff_format fo
     }
     readstat_set_data_writer(wr, write_bytes);
     readstat_writer_set_error_handler(wr, on_error);
+    if (opt->timestamp)
+        readstat_writer_set_file_timestamp(wr, opt->timestamp);
     if (format == EFF_FORMAT_SAS7BDAT)
         readstat_writer_set_file_format_is_64bit(wr, !opt->sas_32bit);
     if (opt->compress && format != EFF_FORMAT_DTA)

@@ -60,8 +60,9 @@ static eff_status prepare_dir(const eff_sim_options *o, const char *dir, eff_err
     if (stat(dir, &sb) != 0 || !S_ISDIR(sb.st_mode))
         return eff_error_set(err, EFF_EIO, dir, 0, 0, "the output path is not a directory");
     struct statvfs vfs;
-    if (o->check_space && statvfs(dir, &vfs) == 0) {
-        uint64_t avail = (uint64_t)vfs.f_bavail * vfs.f_frsize;
+    if (o->check_space && (o->assume_free_bytes || statvfs(dir, &vfs) == 0)) {
+        uint64_t avail = o->assume_free_bytes ? o->assume_free_bytes
+                                              : (uint64_t)vfs.f_bavail * vfs.f_frsize;
         uint64_t need = eff_sim_estimate_bytes(o) + (UINT64_C(64) << 20);
         if (avail < need)
             return eff_error_set(err, EFF_EIO, dir, 0, 0,
@@ -126,8 +127,6 @@ eff_status eff_sim_run(const eff_sim_options *opt, const char *out_dir, const ef
     clock_gettime(CLOCK_MONOTONIC, &t0);
     eff_sim_summary s = {0};
     eff_status st = check_options(opt, err);
-    if (st == EFF_OK)
-        st = prepare_dir(opt, out_dir, err);
     if (st != EFF_OK)
         return st;
     sim_world w;
@@ -135,7 +134,9 @@ eff_status eff_sim_run(const eff_sim_options *opt, const char *out_dir, const ef
     w.opt = *opt;
     w.seed = opt->seed;
     sim_model_defaults(&w.m, opt->dgp, opt->icc);
-    st = sim_effects_load(&w, err);
+    st = sim_effects_load(&w, err); /* a bad effects file fails before anything is written */
+    if (st == EFF_OK)
+        st = prepare_dir(opt, out_dir, err);
     if (st == EFF_OK)
         st = sim_areas_build(&w, err);
     if (st == EFF_OK)

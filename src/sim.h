@@ -54,6 +54,7 @@ typedef struct eff_sim_options {
     int plans;                 /* 1..89 (default 89): fewer plans for quick looks and tests */
     double icc;                /* area x year intra-cluster correlation, [0, 0.5); default 0.02 */
     int check_space;           /* 1 (default): refuse when the disk is short */
+    uint64_t assume_free_bytes; /* tests: the free space to assume (0: ask the file system) */
 } eff_sim_options;
 
 eff_sim_options eff_sim_options_default(void);

@@ -430,10 +430,14 @@ static double short_enrolled(int sa)
     return v < 0 ? 0 : v > 1 ? 1 : v;
 }
 
+/* For the whole population, almen's share is the mean of udsat's and oevrig's (no almen
+ * figure), so almen moves with oevrig at half the rate within the same solve. Expected
+ * enrolment is used for every cell, so the figure is met in expectation. */
 static void solve_long_share(sim_world *w, int group, int sex, int origin, double target)
 {
-    double fixed = 0, base = 0, slope = 0, total = 0;
+    double fixed = 0, slope = 0, total = 0;
     int adjust = group_adjust[group];
+    const double pi_udsat = w->m.edu_long[AREA_UDSAT][origin][sex];
     for (size_t i = 0; i < w->n_persons; i++) {
         const sim_person *p = &w->persons[i];
         int area = w->households[p->household].area;
@@ -444,43 +448,42 @@ static void solve_long_share(sim_world *w, int group, int sex, int origin, doubl
         sim_py_make(w, i, 2016, &py);
         if (py.alder < 17 || py.alder > 20)
             continue;
-        double wt = w->weight[area];
+        double wt = w->weight[area], b0 = short_enrolled(py.sa);
+        double gain = long_enrolled(py.sa) - b0;
         total += wt;
-        if (area != adjust) {
-            fixed += wt * py.enrolled;
-        } else {
-            base += wt * short_enrolled(py.sa);
-            slope += wt * (long_enrolled(py.sa) - short_enrolled(py.sa));
-        }
+        fixed += wt * b0;
+        if (area == adjust)
+            slope += wt * gain;
+        else if (area == AREA_ALMEN && adjust == AREA_OEVRIG)
+            fixed += wt * 0.5 * pi_udsat * gain, slope += wt * 0.5 * gain;
+        else
+            fixed += wt * w->m.edu_long[area][origin][sex] * gain;
     }
-    double pi = slope > 0 ? (target * total - fixed - base) / slope : NAN;
+    double pi = slope > 0 ? (target * total - fixed) / slope : NAN;
     w->m.edu_long[adjust][origin][sex] = pi < 0 ? 0 : pi > 1 ? 1 : pi;
 }
 
 static void calibrate_education(const calib *cb)
 {
     sim_world *w = cb->w;
+    sim_model *m = &w->m;
     static const char *const sex_name[] = {"M", "K"};
     static const char *const origin_name[] = {"dansk", "vestlig", "ikke_vestlig"};
-    for (int round = 0; round < 2; round++)
-        for (int g = 0; g < 3; g += 2)
-            for (int sex = 0; sex < 2; sex++)
-                for (int o = 0; o < ORIG_N; o += 2) {
-                    char key[128];
-                    snprintf(key, sizeof key, "edu1720.%s.%s.%s.2016", group_name[g],
-                             sex_name[sex], origin_name[o]);
-                    solve_long_share(w, g, sex, o, sim_target(key) / 100.0);
-                    if (g == 0 && round == 0)
-                        w->m.edu_long[AREA_ALMEN][o][sex] = w->m.edu_long[AREA_UDSAT][o][sex];
-                    if (g == 2) {
-                        sim_model *m = &w->m;
-                        m->edu_long[AREA_ALMEN][o][sex] =
-                            0.5 * (m->edu_long[AREA_UDSAT][o][sex] + m->edu_long[AREA_OEVRIG][o][sex]);
-                        for (int a = 0; a < AREA_N; a++)
-                            m->edu_long[a][ORIG_VEST][sex] =
-                                0.5 * (m->edu_long[a][ORIG_DANSK][sex] + m->edu_long[a][ORIG_IKKEVEST][sex]);
-                    }
-                }
+    for (int g = 0; g < 3; g += 2)
+        for (int sex = 0; sex < 2; sex++)
+            for (int o = 0; o < ORIG_N; o += 2) {
+                char key[128];
+                snprintf(key, sizeof key, "edu1720.%s.%s.%s.2016", group_name[g], sex_name[sex],
+                         origin_name[o]);
+                solve_long_share(w, g, sex, o, sim_target(key) / 100.0);
+                if (g == 2)
+                    m->edu_long[AREA_ALMEN][o][sex] =
+                        0.5 * (m->edu_long[AREA_UDSAT][o][sex] + m->edu_long[AREA_OEVRIG][o][sex]);
+            }
+    for (int a = 0; a < AREA_N; a++) /* western origin: no figure; between the two */
+        for (int sex = 0; sex < 2; sex++)
+            m->edu_long[a][ORIG_VEST][sex] =
+                0.5 * (m->edu_long[a][ORIG_DANSK][sex] + m->edu_long[a][ORIG_IKKEVEST][sex]);
     /* Older cohorts: the vocational share, origin shifts fixed. */
     for (int a = 0; a < AREA_N; a++)
         w->m.voc_a[a][ORIG_VEST] = -0.2, w->m.voc_a[a][ORIG_IKKEVEST] = -1.0;
@@ -554,23 +557,25 @@ static void calibrate_absence(const calib *cb)
     calibrate_level(cb, &sp);
     sp.year = 2018;
     calibrate_trend(cb, &sp, &m->abs_trend[0], &m->abs_trend[1]);
-    /* The exit exam, class 9, 2016. */
-    static const char *const keys[] = {"exitexam.udsat.dansk.2016", "exitexam.udsat.ikke_vestlig.2016",
-                                       "exitexam.befolkning.dansk.2016"};
-    static const int groups[] = {0, 0, 2}, origins[] = {ORIG_DANSK, ORIG_IKKEVEST, ORIG_DANSK};
-    for (int k = 0; k < 3; k++) {
-        pass ps = make_pass(cb, 2016, group_area[groups[k]], group_adjust[groups[k]], 0, 99,
-                            eta_exam, final_class);
+    /* The exit exam, class 9, 2016: udsat by origin, then the population's Danish-origin
+     * figure moves oevrig, with almen (no figure: halfway) following at half the rate. */
+    static const int origins[] = {ORIG_DANSK, ORIG_IKKEVEST};
+    static const char *const udsat_keys[] = {"exitexam.udsat.dansk.2016",
+                                             "exitexam.udsat.ikke_vestlig.2016"};
+    for (int k = 0; k < 2; k++) {
+        pass ps = make_pass(cb, 2016, AREA_UDSAT, AREA_UDSAT, 0, 99, eta_exam, final_class);
         ps.origin = origins[k];
-        double shift = pass_solve(&ps, sim_target(keys[k]) / 100.0, LINK_LOGIT, 0, 0);
-        m->exam_a[group_adjust[groups[k]]][origins[k]] += shift;
-        if (k == 0) /* almen and the Danish-origin others follow udsat until solved */
-            for (int a = 0; a < AREA_N; a++)
-                for (int o = 0; o < ORIG_N; o++)
-                    if (!(a == AREA_UDSAT && o == ORIG_DANSK))
-                        m->exam_a[a][o] = m->exam_a[AREA_UDSAT][ORIG_DANSK] + (a == AREA_ALMEN) * 0.3;
+        m->exam_a[AREA_UDSAT][origins[k]] +=
+            pass_solve(&ps, sim_target(udsat_keys[k]) / 100.0, LINK_LOGIT, 0, 0);
     }
     m->exam_a[AREA_UDSAT][ORIG_VEST] = m->exam_a[AREA_UDSAT][ORIG_DANSK];
+    for (int o = 0; o < ORIG_N; o++)
+        m->exam_a[AREA_ALMEN][o] = 0.5 * (m->exam_a[AREA_UDSAT][o] + m->exam_a[AREA_OEVRIG][o]);
+    pass ps = make_pass(cb, 2016, AREA_N, AREA_OEVRIG, 0, 99, eta_exam, final_class);
+    ps.origin = ORIG_DANSK, ps.follow = AREA_ALMEN, ps.follow_by = 0.5;
+    double shift = pass_solve(&ps, sim_target("exitexam.befolkning.dansk.2016") / 100.0,
+                              LINK_LOGIT, 0, 0);
+    m->exam_a[AREA_OEVRIG][ORIG_DANSK] += shift;
     m->exam_a[AREA_OEVRIG][ORIG_VEST] = m->exam_a[AREA_OEVRIG][ORIG_DANSK];
     m->exam_a[AREA_OEVRIG][ORIG_IKKEVEST] = m->exam_a[AREA_OEVRIG][ORIG_DANSK] - 0.5;
     for (int o = 0; o < ORIG_N; o++)

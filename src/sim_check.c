@@ -106,7 +106,7 @@ static long row_of(const year_data *y, uint64_t pnr)
     return -1;
 }
 
-#define ALLOC(field) ((y->field = eff_calloc(n ? n : 1, sizeof *y->field)) == NULL)
+#define ALLOC(field) (int)((y->field = eff_calloc(n ? n : 1, sizeof *y->field)) == NULL)
 
 static int alloc_year(year_data *y, size_t n)
 {

@@ -186,8 +186,10 @@ static int make_household(pop_builder *b, int area, int cluster, int kom, long r
                 age = (int)gsl_rng_uniform_int(r, 3);
             if (age > 24)
                 continue;
-            sim_person *c = add_person(b, (int32_t)h, (int)gsl_rng_uniform_int(r, 2), origin,
-                                       birth_date(r, SIM_BASE - 1 - age), mother, father);
+            /* one draw per statement: argument order is unspecified in C */
+            int sex = (int)gsl_rng_uniform_int(r, 2);
+            int32_t born = birth_date(r, SIM_BASE - 1 - age);
+            sim_person *c = add_person(b, (int32_t)h, sex, origin, born, mother, father);
             if (origin != ORIG_DANSK && gsl_rng_uniform(r) < 0.8 - age * 0.02)
                 c->ie_type = 3;
             made++;
@@ -203,8 +205,9 @@ static int make_household(pop_builder *b, int area, int cluster, int kom, long r
             int age = y - by;
             if (age < 20 || age > 44 || gsl_rng_uniform(r) >= rate)
                 continue;
-            sim_person *c = add_person(b, (int32_t)h, (int)gsl_rng_uniform_int(r, 2), origin,
-                                       birth_date(r, y), mother, father);
+            int sex = (int)gsl_rng_uniform_int(r, 2);
+            int32_t born = birth_date(r, y);
+            sim_person *c = add_person(b, (int32_t)h, sex, origin, born, mother, father);
             c->ie_type = origin == ORIG_DANSK ? 1 : 3;
         }
     }

@@ -514,7 +514,9 @@ static int make_records(const sim_world *w, records *rs, gsl_rng *r)
         int iv = (int)gsl_rng_uniform_int(r, IV_N);
         int g = SIM_FIRST_COHORT + (int)gsl_rng_uniform_int(r, 4);
         int plan = w->n_plans ? w->plans[gsl_rng_uniform_int(r, w->n_plans)].id : 0;
-        if (rec_add(rs, pnr, plan, act_for(iv, r), g, g + (gsl_rng_uniform(r) < 0.4)) != 0)
+        int act = act_for(iv, r); /* one draw per statement: argument order is unspecified */
+        int end = g + (gsl_rng_uniform(r) < 0.4);
+        if (rec_add(rs, pnr, plan, act, g, end) != 0)
             return -1;
     }
     qsort(rs->r, rs->n, sizeof *rs->r, by_pnr);

@@ -10,6 +10,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "atomic.h"
@@ -158,6 +159,9 @@ void sim_end_row(sim_buf *b)
 
 /* ---- files ---- */
 
+/* 2021-01-01 00:00 UTC, the seed report's year: stamped into SAS and Stata headers. */
+static const time_t SIM_FILE_TIMESTAMP = 1609459200;
+
 static const char *ext_of(eff_sim_format f)
 {
     return f == EFF_SIM_SAS ? "sas7bdat" : f == EFF_SIM_DTA ? "dta" : "csv";
@@ -214,6 +218,7 @@ static eff_status convert(sim_file *f, const eff_ctx *ctx, eff_error *err)
     if (st != EFF_OK)
         return st;
     eff_write_options wo = eff_write_options_default();
+    wo.timestamp = SIM_FILE_TIMESTAMP; /* the same bytes from the same seed */
     st = eff_write_table(t, f->path, &wo, ctx, err);
     eff_table_free(t);
     return st;
