@@ -115,9 +115,7 @@ static eff_status write_run(const sim_world *w, const char *dir, eff_sim_summary
 static void world_free(sim_world *w)
 {
     eff_free(w->plans), eff_free(w->estates), eff_free(w->households), eff_free(w->persons);
-    eff_free(w->order), eff_free(w->pnr), eff_free(w->treated), eff_free(w->truth_diff);
-    eff_free(w->hh_persons), eff_free(w->hh_adults14), eff_free(w->hh_kids);
-    eff_free(w->hh_kids06);
+    eff_free(w->pnr), eff_free(w->treated), eff_free(w->truth_diff), eff_free(w->hh_year);
 }
 
 eff_status eff_sim_run(const eff_sim_options *opt, const char *out_dir, const eff_ctx *ctx,

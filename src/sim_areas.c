@@ -260,10 +260,9 @@ static eff_status write_strata(const sim_world *w, const char *dir, eff_sim_summ
     if (st != EFF_OK)
         return st;
     long persons[AREA_N] = {0};
-    for (size_t h = 0; h < w->n_households; h++)
-        for (int32_t k = 0; k < w->households[h].n; k++)
-            if (sim_present(&w->persons[w->households[h].first + k], SIM_BASE))
-                persons[w->households[h].area]++;
+    for (size_t i = 0; i < w->n_persons; i++)
+        if (sim_present(&w->persons[i], SIM_BASE))
+            persons[w->households[w->persons[i].household].area]++;
     st = eff_atomic_puts(a, "omraadetype,sampling_fraction,weight,persons_2011\n", err);
     static const char *const type_name[] = {"udsat", "almen", "oevrig"};
     for (int t = 0; st == EFF_OK && t < AREA_N; t++)

@@ -190,7 +190,7 @@ static pass make_pass(const calib *cb, int year, int group, int adjust, int amin
 
 static double total_sd(const sim_model *m, int outcome)
 {
-    return hypot(m->sd[outcome], m->shock_sd[outcome]);
+    return hypot(m->sd[0][outcome], m->shock_sd[outcome]); /* the same in both groups */
 }
 
 /* The group and the area a target's shift applies to: "udsat" and "almen" move their own
@@ -258,8 +258,7 @@ static double eta_crime(const sim_world *w, const sim_person *p, int area, const
 static double eta_inc(const sim_world *w, const sim_person *p, int area, const sim_py *py)
 {
     (void)area;
-    size_t h = (size_t)(py->year - SIM_Y0) * w->n_households + (size_t)p->household;
-    return sim_eta_inc(&w->m, &w->households[p->household], w->hh_kids06[h]);
+    return sim_eta_inc(&w->m, &w->households[p->household], sim_hh(w, p->household, py->year)->kids06);
 }
 
 static double *param_job(sim_model *m, int area, int k)

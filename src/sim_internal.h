@@ -56,7 +56,8 @@ typedef struct sim_estate {
 } sim_estate;
 
 typedef struct sim_household {
-    int32_t first;   /* first member's person index; members are contiguous */
+    int32_t first;   /* while the world is built: first member's index (members contiguous);
+                        persons are then put in pnr order and this no longer holds */
     int32_t n;       /* members, including children born 2011-2020 */
     int32_t cluster; /* estate index, or n_estates + kom index for oevrig */
     int16_t kom;
@@ -101,13 +102,14 @@ typedef struct sim_trend {
 
 /* Model parameters. "social" = udsat and almen, which share trends. */
 typedef struct sim_model {
-    double sd[OUT_N];       /* person-effect sd on the latent scale */
+    double sd[2][OUT_N];    /* person-effect sd on the latent scale, [social/oevrig]; the
+                               logit outcomes have the same in both */
     double shock_sd[OUT_N]; /* area x year shock sd */
     /* youth job (ages 13-24; a leisure job when enrolled): logit */
     double job_a[AREA_N], job_out[AREA_N], job_origin[ORIG_N], job_sex[2];
     sim_trend job_trend[2], job_out_trend[2];
     /* absence: pct = base + exp(eta) * Gamma(shape)/shape */
-    double abs_base, abs_shape, abs_mu[AREA_N], abs_origin[2][ORIG_N];
+    double abs_base, abs_shape, abs_mu[AREA_N], abs_origin[2][ORIG_N], abs_klasse[2];
     sim_trend abs_trend[2];
     double exam_a[AREA_N][ORIG_N];
     /* youth education: share on the long track per area x origin x sex */
@@ -124,10 +126,15 @@ typedef struct sim_model {
     /* crime: Poisson log rate by age band (0: 10-14 suspicions, 1: 15-20, 2: 21-29, 3: 30+) */
     double crime_a[AREA_N][4];
     sim_trend crime_trend[2][2]; /* [social/oevrig][band 10-14 / 15+] */
-    double crime_origin[ORIG_N], crime_sex[2], crime_sd_oevrig;
+    double crime_origin[ORIG_N], crime_sex[2];
     /* participant selection: exp(theta'x) per intervention */
     double theta[IV_N][8];
 } sim_model;
+
+/* A household on 1 January of a year: persons, those aged 14+, children under 18 and 0-6. */
+typedef struct sim_hh_year {
+    uint8_t persons, adults14, kids, kids06;
+} sim_hh_year;
 
 /* One person in one year, as every outcome sees it. */
 typedef struct sim_py {
@@ -151,15 +158,13 @@ typedef struct sim_world {
     size_t n_households;
     sim_person *persons;
     size_t n_persons;
-    uint32_t *order;        /* person indices in pnr order */
-    uint64_t *pnr;          /* pnr per person index */
+    uint64_t *pnr;          /* pnr per person; persons are stored in pnr order */
     sim_treated *treated;
     size_t n_treated;
     double weight[AREA_N];  /* 1 / sampling fraction */
     sim_model m;
     sim_effects fx;
-    /* per-year household composition: [year][household] */
-    uint8_t *hh_persons, *hh_adults14, *hh_kids, *hh_kids06;
+    sim_hh_year *hh_year;   /* household composition: [(year - 2008) * n_households + h] */
     double national_income[SIM_NY]; /* the median equivalised income's scale per year */
     /* truth accumulators: per participant slot and event time, p1 - p0 (NaN: unobserved) */
     double *truth_diff;
@@ -180,6 +185,7 @@ int sim_present(const sim_person *p, int year);
 void sim_py_make(const sim_world *w, size_t i, int year, sim_py *py);
 int sim_cluster_of(const sim_world *w, const sim_person *p);
 double sim_u(const sim_world *w, const sim_person *p, int outcome);
+double sim_sd(const sim_world *w, const sim_person *p, int outcome);
 void sim_pnr_format(uint64_t pnr, char out[11]);
 /* sim_calib.c */
 double sim_target(const char *key); /* NaN when the key is unknown */
@@ -196,6 +202,7 @@ double sim_eta_emp(const sim_model *m, const sim_person *p, int area, const sim_
 double sim_eta_crime(const sim_model *m, const sim_person *p, int area, const sim_py *py);
 double sim_eta_exam(const sim_model *m, const sim_person *p, int area);
 double sim_eta_inc(const sim_model *m, const sim_household *h, int kids06);
+const sim_hh_year *sim_hh(const sim_world *w, int32_t household, int year);
 int sim_crime_band(int alder);
 double sim_logistic(double x);
 double sim_shock(const sim_world *w, int cluster, int year, int outcome);

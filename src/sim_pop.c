@@ -229,27 +229,45 @@ static int fill_area(pop_builder *b, int area, int cluster, int kom, long target
     return 0;
 }
 
-/* Fisher-Yates permutation of the persons; pnr rises along it with a random gap. */
+/* Person ids: a Fisher-Yates permutation of the persons, along which the pnr rises with a
+ * random gap. The persons are then stored in pnr order (parent links remapped), so that a
+ * year's files are written in one sequential pass; from here on a person's index is its pnr
+ * rank, and its yearly draws come from that index's stream. */
 static int assign_pnr(sim_world *w, gsl_rng *r)
 {
     size_t n = w->n_persons;
-    w->order = eff_mallocarray(n ? n : 1, sizeof *w->order);
+    uint32_t *order = eff_mallocarray(n ? n : 1, sizeof *order);
+    uint32_t *rank = eff_mallocarray(n ? n : 1, sizeof *rank);
+    sim_person *sorted = eff_mallocarray(n ? n : 1, sizeof *sorted);
     w->pnr = eff_mallocarray(n ? n : 1, sizeof *w->pnr);
-    if (!w->order || !w->pnr)
+    if (!order || !rank || !sorted || !w->pnr) {
+        eff_free(order), eff_free(rank), eff_free(sorted);
         return -1;
+    }
     for (size_t i = 0; i < n; i++)
-        w->order[i] = (uint32_t)i;
+        order[i] = (uint32_t)i;
     eff_rng_stream(r, w->seed, SIM_STREAM_GLOBAL + 2);
     for (size_t i = n; i > 1; i--) {
         size_t j = gsl_rng_uniform_int(r, i);
-        uint32_t t = w->order[i - 1];
-        w->order[i - 1] = w->order[j], w->order[j] = t;
+        uint32_t t = order[i - 1];
+        order[i - 1] = order[j], order[j] = t;
     }
     uint64_t stride = UINT64_C(5990000000) / (n ? n : 1);
     for (size_t k = 0; k < n; k++) {
         uint64_t jitter = stride > 1 ? gsl_rng_uniform_int(r, (unsigned long)stride) : 0;
-        w->pnr[w->order[k]] = UINT64_C(4000000000) + k * stride + jitter;
+        w->pnr[k] = UINT64_C(4000000000) + k * stride + jitter;
+        rank[order[k]] = (uint32_t)k;
     }
+    for (size_t k = 0; k < n; k++) {
+        sorted[k] = w->persons[order[k]];
+        if (sorted[k].mother >= 0)
+            sorted[k].mother = (int32_t)rank[sorted[k].mother];
+        if (sorted[k].father >= 0)
+            sorted[k].father = (int32_t)rank[sorted[k].father];
+    }
+    eff_free(w->persons);
+    w->persons = sorted;
+    eff_free(order), eff_free(rank);
     return 0;
 }
 
@@ -279,13 +297,10 @@ eff_status sim_pop_build(sim_world *w, eff_error *err)
     eff_rng_free(b.r);
     if (bad)
         return eff_error_set(err, EFF_ENOMEM, NULL, 0, 0, "out of memory");
-    for (size_t h = 0; h < w->n_households; h++) {
-        const sim_household *hh = &w->households[h];
-        if (hh->area == AREA_OEVRIG)
-            continue;
-        for (int32_t k = 0; k < hh->n; k++)
-            if (sim_present(&w->persons[hh->first + k], SIM_BASE))
-                w->estates[hh->cluster].residents_2011++;
+    for (size_t i = 0; i < w->n_persons; i++) {
+        const sim_household *hh = &w->households[w->persons[i].household];
+        if (hh->area != AREA_OEVRIG && sim_present(&w->persons[i], SIM_BASE))
+            w->estates[hh->cluster].residents_2011++;
     }
     return EFF_OK;
 }
@@ -295,33 +310,33 @@ int sim_present(const sim_person *p, int year)
     return p->birth_year < year && (p->exit_year == 0 || year < p->exit_year);
 }
 
-/* Household composition per year: persons, persons aged 14+, children under 18 and 0-6. */
+/* Household composition per year. */
 eff_status sim_pop_year_counts(sim_world *w, eff_error *err)
 {
     size_t nh = w->n_households;
-    size_t n = nh * SIM_NY;
-    w->hh_persons = eff_calloc(n ? n : 1, 1);
-    w->hh_adults14 = eff_calloc(n ? n : 1, 1);
-    w->hh_kids = eff_calloc(n ? n : 1, 1);
-    w->hh_kids06 = eff_calloc(n ? n : 1, 1);
-    if (!w->hh_persons || !w->hh_adults14 || !w->hh_kids || !w->hh_kids06)
+    w->hh_year = eff_calloc(nh * SIM_NY + 1, sizeof *w->hh_year);
+    if (!w->hh_year)
         return eff_error_set(err, EFF_ENOMEM, NULL, 0, 0, "out of memory");
     for (int y = SIM_Y0; y <= SIM_Y1; y++) {
-        size_t off = (size_t)(y - SIM_Y0) * nh;
+        sim_hh_year *year = w->hh_year + (size_t)(y - SIM_Y0) * nh;
         for (size_t i = 0; i < w->n_persons; i++) {
             const sim_person *p = &w->persons[i];
             if (!sim_present(p, y))
                 continue;
-            sim_py py;
-            sim_py_make(w, i, y, &py);
-            size_t h = off + (size_t)p->household;
-            w->hh_persons[h]++;
-            w->hh_adults14[h] += py.alder >= 14;
-            w->hh_kids[h] += py.alder < 18 && p->mother + p->father > -2;
-            w->hh_kids06[h] += py.alder <= 6;
+            int alder = y - p->birth_year - p->birth_late;
+            sim_hh_year *h = &year[p->household];
+            h->persons++;
+            h->adults14 += alder >= 14;
+            h->kids += alder < 18;
+            h->kids06 += alder <= 6;
         }
     }
     return EFF_OK;
+}
+
+const sim_hh_year *sim_hh(const sim_world *w, int32_t household, int year)
+{
+    return &w->hh_year[(size_t)(year - SIM_Y0) * w->n_households + (size_t)household];
 }
 
 void sim_pnr_format(uint64_t pnr, char out[11])

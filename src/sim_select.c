@@ -54,11 +54,10 @@ static int covariates(const sim_world *w, size_t i, int iv, int g, double *x)
     const sim_household *h = &w->households[p->household];
     sim_py py;
     sim_py_make(w, i, g, &py);
-    size_t hi = (size_t)(g - 1 - SIM_Y0) * w->n_households + (size_t)p->household;
     if (iv == IV_NETV) {
         x[0] = p->origin == ORIG_IKKEVEST;
         x[1] = sim_koms[h->kom].cph;
-        x[2] = h->single && w->hh_kids[hi] > 0;
+        x[2] = h->single && sim_hh(w, p->household, g - 1)->kids > 0;
         x[3] = py.alder / 10.0;
         return NX_MOTHER;
     }
@@ -445,7 +444,7 @@ static int pnr_known(const sim_world *w, uint64_t pnr)
     size_t lo = 0, hi = w->n_persons;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        uint64_t v = w->pnr[w->order[mid]];
+        uint64_t v = w->pnr[mid];
         if (v == pnr)
             return 1;
         if (v < pnr)

@@ -79,7 +79,7 @@ typedef struct person_year {
     const sim_person *p;
     const sim_household *h;
     sim_py py;
-    size_t hh_index;
+    const sim_hh_year *hh;
     const double *shock;
     int job, employed, adult_enrolled;
     double hours;
@@ -139,8 +139,8 @@ static void row_bef(sim_buf *b, const sim_world *w, size_t i, const person_year 
     sim_put_int(b, sim_koms[h->kom].cph);
     sim_put_int(b, (long long)p->household + 1);
     sim_put_int(b, h->single ? 2 : 1);
-    sim_put_int(b, w->hh_persons[x->hh_index]);
-    sim_put_int(b, w->hh_kids[x->hh_index]);
+    sim_put_int(b, x->hh->persons);
+    sim_put_int(b, x->hh->kids);
     put_pnr(b, w, p->mother >= 0 && sim_present(&w->persons[p->mother], x->py.year) ? p->mother : -1);
     put_pnr(b, w, p->father >= 0 && sim_present(&w->persons[p->father], x->py.year) ? p->father : -1);
     if (h->area == AREA_OEVRIG)
@@ -195,7 +195,7 @@ static void row_absence(sim_buf *b, const sim_world *w, size_t i, const person_y
     const sim_person *p = x->p;
     const sim_model *m = &w->m;
     seek(r, w, i, x->py.year, OUT_ABS);
-    double sd = m->sd[OUT_ABS], s = m->shock_sd[OUT_ABS];
+    double sd = sim_sd(w, p, OUT_ABS), s = m->shock_sd[OUT_ABS];
     double level = exp(sim_eta_abs(m, p, x->h->area, &x->py) + sim_u(w, p, OUT_ABS) -
                        0.5 * sd * sd + x->shock[OUT_ABS] - 0.5 * s * s);
     treat t = treatment(w, p, IV_BOERN, x->py.year);
@@ -228,7 +228,7 @@ static void row_crime(sim_buf *b, const sim_world *w, size_t i, const person_yea
         return;
     const sim_person *p = x->p;
     seek(r, w, i, x->py.year, OUT_CRIME);
-    double sd = x->h->area == AREA_OEVRIG ? w->m.crime_sd_oevrig : w->m.sd[OUT_CRIME];
+    double sd = sim_sd(w, p, OUT_CRIME);
     double s = w->m.shock_sd[OUT_CRIME];
     double rate = exp(sim_eta_crime(&w->m, p, x->h->area, &x->py) + sim_u(w, p, OUT_CRIME) -
                       0.5 * sd * sd + x->shock[OUT_CRIME] - 0.5 * s * s);
@@ -274,9 +274,9 @@ static void row_income(sim_buf *b, const sim_world *w, size_t i, const person_ye
     double year_z = gsl_ran_gaussian_ziggurat(r, 1.0);
     double wealth_z = gsl_ran_gaussian_ziggurat(r, 1.0);
     double eq = w->national_income[x->py.year - SIM_Y0] *
-                exp(sim_eta_inc(&w->m, h, w->hh_kids06[x->hh_index]) + w->m.inc_sd * h->income_z +
+                exp(sim_eta_inc(&w->m, h, x->hh->kids06) + w->m.inc_sd * h->income_z +
                     w->m.inc_year_sd * year_z);
-    int adults = w->hh_adults14[x->hh_index], persons = w->hh_persons[x->hh_index];
+    int adults = x->hh->adults14, persons = x->hh->persons;
     if (adults < 1)
         adults = 1;
     double scale = 1.0 + 0.5 * (adults - 1) + 0.3 * (persons - adults);
@@ -298,7 +298,7 @@ static void person(year_job *job, size_t i, sim_buf *bufs, gsl_rng *r)
         return;
     person_year x = {.p = p, .h = &w->households[p->household]};
     sim_py_make(w, i, job->year, &x.py);
-    x.hh_index = (size_t)(job->year - SIM_Y0) * w->n_households + (size_t)p->household;
+    x.hh = sim_hh(w, p->household, job->year);
     x.shock = job->shocks + (size_t)x.h->cluster * OUT_N;
     draw_work(w, i, &x, r);
     row_bef(&bufs[SIM_REG_BEF], w, i, &x);
@@ -329,7 +329,7 @@ static void run_blocks(void *arg, size_t lo, size_t hi, int part)
         if (to > job->w->n_persons)
             to = job->w->n_persons;
         for (size_t k = from; k < to; k++)
-            person(job, job->w->order[k], bufs, r);
+            person(job, k, bufs, r);
     }
     eff_rng_free(r);
 }
