@@ -19,289 +19,7 @@
 #include "date.h"
 #include "mem.h"
 #include "regfile.h"
-#include "sim_check.h"
-#include "sim_internal.h"
-#include "sim_sink.h"
-
-enum { CK_Y0 = SIM_Y0, CK_NY = SIM_NY };
-
-typedef struct year_data {
-    int loaded;
-    size_t n;
-    uint64_t *pnr;
-    int32_t *alder, *birth, *udd, *nkids, *klasse, *mother, *father;
-    int8_t *sex, *origin, *area, *cph, *single, *enrolled, *voc, *beskst, *exam;
-    double *hours, *absence, *eqinc;
-    int32_t *mistanke, *sigtelse; /* distinct (case, date) events per person */
-} year_data;
-
-typedef struct eff_sim_checker eff_sim_checker;
-struct eff_sim_checker {
-    char dir[4096];
-    char ext[16];
-    double weight[AREA_N];
-    double plans_share, participants_scale; /* from simulate.json */
-    year_data years[CK_NY];
-};
-
-/* ---- reading ---- */
-
-static uint64_t id_of(const eff_table *t, size_t col, size_t row)
-{
-    if (eff_table_is_na(t, col, row))
-        return 0;
-    if (eff_table_col_type(t, col) == EFF_TYPE_STR)
-        return strtoull(eff_table_str(t, col, row), NULL, 10);
-    if (eff_table_col_type(t, col) == EFF_TYPE_I64)
-        return (uint64_t)eff_table_i64(t, col)[row];
-    return (uint64_t)eff_table_f64(t, col)[row];
-}
-
-static double num_of(const eff_table *t, size_t col, size_t row)
-{
-    if (eff_table_is_na(t, col, row))
-        return NAN;
-    switch (eff_table_col_type(t, col)) {
-    case EFF_TYPE_I64: return (double)eff_table_i64(t, col)[row];
-    case EFF_TYPE_F64: return eff_table_f64(t, col)[row];
-    case EFF_TYPE_DATE: return eff_table_date(t, col)[row];
-    default: return strtod(eff_table_str(t, col, row), NULL);
-    }
-}
-
-static const char *str_of(const eff_table *t, size_t col, size_t row)
-{
-    if (eff_table_is_na(t, col, row))
-        return "";
-    if (eff_table_col_type(t, col) == EFF_TYPE_STR)
-        return eff_table_str(t, col, row);
-    return "";
-}
-
-static eff_status read_reg(const eff_sim_checker *c, const char *name, int year, eff_table **t,
-                           eff_error *err)
-{
-    char path[4200];
-    if (year)
-        snprintf(path, sizeof path, "%s/%s%d.%s", c->dir, name, year, c->ext);
-    else
-        snprintf(path, sizeof path, "%s/%s.csv", c->dir, name);
-    eff_read_options o = eff_read_options_default();
-    return eff_read_table(path, &o, NULL, t, err);
-}
-
-/* The bef row of a pnr (files are sorted by pnr: checked on load), or -1. */
-static long row_of(const year_data *y, uint64_t pnr)
-{
-    size_t lo = 0, hi = y->n;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (y->pnr[mid] == pnr)
-            return (long)mid;
-        if (y->pnr[mid] < pnr)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return -1;
-}
-
-#define ALLOC(field) (int)((y->field = eff_calloc(n ? n : 1, sizeof *y->field)) == NULL)
-
-static int alloc_year(year_data *y, size_t n)
-{
-    y->n = n;
-    int bad = ALLOC(pnr) | ALLOC(alder) | ALLOC(birth) | ALLOC(udd) | ALLOC(nkids) |
-              ALLOC(klasse) | ALLOC(mother) | ALLOC(father) | ALLOC(sex) | ALLOC(origin) |
-              ALLOC(area) | ALLOC(cph) | ALLOC(single) | ALLOC(enrolled) | ALLOC(voc) |
-              ALLOC(beskst) | ALLOC(exam) | ALLOC(hours) | ALLOC(absence) | ALLOC(eqinc) |
-              ALLOC(mistanke) | ALLOC(sigtelse);
-    for (size_t i = 0; !bad && i < n; i++) {
-        y->absence[i] = y->eqinc[i] = NAN;
-        y->klasse[i] = -1, y->exam[i] = -1, y->voc[i] = -1;
-    }
-    return bad;
-}
-#undef ALLOC
-
-static void free_year(year_data *y)
-{
-    void *fields[] = {y->pnr, y->alder, y->birth, y->udd, y->nkids, y->klasse, y->mother,
-                      y->father, y->sex, y->origin, y->area, y->cph, y->single, y->enrolled,
-                      y->voc, y->beskst, y->exam, y->hours, y->absence, y->eqinc, y->mistanke,
-                      y->sigtelse};
-    for (size_t k = 0; k < sizeof fields / sizeof fields[0]; k++)
-        eff_free(fields[k]);
-    memset(y, 0, sizeof *y);
-}
-
-static eff_status st_prefix(eff_error *err, const char *path)
-{
-    if (!err->path[0])
-        snprintf(err->path, sizeof err->path, "%.255s", path);
-    return err->status;
-}
-
-static eff_status col_or_fail(const eff_table *t, const char *name, size_t *col, eff_error *err)
-{
-    return eff_table_col(t, name, col, err);
-}
-
-static int code_of(const char *s, const char *const *names, int n)
-{
-    for (int k = 0; k < n; k++)
-        if (strcmp(s, names[k]) == 0)
-            return k;
-    return -1;
-}
-
-static const char *const area_names[] = {"udsat", "almen", "oevrig"};
-static const char *const origin_names[] = {"dansk", "vestlig", "ikke_vestlig"};
-
-static eff_status load_bef(year_data *y, const eff_table *t, const char *path, eff_error *err)
-{
-    static const char *const cols[] = {"PNR", "KOEN", "FOED_DAG", "ALDER", "herkomst",
-                                       "hovedstad", "FAMILIE_TYPE", "ANTBOERNF", "MOR_ID",
-                                       "FAR_ID", "omraadetype"};
-    size_t c[11];
-    for (int k = 0; k < 11; k++)
-        if (col_or_fail(t, cols[k], &c[k], err) != EFF_OK)
-            return st_prefix(err, path);
-    size_t n = eff_table_n_rows(t);
-    if (alloc_year(y, n))
-        return eff_error_set(err, EFF_ENOMEM, NULL, 0, 0, "out of memory");
-    for (size_t i = 0; i < n; i++) {
-        y->pnr[i] = id_of(t, c[0], i);
-        if (i > 0 && y->pnr[i] <= y->pnr[i - 1])
-            return eff_error_set(err, EFF_EPARSE, path, (long)i + 2, 1,
-                                 "the file is not sorted by PNR (or a PNR repeats)");
-        y->sex[i] = strcmp(str_of(t, c[1], i), "K") == 0;
-        y->birth[i] = (int32_t)num_of(t, c[2], i);
-        y->alder[i] = (int32_t)num_of(t, c[3], i);
-        y->origin[i] = (int8_t)code_of(str_of(t, c[4], i), origin_names, ORIG_N);
-        y->cph[i] = num_of(t, c[5], i) == 1;
-        y->single[i] = num_of(t, c[6], i) == 2;
-        y->nkids[i] = (int32_t)num_of(t, c[7], i);
-        y->area[i] = (int8_t)code_of(str_of(t, c[10], i), area_names, AREA_N);
-    }
-    /* Parents as rows of the same year (-1: unknown or not present). */
-    for (size_t i = 0; i < n; i++) {
-        uint64_t m = id_of(t, c[8], i), f = id_of(t, c[9], i);
-        y->mother[i] = m ? (int32_t)row_of(y, m) : -1;
-        y->father[i] = f ? (int32_t)row_of(y, f) : -1;
-    }
-    return EFF_OK;
-}
-
-/* Calls fn for each row of a register with its bef row. */
-typedef void (*row_fn)(year_data *y, long row, const eff_table *t, const size_t *c, size_t r);
-
-static eff_status merge(const eff_sim_checker *ck, year_data *y, const char *name, int year,
-                        const char *const *cols, int n_cols, row_fn fn, eff_error *err)
-{
-    eff_table *t = NULL;
-    eff_status st = read_reg(ck, name, year, &t, err);
-    size_t c[8];
-    for (int k = 0; st == EFF_OK && k < n_cols; k++)
-        st = col_or_fail(t, cols[k], &c[k], err);
-    for (size_t r = 0; st == EFF_OK && r < eff_table_n_rows(t); r++) {
-        long row = row_of(y, id_of(t, c[0], r));
-        if (row >= 0)
-            fn(y, row, t, c, r);
-    }
-    eff_table_free(t);
-    return st;
-}
-
-static void on_udda(year_data *y, long i, const eff_table *t, const size_t *c, size_t r)
-{
-    double voc = num_of(t, c[1], r), udd = num_of(t, c[2], r);
-    y->voc[i] = isnan(voc) ? -1 : voc == 1;
-    y->udd[i] = isnan(udd) ? 0 : (int32_t)udd;
-    y->enrolled[i] = num_of(t, c[3], r) == 1;
-}
-static void on_bfl(year_data *y, long i, const eff_table *t, const size_t *c, size_t r)
-{
-    y->hours[i] += num_of(t, c[1], r);
-}
-static void on_absence(year_data *y, long i, const eff_table *t, const size_t *c, size_t r)
-{
-    y->klasse[i] = (int32_t)num_of(t, c[1], r);
-    y->absence[i] = num_of(t, c[2], r);
-    double exam = num_of(t, c[3], r);
-    y->exam[i] = isnan(exam) ? -1 : exam == 1;
-}
-static void on_ras(year_data *y, long i, const eff_table *t, const size_t *c, size_t r)
-{
-    y->beskst[i] = (int8_t)num_of(t, c[1], r);
-}
-static void on_ind(year_data *y, long i, const eff_table *t, const size_t *c, size_t r)
-{
-    y->eqinc[i] = num_of(t, c[1], r);
-}
-
-/* Crime: a case on a date counts once (the file is sorted by pnr, then date). */
-static eff_status load_crime(const eff_sim_checker *ck, year_data *y, int year, eff_error *err)
-{
-    eff_table *t = NULL;
-    eff_status st = read_reg(ck, "krim", year, &t, err);
-    size_t c[4];
-    static const char *const cols[] = {"PNR", "SAGSNR", "GERNINGSDATO", "KATEGORI"};
-    for (int k = 0; st == EFF_OK && k < 4; k++)
-        st = col_or_fail(t, cols[k], &c[k], err);
-    for (size_t r = 0; st == EFF_OK && r < eff_table_n_rows(t); r++) {
-        long row = row_of(y, id_of(t, c[0], r));
-        if (row < 0)
-            continue;
-        if (r > 0 && id_of(t, c[0], r) == id_of(t, c[0], r - 1) &&
-            strcmp(str_of(t, c[1], r), str_of(t, c[1], r - 1)) == 0 &&
-            num_of(t, c[2], r) == num_of(t, c[2], r - 1))
-            continue;
-        if (strcmp(str_of(t, c[3], r), "mistanke") == 0)
-            y->mistanke[row]++;
-        else
-            y->sigtelse[row]++;
-    }
-    eff_table_free(t);
-    return st;
-}
-
-static eff_status load_year(eff_sim_checker *ck, int year, year_data **out, eff_error *err)
-{
-    year_data *y = &ck->years[year - CK_Y0];
-    *out = y;
-    if (y->loaded)
-        return EFF_OK;
-    eff_table *bef = NULL;
-    char path[4200];
-    snprintf(path, sizeof path, "%s/bef%d.%s", ck->dir, year, ck->ext);
-    eff_status st = read_reg(ck, "bef", year, &bef, err);
-    if (st == EFF_OK)
-        st = load_bef(y, bef, path, err);
-    eff_table_free(bef);
-    static const char *const udda[] = {"PNR", "erhvkomp", "UDD", "i_uddannelse"};
-    static const char *const bfl[] = {"PNR", "LOENTIMER"};
-    static const char *const frav[] = {"PNR", "KLASSETRIN", "FRAVAER_PCT", "AFGANGSPROEVE"};
-    static const char *const ras[] = {"PNR", "BESKST"};
-    static const char *const ind[] = {"PNR", "FAMAEKVIVADISP"};
-    if (st == EFF_OK)
-        st = merge(ck, y, "udda", year, udda, 4, on_udda, err);
-    if (st == EFF_OK)
-        st = merge(ck, y, "bfl", year, bfl, 2, on_bfl, err);
-    if (st == EFF_OK)
-        st = merge(ck, y, "fravaer", year, frav, 4, on_absence, err);
-    if (st == EFF_OK)
-        st = merge(ck, y, "ras", year, ras, 2, on_ras, err);
-    if (st == EFF_OK)
-        st = merge(ck, y, "ind", year, ind, 2, on_ind, err);
-    if (st == EFF_OK)
-        st = load_crime(ck, y, year, err);
-    if (st != EFF_OK)
-        free_year(y);
-    else
-        y->loaded = 1;
-    return st;
-}
+#include "sim_check_internal.h"
 
 /* ---- weighted means ---- */
 
@@ -327,6 +45,43 @@ static void acc_result(const acc *a, double scale, eff_sim_check_row *row)
     double n_eff = a->sw * a->sw / a->sw2;
     row->value = mean * scale;
     row->se = sqrt(var > 0 ? var / n_eff : 0) * scale;
+}
+
+/* The weighted mean of xs (NaN: outside the domain) with its standard error clustered by
+ * area (estate, or municipality outside social housing): the area x year shocks make the
+ * persons of one area alike, and an iid error would promise more precision than there is. */
+static eff_status clustered_mean(const eff_sim_checker *ck, const year_data *y, const double *xs,
+                                 double scale, eff_sim_check_row *row, eff_error *err)
+{
+    double sw = 0, swx = 0;
+    long n = 0;
+    for (size_t i = 0; i < y->n; i++)
+        if (!isnan(xs[i])) {
+            double w = ck->weight[y->area[i]];
+            sw += w, swx += w * xs[i], n++;
+        }
+    row->n = n;
+    if (sw <= 0) {
+        row->value = row->se = NAN;
+        return EFF_OK;
+    }
+    double mean = swx / sw;
+    double *sums = eff_calloc(SIM_CHECK_CLUSTERS, sizeof *sums);
+    if (!sums)
+        return eff_error_set(err, EFF_ENOMEM, NULL, 0, 0, "out of memory");
+    for (size_t i = 0; i < y->n; i++)
+        if (!isnan(xs[i]))
+            sums[y->cluster[i]] += ck->weight[y->area[i]] * (xs[i] - mean);
+    double ss = 0;
+    long clusters = 0;
+    for (size_t c = 0; c < SIM_CHECK_CLUSTERS; c++)
+        if (sums[c] != 0)
+            ss += sums[c] * sums[c], clusters++;
+    eff_free(sums);
+    double var = clusters > 1 ? ss / (sw * sw) * (double)clusters / (double)(clusters - 1) : 0;
+    row->value = mean * scale;
+    row->se = sqrt(var) * scale;
+    return EFF_OK;
 }
 
 enum measure { M_LEISURE, M_ABSENCE, M_WOMENEDU, M_NEET, M_VOCATIONAL, M_EDU1720,
@@ -414,27 +169,29 @@ static eff_status person_measure(eff_sim_checker *ck, int m, char **part, int n_
         if (!strcmp(part[k], "M") || !strcmp(part[k], "K"))
             sex = part[k][0] == 'K';
         else
-            origin = code_of(part[k], origin_names, ORIG_N);
+            origin = sim_check_code(part[k], sim_check_origin_names, ORIG_N);
     }
     if (group == -2 || year < CK_Y0 || year >= CK_Y0 + CK_NY)
         return EFF_OK;
     year_data *y;
-    eff_status st = load_year(ck, year, &y, err);
+    eff_status st = sim_check_year(ck, year, &y, err);
     if (st != EFF_OK)
         return st;
     double line = m == M_POVERTY ? poverty_line(ck, y) : 0;
-    acc a = {0};
+    double *xs = eff_mallocarray(y->n + 1, sizeof *xs);
+    if (!xs)
+        return eff_error_set(err, EFF_ENOMEM, NULL, 0, 0, "out of memory");
     for (size_t i = 0; i < y->n; i++) {
-        double x;
+        xs[i] = NAN;
         if (y->area[i] < 0 || (group != AREA_N && y->area[i] != group) ||
             y->alder[i] < measures[m].amin || y->alder[i] > measures[m].amax ||
             (sex >= 0 && y->sex[i] != sex) || (origin >= 0 && y->origin[i] != origin) ||
-            !measure(m, y, i, line, &x))
-            continue;
-        acc_add(&a, ck->weight[y->area[i]], x);
+            !measure(m, y, i, line, &xs[i]))
+            xs[i] = NAN;
     }
-    acc_result(&a, measures[m].scale, row);
-    return EFF_OK;
+    st = clustered_mean(ck, y, xs, measures[m].scale, row, err);
+    eff_free(xs);
+    return st;
 }
 
 /* ---- participants ---- */
@@ -443,7 +200,6 @@ static const char *const pools[IV_N][7] = {
     {"lommepengejob", "fritidsjob", NULL},
     {"brandkadet", "mentor", "projekt_event", "kreativ_laering", "lommepengejob", "fritidsjob", NULL},
     {"netvaerksmoedre", NULL}};
-static const char *const iv_names[IV_N] = {"fritidsjob", "boern_unge", "netvaerksmoedre"};
 
 static int in_pool(int iv, const char *activity)
 {
@@ -473,18 +229,18 @@ static eff_status participants(eff_sim_checker *ck, int iv, const char *what,
                                eff_sim_check_row *row, eff_error *err)
 {
     eff_table *t = NULL;
-    eff_status st = read_reg(ck, "deltagelse", 0, &t, err);
+    eff_status st = sim_check_read(ck, "deltagelse", 0, &t, err);
     size_t c[3];
     static const char *const cols[] = {"pnr", "aktivitet", "start_aar"};
     for (int k = 0; st == EFF_OK && k < 3; k++)
-        st = col_or_fail(t, cols[k], &c[k], err);
+        st = sim_check_col(t, cols[k], &c[k], err);
     size_t n = st == EFF_OK ? eff_table_n_rows(t) : 0, m = 0;
     uint64_t *rec = eff_mallocarray(2 * (n ? n : 1), sizeof *rec);
     if (st == EFF_OK && !rec)
         st = eff_error_set(err, EFF_ENOMEM, NULL, 0, 0, "out of memory");
     for (size_t r = 0; st == EFF_OK && r < n; r++)
-        if (in_pool(iv, str_of(t, c[1], r)))
-            rec[2 * m] = id_of(t, c[0], r), rec[2 * m + 1] = (uint64_t)num_of(t, c[2], r), m++;
+        if (in_pool(iv, sim_check_str(t, c[1], r)))
+            rec[2 * m] = sim_check_id(t, c[0], r), rec[2 * m + 1] = (uint64_t)sim_check_num(t, c[2], r), m++;
     eff_table_free(t);
     qsort(rec, m, 2 * sizeof *rec, by_pnr_year);
     acc a = {0};
@@ -496,9 +252,9 @@ static eff_status participants(eff_sim_checker *ck, int iv, const char *what,
         if (g < CK_Y0 + 1 || g >= CK_Y0 + CK_NY)
             continue;
         year_data *y;
-        if ((st = load_year(ck, g, &y, err)) != EFF_OK)
+        if ((st = sim_check_year(ck, g, &y, err)) != EFF_OK)
             break;
-        long i = row_of(y, rec[2 * k]);
+        long i = sim_check_row(y, rec[2 * k]);
         if (i < 0 || !meets_rule(iv, y, i))
             continue;
         double x = 1;
@@ -543,16 +299,16 @@ static int is_neet(const year_data *y, long i)
 static eff_status neet_persistence(eff_sim_checker *ck, eff_sim_check_row *row, eff_error *err)
 {
     year_data *a, *b;
-    eff_status st = load_year(ck, 2011, &a, err);
+    eff_status st = sim_check_year(ck, 2011, &a, err);
     if (st == EFF_OK)
-        st = load_year(ck, 2015, &b, err);
+        st = sim_check_year(ck, 2015, &b, err);
     if (st != EFF_OK)
         return st;
     acc s = {0};
     for (size_t i = 0; i < a->n; i++) {
         if (a->area[i] != AREA_UDSAT || a->alder[i] < 16 || a->alder[i] > 24 || !is_neet(a, (long)i))
             continue;
-        long j = row_of(b, a->pnr[i]);
+        long j = sim_check_row(b, a->pnr[i]);
         if (j >= 0)
             acc_add(&s, 1, is_neet(b, j));
     }
@@ -565,7 +321,7 @@ static eff_status recidivism(eff_sim_checker *ck, int group, eff_sim_check_row *
     year_data *y[3];
     eff_status st = EFF_OK;
     for (int k = 0; k < 3 && st == EFF_OK; k++)
-        st = load_year(ck, 2014 + k, &y[k], err);
+        st = sim_check_year(ck, 2014 + k, &y[k], err);
     if (st != EFF_OK)
         return st;
     acc s = {0};
@@ -575,7 +331,7 @@ static eff_status recidivism(eff_sim_checker *ck, int group, eff_sim_check_row *
             continue;
         int again = 0;
         for (int k = 1; k < 3; k++) {
-            long j = row_of(y[k], y[0]->pnr[i]);
+            long j = sim_check_row(y[k], y[0]->pnr[i]);
             again |= j >= 0 && y[k]->mistanke[j] + y[k]->sigtelse[j] > 0;
         }
         acc_add(&s, ck->weight[y[0]->area[i]], again);
@@ -588,7 +344,7 @@ static eff_status recidivism(eff_sim_checker *ck, int group, eff_sim_check_row *
 static eff_status debut_age(eff_sim_checker *ck, int group, eff_sim_check_row *row, eff_error *err)
 {
     year_data *y;
-    eff_status st = load_year(ck, 2016, &y, err);
+    eff_status st = sim_check_year(ck, 2016, &y, err);
     if (st != EFF_OK)
         return st;
     int32_t *first = eff_mallocarray(y->n ? y->n : 1, sizeof *first);
@@ -599,14 +355,14 @@ static eff_status debut_age(eff_sim_checker *ck, int group, eff_sim_check_row *r
     for (int year = CK_Y0; year < CK_Y0 + CK_NY && st == EFF_OK; year++) {
         eff_table *t = NULL;
         size_t c[2];
-        st = read_reg(ck, "krim", year, &t, err);
+        st = sim_check_read(ck, "krim", year, &t, err);
         if (st == EFF_OK)
-            st = col_or_fail(t, "PNR", &c[0], err);
+            st = sim_check_col(t, "PNR", &c[0], err);
         if (st == EFF_OK)
-            st = col_or_fail(t, "GERNINGSDATO", &c[1], err);
+            st = sim_check_col(t, "GERNINGSDATO", &c[1], err);
         for (size_t r = 0; st == EFF_OK && r < eff_table_n_rows(t); r++) {
-            long i = row_of(y, id_of(t, c[0], r));
-            int32_t d = (int32_t)num_of(t, c[1], r);
+            long i = sim_check_row(y, sim_check_id(t, c[0], r));
+            int32_t d = (int32_t)sim_check_num(t, c[1], r);
             if (i >= 0 && d < first[i])
                 first[i] = d;
         }
@@ -634,25 +390,25 @@ static eff_status table_figure(eff_sim_checker *ck, char **part, eff_sim_check_r
     eff_table *t = NULL;
     const char *file = !strcmp(part[0], "survey") ? "survey"
                        : !strcmp(part[1], "estates") ? "afdelinger" : "planer";
-    eff_status st = read_reg(ck, file, 0, &t, err);
+    eff_status st = sim_check_read(ck, file, 0, &t, err);
     if (st != EFF_OK)
         return st;
     size_t n = eff_table_n_rows(t), c, c2;
     acc a = {0};
     double scale = 1;
     if (!strcmp(part[0], "survey")) {
-        st = col_or_fail(t, "tema", &c, err);
+        st = sim_check_col(t, "tema", &c, err);
         int count = !strcmp(part[1], "n");
         if (st == EFF_OK && !count)
-            st = col_or_fail(t, part[1], &c2, err);
+            st = sim_check_col(t, part[1], &c2, err);
         for (size_t r = 0; st == EFF_OK && r < n; r++) {
-            if (strcmp(str_of(t, c, r), part[2]) != 0)
+            if (strcmp(sim_check_str(t, c, r), part[2]) != 0)
                 continue;
             if (count) {
                 a.n++;
                 continue;
             }
-            const char *ans = str_of(t, c2, r);
+            const char *ans = sim_check_str(t, c2, r);
             if (!*ans || !strcmp(ans, "ved ikke"))
                 continue;
             acc_add(&a, 1, !strcmp(ans, "i høj grad") || !strcmp(ans, "i meget høj grad"));
@@ -662,15 +418,15 @@ static eff_status table_figure(eff_sim_checker *ck, char **part, eff_sim_check_r
         else
             acc_result(&a, 100, row);
     } else if (!strcmp(part[1], "estates")) {
-        st = col_or_fail(t, "plan_2011_14", &c, err);
+        st = sim_check_col(t, "plan_2011_14", &c, err);
         for (size_t r = 0; st == EFF_OK && r < n; r++)
-            a.n += num_of(t, c, r) == 1;
+            a.n += sim_check_num(t, c, r) == 1;
         row->value = (double)a.n, row->n = a.n;
     } else {
-        st = col_or_fail(t, "grant_dkk", &c, err);
+        st = sim_check_col(t, "grant_dkk", &c, err);
         double total = 0;
         for (size_t r = 0; st == EFF_OK && r < n; r++)
-            total += num_of(t, c, r);
+            total += sim_check_num(t, c, r);
         row->n = (long)n;
         if (!strcmp(part[1], "plans"))
             row->value = (double)n;
@@ -679,7 +435,7 @@ static eff_status table_figure(eff_sim_checker *ck, char **part, eff_sim_check_r
         else {
             year_data *y;
             if (st == EFF_OK)
-                st = load_year(ck, 2011, &y, err);
+                st = sim_check_year(ck, 2011, &y, err);
             long residents = 0;
             for (size_t i = 0; st == EFF_OK && i < y->n; i++)
                 residents += y->area[i] == AREA_UDSAT;
@@ -694,7 +450,7 @@ static eff_status table_figure(eff_sim_checker *ck, char **part, eff_sim_check_r
 static eff_status residents(eff_sim_checker *ck, eff_sim_check_row *row, eff_error *err)
 {
     year_data *y;
-    eff_status st = load_year(ck, 2011, &y, err);
+    eff_status st = sim_check_year(ck, 2011, &y, err);
     if (st != EFF_OK)
         return st;
     long n = 0;
@@ -723,7 +479,7 @@ static eff_status figure(eff_sim_checker *ck, char *key, eff_sim_check_row *row,
         return n >= 2 ? table_figure(ck, part, row, err) : EFF_OK;
     if (!strcmp(part[0], "part") && n == 3) {
         for (int iv = 0; iv < IV_N; iv++)
-            if (!strcmp(part[1], iv_names[iv]))
+            if (!strcmp(part[1], sim_iv_name[iv]))
                 return participants(ck, iv, part[2], row, err);
         return EFF_OK;
     }
@@ -742,18 +498,18 @@ static eff_status figure(eff_sim_checker *ck, char *key, eff_sim_check_row *row,
 static eff_status read_strata(eff_sim_checker *ck, eff_error *err)
 {
     eff_table *t = NULL;
-    eff_status st = read_reg(ck, "omraader", 0, &t, err);
+    eff_status st = sim_check_read(ck, "omraader", 0, &t, err);
     size_t ct, cw;
     if (st == EFF_OK)
-        st = col_or_fail(t, "omraadetype", &ct, err);
+        st = sim_check_col(t, "omraadetype", &ct, err);
     if (st == EFF_OK)
-        st = col_or_fail(t, "weight", &cw, err);
+        st = sim_check_col(t, "weight", &cw, err);
     for (int a = 0; a < AREA_N; a++)
         ck->weight[a] = 1;
     for (size_t r = 0; st == EFF_OK && r < eff_table_n_rows(t); r++) {
-        int a = code_of(str_of(t, ct, r), area_names, AREA_N);
+        int a = sim_check_code(sim_check_str(t, ct, r), sim_check_area_names, AREA_N);
         if (a >= 0)
-            ck->weight[a] = num_of(t, cw, r);
+            ck->weight[a] = sim_check_num(t, cw, r);
     }
     eff_table_free(t);
     return st;
@@ -852,7 +608,7 @@ eff_status eff_sim_check(const char *dir, const eff_ctx *ctx, eff_sim_check_row 
             st = eff_error_set(err, EFF_EABORT, NULL, 0, 0, "interrupted");
     }
     for (int y = 0; y < CK_NY; y++)
-        free_year(&ck->years[y]);
+        sim_check_year_free(&ck->years[y]);
     eff_free(ck);
     if (st != EFF_OK) {
         eff_free(out);

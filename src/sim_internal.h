@@ -207,7 +207,10 @@ int sim_crime_band(int alder);
 double sim_logistic(double x);
 double sim_shock(const sim_world *w, int cluster, int year, int outcome);
 void sim_model_defaults(sim_model *m, eff_sim_dgp dgp, double icc);
-/* sim_part.c */
+/* sim_part.c: the interventions' ids, outcomes and event-time windows (seed-notes 11) */
+extern const char *const sim_iv_name[IV_N];
+extern const char *const sim_iv_outcome[IV_N];
+extern const int sim_iv_emin[IV_N];
 eff_status sim_effects_load(sim_world *w, eff_error *err);
 eff_status sim_participants_select(sim_world *w, eff_error *err);
 double sim_effect(const sim_world *w, int iv, int sub, int g, int e);

@@ -15,10 +15,10 @@
 #include "csv.h"
 #include "sim_internal.h"
 
-static const char *const iv_name[IV_N] = {"fritidsjob", "boern_unge", "netvaerksmoedre"};
-static const char *const iv_outcome[IV_N] = {"fritidsjob", "fravaer_pct", "i_uddannelse"};
+const char *const sim_iv_name[IV_N] = {"fritidsjob", "boern_unge", "netvaerksmoedre"};
+const char *const sim_iv_outcome[IV_N] = {"fritidsjob", "fravaer_pct", "i_uddannelse"};
 /* The event-time window each intervention is estimated over (seed-notes 11). */
-static const int iv_emin[IV_N] = {-2, -2, -3};
+const int sim_iv_emin[IV_N] = {-2, -2, -3};
 
 int sim_rule(const sim_world *w, size_t i, int iv, int year)
 {
@@ -50,7 +50,7 @@ double sim_effect(const sim_world *w, int iv, int sub, int g, int e)
 static int iv_of(const char *s)
 {
     for (int k = 0; k < IV_N; k++)
-        if (strcmp(s, iv_name[k]) == 0)
+        if (strcmp(s, sim_iv_name[k]) == 0)
             return k;
     return -1;
 }
@@ -63,10 +63,10 @@ static eff_status plant(sim_world *w, const char *path, long line, const char *i
     int iv = iv_of(iv_s);
     if (iv < 0)
         return eff_error_set(err, EFF_EINVAL, path, line, 1, "unknown intervention '%s'", iv_s);
-    if (strcmp(outcome, iv_outcome[iv]) != 0)
+    if (strcmp(outcome, sim_iv_outcome[iv]) != 0)
         return eff_error_set(err, EFF_EINVAL, path, line, 2,
                              "intervention %s has the outcome %s, not '%s'", iv_s,
-                             iv_outcome[iv], outcome);
+                             sim_iv_outcome[iv], outcome);
     int subs[2], n_sub = 0;
     if (strcmp(sub_s, "all") == 0)
         subs[n_sub++] = 0, subs[n_sub++] = 1;
@@ -88,10 +88,10 @@ static eff_status plant(sim_world *w, const char *path, long line, const char *i
         c = 1 + (int)g - SIM_FIRST_COHORT;
         w->fx.cohort_specific = 1;
     }
-    if (e < iv_emin[iv] || e > SIM_EMAX || e == -1)
+    if (e < sim_iv_emin[iv] || e > SIM_EMAX || e == -1)
         return eff_error_set(err, EFF_EINVAL, path, line, 5,
                              "event time %ld is outside %s's window %d..%d (or is the reference "
-                             "year -1)", e, iv_s, iv_emin[iv], SIM_EMAX);
+                             "year -1)", e, iv_s, sim_iv_emin[iv], SIM_EMAX);
     if (!isfinite(value) || fabs(value) > (iv == IV_BOERN ? 50.0 : 10.0))
         return eff_error_set(err, EFF_EINVAL, path, line, iv == IV_BOERN ? 7 : 6,
                              "the planted %s must be a finite number of at most %s",

@@ -18,17 +18,12 @@ enum { NX_YOUTH = 7, NX_MOTHER = 4, NX_MAX = 8 };
 /* Share of leisure-job participants aged 14 and in grundskole, who therefore belong to the
  * boern_unge pool too. The seed does not give it; 20% keeps both tables' means reachable. */
 static const double FRITID_IN_BOERN = 0.20;
-static const char *const iv_name[IV_N] = {"fritidsjob", "boern_unge", "netvaerksmoedre"};
-static const char *const iv_outcome[IV_N] = {"fritidsjob", "fravaer_pct", "i_uddannelse"};
-static const int iv_n_seed[IV_N] = {321, 155, 114};
-static const int iv_emin[IV_N] = {-2, -2, -3};
 
 typedef struct pool_entry {
     int32_t person;
     int16_t g;
     double x[NX_MAX];
     double weight; /* exp(theta'(x - m)) */
-    double key;
 } pool_entry;
 
 enum { RERANDOMISE = 50 };
@@ -84,7 +79,7 @@ static double target_share(const char *iv, const char *what)
 
 static void target_means(int iv, double *m)
 {
-    const char *name = iv_name[iv];
+    const char *name = sim_iv_name[iv];
     if (iv == IV_NETV) {
         m[0] = target_share(name, "non_western") / 100;
         m[1] = target_share(name, "cph") / 100;
@@ -359,7 +354,11 @@ eff_status sim_participants_select(sim_world *w, eff_error *err)
     double f = w->opt.participants_scale * (double)w->opt.plans / 89.0;
     long n[IV_N], total = 0;
     for (int iv = 0; iv < IV_N; iv++)
-        total += n[iv] = lround(iv_n_seed[iv] * f);
+    {
+        char key[64]; /* the tables' N, from data/calibration.csv */
+        snprintf(key, sizeof key, "part.%s.n", sim_iv_name[iv]);
+        total += n[iv] = lround(sim_target(key) * f);
+    }
     w->treated = eff_calloc((size_t)total + 1, sizeof *w->treated);
     gsl_rng *r = eff_rng_new(w->seed, SIM_STREAM_GLOBAL + 10);
     if (!w->treated || !r)
@@ -571,7 +570,7 @@ static void fmt_num(char *buf, size_t size, double v)
  * 0) of p1 - p0; for absence the mean of the planted shifts (already in pp). */
 static double realised(const sim_world *w, int iv, int sub, int g, int e, long *n)
 {
-    double sum = 0;
+    double sum = 0, lo = INFINITY, hi = -INFINITY;
     *n = 0;
     for (size_t t = 0; t < w->n_treated; t++) {
         const sim_treated *tr = &w->treated[t];
@@ -581,10 +580,13 @@ static double realised(const sim_world *w, int iv, int sub, int g, int e, long *
         double d = w->truth_diff[(size_t)tr->slot[iv] * SIM_NE + (size_t)(e - SIM_EMIN)];
         if (isnan(d))
             continue;
-        sum += d;
+        sum += d, lo = fmin(lo, d), hi = fmax(hi, d);
         (*n)++;
     }
-    return *n ? (iv == IV_BOERN ? 1.0 : 100.0) * sum / (double)*n : NAN;
+    if (!*n)
+        return NAN;
+    double scale = iv == IV_BOERN ? 1.0 : 100.0;
+    return lo == hi ? scale * lo : scale * sum / (double)*n; /* one planted value: exactly it */
 }
 
 static eff_status truth_rows(const sim_world *w, eff_atomic *a, int g, eff_error *err)
@@ -593,7 +595,7 @@ static eff_status truth_rows(const sim_world *w, eff_atomic *a, int g, eff_error
     eff_status st = EFF_OK;
     for (int iv = 0; iv < IV_N && st == EFF_OK; iv++)
         for (int sub = 0; sub < (iv == IV_FRITID ? 2 : 1) && st == EFF_OK; sub++)
-            for (int e = iv_emin[iv]; e <= SIM_EMAX && st == EFF_OK; e++) {
+            for (int e = sim_iv_emin[iv]; e <= SIM_EMAX && st == EFF_OK; e++) {
                 if (e == -1)
                     continue;
                 int c = g ? 1 + g - SIM_FIRST_COHORT : 0;
@@ -606,8 +608,8 @@ static eff_status truth_rows(const sim_world *w, eff_atomic *a, int g, eff_error
                 fmt_num(lo, sizeof lo, iv == IV_BOERN ? NAN : planted);
                 fmt_num(att, sizeof att, pp);
                 snprintf(cohort, sizeof cohort, g ? "%d" : "all", g);
-                st = eff_atomic_printf(a, err, "%s,%s,%s,%s,%d,%s,%s\n", iv_name[iv],
-                                       iv_outcome[iv], iv == IV_FRITID ? sub_name[sub] : "all",
+                st = eff_atomic_printf(a, err, "%s,%s,%s,%s,%d,%s,%s\n", sim_iv_name[iv],
+                                       sim_iv_outcome[iv], iv == IV_FRITID ? sub_name[sub] : "all",
                                        cohort, e, lo, att);
             }
     return st;
