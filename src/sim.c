@@ -95,21 +95,12 @@ static eff_status write_run(const sim_world *w, const char *dir, eff_sim_summary
     json_decref(j);
     if (!text)
         return eff_error_set(err, EFF_ENOMEM, NULL, 0, 0, "out of memory");
-    char path[4096];
-    snprintf(path, sizeof path, "%s/simulate.json", dir);
-    eff_atomic *a;
-    eff_status st = eff_atomic_open(path, &a, err);
+    sim_text f;
+    eff_status st = sim_text_open(&f, dir, "simulate.json", text, err);
     if (st == EFF_OK)
-        st = eff_atomic_puts(a, text, err);
-    if (st == EFF_OK)
-        st = eff_atomic_puts(a, "\n", err);
+        st = eff_atomic_puts(f.a, "\n", err);
     free(text);
-    if (st != EFF_OK) {
-        if (a)
-            eff_atomic_abort(a);
-        return st;
-    }
-    return sim_file_commit(a, path, s, err);
+    return sim_text_close(&f, st, s, err);
 }
 
 static void world_free(sim_world *w)

@@ -181,12 +181,29 @@ eff_status sim_areas_build(sim_world *w, eff_error *err)
 
 /* ---- writing ---- */
 
-static eff_status open_file(const char *dir, const char *name, char *path, size_t size,
-                            eff_atomic **a, eff_error *err)
+eff_status sim_text_open(sim_text *f, const char *dir, const char *name, const char *header,
+                         eff_error *err)
 {
-    if ((size_t)snprintf(path, size, "%s/%s", dir, name) >= size)
+    f->a = NULL;
+    if ((size_t)snprintf(f->path, sizeof f->path, "%s/%s", dir, name) >= sizeof f->path)
         return eff_error_set(err, EFF_EINVAL, dir, 0, 0, "the output path is too long");
-    return eff_atomic_open(path, a, err);
+    eff_status st = eff_atomic_open(f->path, &f->a, err);
+    if (st == EFF_OK && header)
+        st = eff_atomic_puts(f->a, header, err);
+    return st;
+}
+
+eff_status sim_text_close(sim_text *f, eff_status st, eff_sim_summary *s, eff_error *err)
+{
+    if (!f->a)
+        return st;
+    eff_atomic *a = f->a;
+    f->a = NULL;
+    if (st != EFF_OK) {
+        eff_atomic_abort(a);
+        return st;
+    }
+    return sim_file_commit(a, f->path, s, err);
 }
 
 eff_status sim_file_commit(eff_atomic *a, const char *path, eff_sim_summary *s, eff_error *err)
@@ -204,34 +221,26 @@ eff_status sim_file_commit(eff_atomic *a, const char *path, eff_sim_summary *s, 
 static eff_status write_plans(const sim_world *w, const char *dir, eff_sim_summary *s,
                               eff_error *err)
 {
-    char path[4096];
-    eff_atomic *a;
-    eff_status st = open_file(dir, "planer.csv", path, sizeof path, &a, err);
-    if (st != EFF_OK)
-        return st;
-    st = eff_atomic_puts(a, "plan_id,name,municipality,grant_dkk,cofin_housing_dkk,"
-                            "cofin_municipality_dkk,cofin_other_dkk\n", err);
+    sim_text f;
+    eff_status st = sim_text_open(&f, dir, "planer.csv",
+                                  "plan_id,name,municipality,grant_dkk,cofin_housing_dkk,"
+                                  "cofin_municipality_dkk,cofin_other_dkk\n", err);
     for (size_t i = 0; st == EFF_OK && i < w->n_plans; i++) {
         const sim_plan *p = &w->plans[i];
-        st = eff_atomic_printf(a, err, "%d,Helhedsplan %d-%02d,%d,%.0f,%.0f,%.0f,%.0f\n", p->id,
+        st = eff_atomic_printf(f.a, err, "%d,Helhedsplan %d-%02d,%d,%.0f,%.0f,%.0f,%.0f\n", p->id,
                                sim_koms[p->kom].code, p->id, sim_koms[p->kom].code, p->grant,
                                p->cofin_housing, p->cofin_municipality, p->cofin_other);
     }
-    if (st != EFF_OK)
-        return eff_atomic_abort(a), st;
-    return sim_file_commit(a, path, s, err);
+    return sim_text_close(&f, st, s, err);
 }
 
 static eff_status write_estates(const sim_world *w, const char *dir, eff_sim_summary *s,
                                 eff_error *err)
 {
-    char path[4096];
-    eff_atomic *a;
-    eff_status st = open_file(dir, "afdelinger.csv", path, sizeof path, &a, err);
-    if (st != EFF_OK)
-        return st;
-    st = eff_atomic_puts(a, "estate_id,plan_id,residents,kom,omraadetype,plan_2006_10,"
-                            "plan_2011_14\n", err);
+    sim_text f;
+    eff_status st = sim_text_open(&f, dir, "afdelinger.csv",
+                                  "estate_id,plan_id,residents,kom,omraadetype,plan_2006_10,"
+                                  "plan_2011_14\n", err);
     static const char *const type_name[] = {"udsat", "almen", "oevrig"};
     for (size_t e = 0; st == EFF_OK && e < w->n_estates; e++) {
         const sim_estate *est = &w->estates[e];
@@ -240,13 +249,11 @@ static eff_status write_estates(const sim_world *w, const char *dir, eff_sim_sum
         char plan[16] = "";
         if (est->plan >= 0)
             snprintf(plan, sizeof plan, "%d", w->plans[est->plan].id);
-        st = eff_atomic_printf(a, err, "%d,%s,%d,%d,%s,%d,%d\n", est->id, plan,
+        st = eff_atomic_printf(f.a, err, "%d,%s,%d,%d,%s,%d,%d\n", est->id, plan,
                                (int)est->residents_2011, sim_koms[est->kom].code,
                                type_name[est->area], est->plan_2006_10, est->plan >= 0);
     }
-    if (st != EFF_OK)
-        return eff_atomic_abort(a), st;
-    return sim_file_commit(a, path, s, err);
+    return sim_text_close(&f, st, s, err);
 }
 
 /* One row per area type: the sampling fraction and weight that turn the files' counts into
@@ -254,23 +261,18 @@ static eff_status write_estates(const sim_world *w, const char *dir, eff_sim_sum
 static eff_status write_strata(const sim_world *w, const char *dir, eff_sim_summary *s,
                                eff_error *err)
 {
-    char path[4096];
-    eff_atomic *a;
-    eff_status st = open_file(dir, "omraader.csv", path, sizeof path, &a, err);
-    if (st != EFF_OK)
-        return st;
+    sim_text f;
+    eff_status st = sim_text_open(&f, dir, "omraader.csv",
+                                  "omraadetype,sampling_fraction,weight,persons_2011\n", err);
     long persons[AREA_N] = {0};
     for (size_t i = 0; i < w->n_persons; i++)
         if (sim_present(&w->persons[i], SIM_BASE))
             persons[w->households[w->persons[i].household].area]++;
-    st = eff_atomic_puts(a, "omraadetype,sampling_fraction,weight,persons_2011\n", err);
     static const char *const type_name[] = {"udsat", "almen", "oevrig"};
     for (int t = 0; st == EFF_OK && t < AREA_N; t++)
-        st = eff_atomic_printf(a, err, "%s,%.17g,%.17g,%ld\n", type_name[t], 1.0 / w->weight[t],
+        st = eff_atomic_printf(f.a, err, "%s,%.17g,%.17g,%ld\n", type_name[t], 1.0 / w->weight[t],
                                w->weight[t], persons[t]);
-    if (st != EFF_OK)
-        return eff_atomic_abort(a), st;
-    return sim_file_commit(a, path, s, err);
+    return sim_text_close(&f, st, s, err);
 }
 
 eff_status sim_areas_write(const sim_world *w, const char *dir, eff_sim_summary *s,

@@ -176,6 +176,17 @@ typedef struct sim_world {
 eff_status sim_areas_build(sim_world *w, eff_error *err);
 eff_status sim_areas_write(const sim_world *w, const char *dir, eff_sim_summary *s,
                            eff_error *err);
+/* A small file of the world (CSV or JSON) in the output directory, written atomically. */
+typedef struct sim_text {
+    eff_atomic *a;
+    char path[4096];
+} sim_text;
+/* Opens DIR/NAME and writes `header` (may be NULL). */
+eff_status sim_text_open(sim_text *f, const char *dir, const char *name, const char *header,
+                         eff_error *err);
+/* Commits when st is EFF_OK (counting the file in s), else removes it; returns the outcome. */
+eff_status sim_text_close(sim_text *f, eff_status st, eff_sim_summary *s, eff_error *err);
+
 /* sim_pop.c */
 eff_status sim_pop_build(sim_world *w, eff_error *err);
 eff_status sim_pop_year_counts(sim_world *w, eff_error *err);

@@ -531,24 +531,17 @@ eff_status sim_participants_write(const sim_world *w, const char *dir, eff_sim_s
         return eff_error_set(err, EFF_ENOMEM, NULL, 0, 0, "out of memory");
     }
     eff_rng_free(r);
-    char path[4096];
-    snprintf(path, sizeof path, "%s/deltagelse.csv", dir);
-    eff_atomic *a;
-    eff_status st = eff_atomic_open(path, &a, err);
-    if (st == EFF_OK)
-        st = eff_atomic_puts(a, "pnr,plan_id,aktivitet,start_aar,slut_aar\n", err);
+    sim_text f;
+    eff_status st = sim_text_open(&f, dir, "deltagelse.csv",
+                                  "pnr,plan_id,aktivitet,start_aar,slut_aar\n", err);
     for (size_t k = 0; st == EFF_OK && k < rs.n; k++) {
         char pnr[11];
         sim_pnr_format(rs.r[k].pnr, pnr);
-        st = eff_atomic_printf(a, err, "%s,%d,%s,%d,%d\n", pnr, rs.r[k].plan,
+        st = eff_atomic_printf(f.a, err, "%s,%d,%s,%d,%d\n", pnr, rs.r[k].plan,
                                activity[rs.r[k].act], rs.r[k].start, rs.r[k].end);
     }
     eff_free(rs.r);
-    if (st == EFF_OK)
-        return sim_file_commit(a, path, s, err);
-    if (a)
-        eff_atomic_abort(a);
-    return st;
+    return sim_text_close(&f, st, s, err);
 }
 
 /* ---- truth.csv ---- */
@@ -618,20 +611,14 @@ static eff_status truth_rows(const sim_world *w, eff_atomic *a, int g, eff_error
 eff_status sim_truth_write(const sim_world *w, const char *dir, eff_sim_summary *s,
                            eff_error *err)
 {
-    char path[4096];
-    snprintf(path, sizeof path, "%s/truth.csv", dir);
-    eff_atomic *a;
-    eff_status st = eff_atomic_open(path, &a, err);
-    if (st != EFF_OK)
-        return st;
-    st = eff_atomic_puts(a, "intervention,outcome,subgroup,cohort,event_time,log_odds,att_pp\n",
-                         err);
+    sim_text f;
+    eff_status st = sim_text_open(&f, dir, "truth.csv",
+                                  "intervention,outcome,subgroup,cohort,event_time,log_odds,att_pp\n",
+                                  err);
     if (st == EFF_OK)
-        st = truth_rows(w, a, 0, err);
+        st = truth_rows(w, f.a, 0, err);
     for (int g = SIM_FIRST_COHORT; st == EFF_OK && w->fx.cohort_specific && g <= SIM_LAST_COHORT;
          g++)
-        st = truth_rows(w, a, g, err);
-    if (st != EFF_OK)
-        return eff_atomic_abort(a), st;
-    return sim_file_commit(a, path, s, err);
+        st = truth_rows(w, f.a, g, err);
+    return sim_text_close(&f, st, s, err);
 }

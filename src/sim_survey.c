@@ -38,18 +38,12 @@ static const char *answer(gsl_rng *r, double high)
 eff_status sim_survey_write(const sim_world *w, const char *dir, eff_sim_summary *s,
                             eff_error *err)
 {
-    char path[4096];
-    snprintf(path, sizeof path, "%s/survey.csv", dir);
-    eff_atomic *a;
-    eff_status st = eff_atomic_open(path, &a, err);
-    if (st != EFF_OK)
-        return st;
     gsl_rng *r = eff_rng_new(w->seed, SIM_STREAM_GLOBAL + 20);
-    if (!r) {
-        eff_atomic_abort(a);
+    if (!r)
         return eff_error_set(err, EFF_ENOMEM, NULL, 0, 0, "out of memory");
-    }
-    st = eff_atomic_puts(a, "respondent_id,tema", err);
+    sim_text f;
+    eff_status st = sim_text_open(&f, dir, "survey.csv", "respondent_id,tema", err);
+    eff_atomic *a = f.a;
     for (int k = 0; k < N_ITEMS && st == EFF_OK; k++)
         st = eff_atomic_printf(a, err, ",%s", items[k]);
     if (st == EFF_OK)
@@ -73,7 +67,5 @@ eff_status sim_survey_write(const sim_world *w, const char *dir, eff_sim_summary
         }
     }
     eff_rng_free(r);
-    if (st != EFF_OK)
-        return eff_atomic_abort(a), st;
-    return sim_file_commit(a, path, s, err);
+    return sim_text_close(&f, st, s, err);
 }
