@@ -199,10 +199,14 @@ static void row_absence(sim_buf *b, const sim_world *w, size_t i, const person_y
     double level = exp(sim_eta_abs(m, p, x->h->area, &x->py) + sim_u(w, p, OUT_ABS) -
                        0.5 * sd * sd + x->shock[OUT_ABS] - 0.5 * s * s);
     treat t = treatment(w, p, IV_BOERN, x->py.year);
+    double untreated = m->abs_base + level * gsl_ran_gamma(r, m->abs_shape, 1.0 / m->abs_shape);
+    untreated = untreated > 100 ? 100 : untreated;
+    double shifted = untreated + t.tau;
+    double pct = shifted < 0 ? 0 : shifted > 100 ? 100 : shifted;
+    /* The realised shift, in pp: the planted one unless the range 0-100 cuts it (the floor
+     * of 2% keeps the seed's shifts whole; a larger planted cut may not be) */
     if (t.diff)
-        *t.diff = t.tau; /* absence: the planted shift itself, in pp */
-    double pct = m->abs_base + level * gsl_ran_gamma(r, m->abs_shape, 1.0 / m->abs_shape) + t.tau;
-    pct = pct < 0 ? 0 : pct > 100 ? 100 : pct;
+        *t.diff = pct == shifted ? t.tau : pct - untreated;
     double days = round(pct * 2.0 * 10.0) / 10.0; /* 200 school days, to a tenth of a day */
     put_pnr(b, w, (int32_t)i);
     sim_put_int(b, x->py.klasse);
