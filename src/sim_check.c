@@ -4,9 +4,9 @@
  * it checks what an evaluator would get.
  *
  * Whole-population figures are weighted by omraader.csv's weights (1/sampling fraction).
- * The allowance for sampling noise is 4 standard errors (effective n from the weights), added
- * to the target's tolerance: with some 120 figures, a correct simulator then misses one with
- * probability under 1%. Counts marked "exact" must be equal; their targets scale with
+ * The allowance for sampling noise is 4 standard errors, clustered by area (t quantiles at the
+ * same level when there are few areas), added to the target's tolerance: with some 120
+ * figures, a correct simulator then misses one with probability under 1%. Counts marked "exact" must be equal; their targets scale with
  * --plans and --participants-scale (read from simulate.json). Owns what it loads. */
 #include <math.h>
 #include <stdio.h>
@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include <gsl/gsl_cdf.h>
 #include <jansson.h>
 
 #include "date.h"
@@ -36,7 +37,7 @@ static void acc_add(acc *a, double w, double x)
 
 static void acc_result(const acc *a, double scale, eff_sim_check_row *row)
 {
-    row->n = a->n;
+    row->n = row->clusters = a->n;
     if (a->sw <= 0) {
         row->value = row->se = NAN;
         return;
@@ -79,6 +80,7 @@ static eff_status clustered_mean(const eff_sim_checker *ck, const year_data *y, 
             ss += sums[c] * sums[c], clusters++;
     eff_free(sums);
     double var = clusters > 1 ? ss / (sw * sw) * (double)clusters / (double)(clusters - 1) : 0;
+    row->clusters = clusters;
     row->value = mean * scale;
     row->se = sqrt(var) * scale;
     return EFF_OK;
@@ -536,6 +538,18 @@ static void fill_row(eff_sim_check_row *row, const char *line)
     row->value = row->se = NAN;
 }
 
+/* How many standard errors the allowance holds: the normal's 4 (two-sided 6.3e-5) for many
+ * clusters, and the t quantile with clusters - 1 df at the same level for few, whose
+ * clustered SE is itself uncertain. */
+static double se_multiple(long clusters)
+{
+    const double tail = 3.167e-5; /* one side of 2 * (1 - Phi(4)) */
+    if (clusters < 2)
+        return 4;
+    double q = gsl_cdf_tdist_Qinv(tail, (double)(clusters - 1));
+    return isfinite(q) && q > 4 ? q : 4;
+}
+
 /* Counts scale with the plans simulated and the participation multiplier, rounded as the
  * simulator rounds them. */
 static void scale_count(const eff_sim_checker *ck, eff_sim_check_row *row)
@@ -597,7 +611,7 @@ eff_status eff_sim_check(const char *dir, const eff_ctx *ctx, eff_sim_check_row 
         st = figure(ck, key, row, err);
         int exact = !strcmp(row->check, "exact");
         if (!exact && isfinite(row->se))
-            row->allowed += 4 * row->se;
+            row->allowed += se_multiple(row->clusters) * row->se;
         if (!strcmp(row->check, "report"))
             row->ok = 1;
         else if (!strcmp(row->check, "min"))

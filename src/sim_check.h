@@ -13,8 +13,10 @@ typedef struct eff_sim_check_row {
     double target;
     double value;      /* NaN when it cannot be computed from the files */
     double se;         /* sampling standard error (0 for counts) */
-    double allowed;    /* |value - target| allowed: tolerance + 3 se (exact: 0) */
+    double allowed;    /* |value - target| allowed: tolerance + q se (exact: 0), q the
+                          two-sided 6.3e-5 quantile of t with clusters - 1 df (4 for many) */
     long n;            /* persons (or rows) behind the value */
+    long clusters;     /* independent units behind the se: areas, or persons */
     int ok;            /* 1 when within the allowance, or when check is report */
 } eff_sim_check_row;
 
