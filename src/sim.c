@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
@@ -103,6 +104,19 @@ static eff_status write_run(const sim_world *w, const char *dir, eff_sim_summary
     return sim_text_close(&f, st, s, err);
 }
 
+static eff_status remove_markers(const char *dir, eff_error *err)
+{
+    static const char *const names[] = {"truth.csv", "simulate.json"};
+    for (int k = 0; k < 2; k++) {
+        char path[4096];
+        snprintf(path, sizeof path, "%s/%s", dir, names[k]);
+        if (unlink(path) != 0 && errno != ENOENT)
+            return eff_error_set(err, EFF_EIO, path, 0, 0, "cannot remove the previous run's file: %s",
+                                 strerror(errno));
+    }
+    return EFF_OK;
+}
+
 static void world_free(sim_world *w)
 {
     eff_free(w->plans), eff_free(w->estates), eff_free(w->households), eff_free(w->persons);
@@ -126,6 +140,8 @@ eff_status eff_sim_run(const eff_sim_options *opt, const char *out_dir, const ef
     st = sim_effects_load(&w, err); /* a bad effects file fails before anything is written */
     if (st == EFF_OK)
         st = prepare_dir(opt, out_dir, err);
+    if (st == EFF_OK) /* written last: an old run's must not vouch for a new, failed one */
+        st = remove_markers(out_dir, err);
     if (st == EFF_OK)
         st = sim_areas_build(&w, err);
     if (st == EFF_OK)

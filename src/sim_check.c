@@ -128,12 +128,13 @@ static int by_value(const void *a, const void *b)
     return (x[0] > y[0]) - (x[0] < y[0]);
 }
 
-/* Half the weighted median equivalised income of everybody. */
-static double poverty_line(const eff_sim_checker *ck, const year_data *y)
+/* Half the weighted median equivalised income of everybody, into *line. */
+static eff_status poverty_line(const eff_sim_checker *ck, const year_data *y, double *line,
+                               eff_error *err)
 {
     double *v = eff_mallocarray(2 * (y->n ? y->n : 1), sizeof *v);
     if (!v)
-        return NAN;
+        return eff_error_set(err, EFF_ENOMEM, NULL, 0, 0, "out of memory");
     size_t n = 0;
     double total = 0;
     for (size_t i = 0; i < y->n; i++)
@@ -152,7 +153,8 @@ static double poverty_line(const eff_sim_checker *ck, const year_data *y)
         }
     }
     eff_free(v);
-    return 0.5 * median;
+    *line = 0.5 * median;
+    return EFF_OK;
 }
 
 static int group_of(const char *s)
@@ -179,7 +181,9 @@ static eff_status person_measure(eff_sim_checker *ck, int m, char **part, int n_
     eff_status st = sim_check_year(ck, year, &y, err);
     if (st != EFF_OK)
         return st;
-    double line = m == M_POVERTY ? poverty_line(ck, y) : 0;
+    double line = 0;
+    if (m == M_POVERTY && (st = poverty_line(ck, y, &line, err)) != EFF_OK)
+        return st;
     double *xs = eff_mallocarray(y->n + 1, sizeof *xs);
     if (!xs)
         return eff_error_set(err, EFF_ENOMEM, NULL, 0, 0, "out of memory");
@@ -241,8 +245,15 @@ static eff_status participants(eff_sim_checker *ck, int iv, const char *what,
     if (st == EFF_OK && !rec)
         st = eff_error_set(err, EFF_ENOMEM, NULL, 0, 0, "out of memory");
     for (size_t r = 0; st == EFF_OK && r < n; r++)
-        if (in_pool(iv, sim_check_str(t, c[1], r)))
-            rec[2 * m] = sim_check_id(t, c[0], r), rec[2 * m + 1] = (uint64_t)sim_check_num(t, c[2], r), m++;
+        if (in_pool(iv, sim_check_str(t, c[1], r))) {
+            double start = sim_check_num(t, c[2], r);
+            if (!(start >= 1900 && start <= 2100)) {
+                st = eff_error_set(err, EFF_EPARSE, "deltagelse.csv", (long)r + 2, (long)c[2] + 1,
+                                   "start_aar is not a year");
+                break;
+            }
+            rec[2 * m] = sim_check_id(t, c[0], r), rec[2 * m + 1] = (uint64_t)start, m++;
+        }
     eff_table_free(t);
     qsort(rec, m, 2 * sizeof *rec, by_pnr_year);
     acc a = {0};
@@ -364,7 +375,8 @@ static eff_status debut_age(eff_sim_checker *ck, int group, eff_sim_check_row *r
             st = sim_check_col(t, "GERNINGSDATO", &c[1], err);
         for (size_t r = 0; st == EFF_OK && r < eff_table_n_rows(t); r++) {
             long i = sim_check_row(y, sim_check_id(t, c[0], r));
-            int32_t d = (int32_t)sim_check_num(t, c[1], r);
+            double date = sim_check_num(t, c[1], r);
+            int32_t d = fabs(date) < 1e6 ? (int32_t)date : INT32_MAX;
             if (i >= 0 && d < first[i])
                 first[i] = d;
         }

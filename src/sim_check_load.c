@@ -19,8 +19,9 @@ uint64_t sim_check_id(const eff_table *t, size_t col, size_t row)
     if (eff_table_col_type(t, col) == EFF_TYPE_STR)
         return strtoull(eff_table_str(t, col, row), NULL, 10);
     if (eff_table_col_type(t, col) == EFF_TYPE_I64)
-        return (uint64_t)eff_table_i64(t, col)[row];
-    return (uint64_t)eff_table_f64(t, col)[row];
+        return eff_table_i64(t, col)[row] > 0 ? (uint64_t)eff_table_i64(t, col)[row] : 0;
+    double v = eff_table_f64(t, col)[row];
+    return v > 0 && v < 1.8e19 ? (uint64_t)v : 0;
 }
 
 double sim_check_num(const eff_table *t, size_t col, size_t row)
@@ -142,12 +143,17 @@ static eff_status load_bef(year_data *y, const eff_table *t, const char *path, e
             return eff_error_set(err, EFF_EPARSE, path, (long)i + 2, 1,
                                  "the file is not sorted by PNR (or a PNR repeats)");
         y->sex[i] = strcmp(sim_check_str(t, c[1], i), "K") == 0;
-        y->birth[i] = (int32_t)sim_check_num(t, c[2], i);
-        y->alder[i] = (int32_t)sim_check_num(t, c[3], i);
+        double birth = sim_check_num(t, c[2], i), alder = sim_check_num(t, c[3], i);
+        if (!(fabs(birth) < 1e6) || !(alder >= 0 && alder < 200))
+            return eff_error_set(err, EFF_EPARSE, path, (long)i + 2, (long)(fabs(birth) < 1e6 ? c[3] : c[2]) + 1,
+                                 "FOED_DAG or ALDER is missing or out of range");
+        y->birth[i] = (int32_t)birth;
+        y->alder[i] = (int32_t)alder;
         y->origin[i] = (int8_t)sim_check_code(sim_check_str(t, c[4], i), sim_check_origin_names, ORIG_N);
         y->cph[i] = sim_check_num(t, c[5], i) == 1;
         y->single[i] = sim_check_num(t, c[6], i) == 2;
-        y->nkids[i] = (int32_t)sim_check_num(t, c[7], i);
+        double kids = sim_check_num(t, c[7], i);
+        y->nkids[i] = kids >= 0 && kids < 100 ? (int32_t)kids : 0;
         y->area[i] = (int8_t)sim_check_code(sim_check_str(t, c[10], i), sim_check_area_names, AREA_N);
         double estate = sim_check_num(t, c[11], i), kom = sim_check_num(t, c[12], i);
         y->cluster[i] = !isnan(estate) && estate >= 0 && estate < SIM_CHECK_KOM ? (int32_t)estate
@@ -187,7 +193,7 @@ static void on_udda(year_data *y, long i, const eff_table *t, const size_t *c, s
 {
     double voc = sim_check_num(t, c[1], r), udd = sim_check_num(t, c[2], r);
     y->voc[i] = isnan(voc) ? -1 : voc == 1;
-    y->udd[i] = isnan(udd) ? 0 : (int32_t)udd;
+    y->udd[i] = udd >= 0 && udd < 1e6 ? (int32_t)udd : 0; /* missing: not enrolled */
     y->enrolled[i] = sim_check_num(t, c[3], r) == 1;
 }
 static void on_bfl(year_data *y, long i, const eff_table *t, const size_t *c, size_t r)
@@ -196,14 +202,16 @@ static void on_bfl(year_data *y, long i, const eff_table *t, const size_t *c, si
 }
 static void on_absence(year_data *y, long i, const eff_table *t, const size_t *c, size_t r)
 {
-    y->klasse[i] = (int32_t)sim_check_num(t, c[1], r);
+    double klasse = sim_check_num(t, c[1], r);
+    y->klasse[i] = klasse >= 0 && klasse <= 20 ? (int32_t)klasse : -1;
     y->absence[i] = sim_check_num(t, c[2], r);
     double exam = sim_check_num(t, c[3], r);
     y->exam[i] = isnan(exam) ? -1 : exam == 1;
 }
 static void on_ras(year_data *y, long i, const eff_table *t, const size_t *c, size_t r)
 {
-    y->beskst[i] = (int8_t)sim_check_num(t, c[1], r);
+    double status = sim_check_num(t, c[1], r);
+    y->beskst[i] = status >= 0 && status < 100 ? (int8_t)status : 0;
 }
 static void on_ind(year_data *y, long i, const eff_table *t, const size_t *c, size_t r)
 {

@@ -109,8 +109,10 @@ static void person_static(sim_world *w, size_t i, gsl_rng *r)
     eff_rng_seek(r, SIM_BLOCK_STATIC);
     for (int k = 0; k < OUT_N; k++)
         p->u[k] = (float)gsl_ran_gaussian_ziggurat(r, 1.0);
-    p->edu_u = (float)gsl_rng_uniform(r);
-    p->edu_v = (float)gsl_rng_uniform(r);
+    /* floats in [0, 1): a double just below 1 would round up to 1.0f and index past the
+     * education tables */
+    p->edu_u = fminf((float)gsl_rng_uniform(r), 0x1.fffffep-1f);
+    p->edu_v = fminf((float)gsl_rng_uniform(r), 0x1.fffffep-1f);
     if (p->birth < eff_date_from_ymd(SIM_BASE, 1, 1))
         death_year(r, p);
     else
@@ -144,6 +146,7 @@ static int make_household(pop_builder *b, int area, int cluster, int kom, long r
     gsl_rng *r = b->r;
     size_t h = w->n_households;
     eff_rng_stream(r, w->seed, SIM_STREAM_HOUSEHOLD + h);
+    eff_rng_seek(r, SIM_BLOCK_STATIC); /* the yearly income draws use the stream's start */
     if (grow(b, MAX_HOUSEHOLD + 12) != 0)
         return -1;
     int origin = draw_origin(r, area), type = draw_type(r, area, origin);

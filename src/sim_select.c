@@ -595,6 +595,13 @@ static eff_status truth_rows(const sim_world *w, eff_atomic *a, int g, eff_error
                 double planted = w->fx.v[iv][sub][c][e - SIM_EMIN];
                 if (g && isnan(planted))
                     planted = w->fx.v[iv][sub][0][e - SIM_EMIN];
+                /* the all-cohort row of a cell planted differently by cohort has no single
+                 * log odds ratio: left empty (its att_pp pools the cohorts) */
+                for (int k = 1; !g && k <= SIM_LAST_COHORT - SIM_FIRST_COHORT + 1; k++) {
+                    double v = w->fx.v[iv][sub][k][e - SIM_EMIN];
+                    if (!isnan(v) && v != planted)
+                        planted = NAN;
+                }
                 long n;
                 double pp = realised(w, iv, sub, g, e, &n);
                 char lo[32], att[32], cohort[8];

@@ -104,7 +104,14 @@ static void draw_work(const sim_world *w, size_t i, person_year *x, gsl_rng *r)
         else if (gsl_rng_uniform(r) < 0.35)
             x->hours = 1 + floor(109 * gsl_rng_uniform(r));
         x->employed = x->job && !x->py.enrolled;
-    } else if (a >= 25 && a <= 66) {
+    } else {
+        /* a participant observed outside the ages of the job model (12 at e = -2) has no
+         * leisure job with or without the effect: a realised effect of 0 */
+        treat t = treatment(w, p, IV_FRITID, x->py.year);
+        if (t.diff)
+            *t.diff = 0;
+    }
+    if (a >= 25 && a <= 66) {
         seek(r, w, i, x->py.year, OUT_EMP);
         double eta = sim_eta_emp(&w->m, p, area, &x->py) + sim_u(w, p, OUT_EMP) + x->shock[OUT_EMP];
         x->employed = gsl_rng_uniform(r) < sim_logistic(eta);

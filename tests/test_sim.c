@@ -295,13 +295,21 @@ static void test_truth_from_file(void **state)
         double want = 0;
         if (!strcmp(rows[r].iv, "fritidsjob") && rows[r].e == 0)
             want = !strcmp(rows[r].cohort, "2015") && !strcmp(rows[r].sub, "koen=M") ? 2 : 1;
+        if (!strcmp(rows[r].iv, "fritidsjob") && rows[r].e == 0 && !strcmp(rows[r].sub, "koen=M") &&
+            !strcmp(rows[r].cohort, "all"))
+            want = NAN; /* boys' cohorts differ: no single log odds ratio */
         if (!strcmp(rows[r].iv, "netvaerksmoedre") && rows[r].e == 2)
             want = 0.5;
         if (!strcmp(rows[r].iv, "boern_unge")) {
             /* a cohort's cell may have nobody observed in so small a world: then empty */
             if (strcmp(rows[r].cohort, "all") != 0 && isnan(rows[r].att_pp))
                 continue;
-            eff_assert_close(rows[r].att_pp, rows[r].e == 1 ? -3 : 0, 1e-12, 1e-12);
+            /* a 3 pp cut is more than the 2% floor: some participants are clipped at 0, so
+             * the realised mean shift lies between -3 and 0, near -3 */
+            if (rows[r].e == 1)
+                assert_true(rows[r].att_pp >= -3 && rows[r].att_pp < -2.5);
+            else
+                eff_assert_close(rows[r].att_pp, 0, 0, 0);
             continue;
         }
         eff_assert_close(rows[r].log_odds, want, 0, 0);
