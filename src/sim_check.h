@@ -9,7 +9,7 @@
 
 typedef struct eff_sim_check_row {
     char key[96];
-    char check[8];     /* exact, level, min or report */
+    char check[8];     /* exact, close (tolerance only), level, min or report */
     double target;
     double value;      /* NaN when it cannot be computed from the files */
     double se;         /* sampling standard error (0 for counts) */
