@@ -54,12 +54,12 @@ static void acc_result(const acc *a, double scale, eff_sim_check_row *row)
 static eff_status clustered_mean(const eff_sim_checker *ck, const year_data *y, const double *xs,
                                  double scale, eff_sim_check_row *row, eff_error *err)
 {
-    double sw = 0, swx = 0;
+    double sw = 0, swx = 0, sw2 = 0;
     long n = 0;
     for (size_t i = 0; i < y->n; i++)
         if (!isnan(xs[i])) {
             double w = ck->weight[y->area[i]];
-            sw += w, swx += w * xs[i], n++;
+            sw += w, swx += w * xs[i], sw2 += w * w, n++;
         }
     row->n = n;
     if (sw <= 0) {
@@ -83,6 +83,12 @@ static eff_status clustered_mean(const eff_sim_checker *ck, const year_data *y, 
     row->clusters = clusters;
     row->value = mean * scale;
     row->se = sqrt(var) * scale;
+    /* A rare event in a small sample can show no variance at all; the variance the target
+     * itself implies (binomial for shares, Poisson for rates) is a floor under the SE. */
+    double target = row->target / scale, n_eff = sw * sw / sw2;
+    double null_var = scale == 100 ? target * (1 - target) : scale == 1000 ? target : 0;
+    if (null_var > 0 && n_eff > 0)
+        row->se = fmax(row->se, sqrt(null_var / n_eff) * scale);
     return EFF_OK;
 }
 
