@@ -11,6 +11,7 @@
 #include "describe.h"
 #include "design.h"
 #include "dict.h"
+#include "did.h"
 #include "disclosure.h"
 #include "glm.h"
 #include "labels.h"

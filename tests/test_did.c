@@ -1,0 +1,93 @@
+/* test_did.c - src/did.c against R: glm (epsilon 1e-15) with the event-time, treated,
+ * treated x event-time, cohort and covariate terms, sandwich::vcovCL by person, the ATT on
+ * the response scale with its delta-method SE, and the pre-trend Wald test
+ * (tests/ref/did/make_refs.R made the references). */
+#include "eff_test.h"
+
+static void compare(eff_glm_family family, const char *ref_path)
+{
+    eff_table *panel = eff_test_read_csv("tests/ref/did/panel.csv");
+    eff_table *ref = eff_test_read_csv(ref_path);
+    static const char *const x[] = {"age", "girl"};
+    eff_did_spec s = {.y = family == EFF_GLM_LOGIT ? "yb" : "yc", .treated = "treated",
+                      .event_time = "e", .cohort = "g", .cluster = "id", .x = x, .n_x = 2,
+                      .emin = -2, .emax = 2, .family = family};
+    eff_did *d = NULL;
+    eff_error err;
+    if (eff_did_fit(panel, &s, NULL, &d, &err) != EFF_OK) {
+        print_error("%s\n", err.msg);
+        fail();
+    }
+    assert_int_equal(eff_did_n_obs(d), 7500);
+    assert_int_equal(eff_did_n_effects(d), 5);
+    const eff_did_effect *refyear = eff_did_effect_at(d, 1);
+    assert_int_equal(refyear->event_time, -1);
+    assert_false(refyear->estimable);
+    assert_true(refyear->coef.estimate == 0 && isnan(refyear->coef.std_error));
+    size_t c[6];
+    static const char *const cols[] = {"event_time", "estimate", "std_error", "att", "att_se",
+                                       "pretrend_chi2"};
+    for (int k = 0; k < 6; k++)
+        assert_int_equal(eff_table_col(ref, cols[k], &c[k], &err), EFF_OK);
+    for (size_t r = 0; r < eff_table_n_rows(ref); r++) {
+        int e = (int)eff_table_i64(ref, c[0])[r];
+        const eff_did_effect *ef = eff_did_effect_at(d, (size_t)(e + 2));
+        assert_int_equal(ef->event_time, e);
+        assert_true(ef->estimable);
+        eff_assert_close(ef->coef.estimate, eff_table_f64(ref, c[1])[r], 1e-7, 1e-10);
+        eff_assert_close(ef->coef.std_error, eff_table_f64(ref, c[2])[r], 1e-7, 1e-10);
+        eff_assert_close(ef->att, eff_table_f64(ref, c[3])[r], 1e-7, 1e-10);
+        eff_assert_close(ef->att_se, eff_table_f64(ref, c[4])[r], 1e-7, 1e-10);
+        if (family == EFF_GLM_LOGIT)
+            eff_assert_close(ef->coef.odds_ratio, exp(eff_table_f64(ref, c[1])[r]), 1e-7, 0);
+    }
+    eff_wald w = eff_did_pretrend(d);
+    double chi2 = eff_table_f64(ref, c[5])[0];
+    if (family == EFF_GLM_LOGIT) {
+        assert_true(w.df1 == 1 && w.df2 == 0);
+        eff_assert_close(w.statistic, chi2, 1e-7, 1e-12);
+    } else { /* F(1, G-1) = the chi-square with one restriction */
+        eff_assert_close(w.statistic * w.df1, chi2, 1e-7, 1e-12);
+    }
+    eff_did_free(d);
+    eff_table_free(panel);
+    eff_table_free(ref);
+}
+
+static void test_logit_against_r(void **state)
+{
+    (void)state;
+    compare(EFF_GLM_LOGIT, "tests/ref/did/logit.csv");
+}
+
+static void test_linear_against_r(void **state)
+{
+    (void)state;
+    compare(EFF_GLM_GAUSSIAN, "tests/ref/did/linear.csv");
+}
+
+static void test_bad_specs(void **state)
+{
+    (void)state;
+    eff_table *panel = eff_test_read_csv("tests/ref/did/panel.csv");
+    eff_did_spec s = {.y = "yb", .treated = "treated", .event_time = "e", .cohort = "g",
+                      .cluster = "id", .emin = 0, .emax = 2, .family = EFF_GLM_LOGIT};
+    eff_did *d = NULL;
+    eff_error err;
+    assert_int_equal(eff_did_fit(panel, &s, NULL, &d, &err), EFF_EINVAL); /* no -1 */
+    assert_non_null(strstr(err.msg, "reference year -1"));
+    s.emin = -2, s.y = "nope";
+    assert_int_equal(eff_did_fit(panel, &s, NULL, &d, &err), EFF_EINVAL);
+    assert_null(d);
+    eff_table_free(panel);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_logit_against_r),
+        cmocka_unit_test(test_linear_against_r),
+        cmocka_unit_test(test_bad_specs),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
