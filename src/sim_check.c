@@ -415,7 +415,6 @@ static eff_status table_figure(eff_sim_checker *ck, char **part, eff_sim_check_r
         return st;
     size_t n = eff_table_n_rows(t), c, c2;
     acc a = {0};
-    double scale = 1;
     if (!strcmp(part[0], "survey")) {
         st = sim_check_col(t, "tema", &c, err);
         int count = !strcmp(part[1], "n");
@@ -461,7 +460,6 @@ static eff_status table_figure(eff_sim_checker *ck, char **part, eff_sim_check_r
                 residents += y->area[i] == AREA_UDSAT;
             row->value = total / (double)residents;
         }
-        (void)scale;
     }
     eff_table_free(t);
     return st;

@@ -234,10 +234,9 @@ static long draw_sample(const pool *pl, keyed *order, gsl_rng *r, long want, uin
 /* The worst miss of a sample's means, in the tables' terms: percentage points for shares,
  * half-years for the mean age (its tolerance); the leisure-job participants' share in
  * grundskole at 14 (not a table figure) counts a fifth. */
-static double sample_distance(const pool *pl, int nx, const double *m, const double *var,
-                              const int32_t *pick, long n)
+static double sample_distance(const pool *pl, int nx, const double *m, const int32_t *pick,
+                              long n)
 {
-    (void)var;
     double worst = 0;
     for (int k = 0; k < nx && n > 0; k++) {
         double mean = 0;
@@ -249,19 +248,6 @@ static double sample_distance(const pool *pl, int nx, const double *m, const dou
         worst = fmax(worst, fabs(mean - m[k]) * unit);
     }
     return worst;
-}
-
-static void pool_variances(const pool *pl, int nx, double *var)
-{
-    for (int k = 0; k < nx; k++) {
-        double mean = 0, ss = 0;
-        for (size_t i = 0; i < pl->n; i++)
-            mean += pl->e[i].x[k];
-        mean /= pl->n ? (double)pl->n : 1;
-        for (size_t i = 0; i < pl->n; i++)
-            ss += (pl->e[i].x[k] - mean) * (pl->e[i].x[k] - mean);
-        var[k] = pl->n ? ss / (double)pl->n : 0;
-    }
 }
 
 static sim_treated *treated_of(sim_world *w, int32_t person)
@@ -333,15 +319,13 @@ static int select_iv(sim_world *w, int iv, long n, gsl_rng *r)
         eff_free(best), eff_free(pick), eff_free(stamp), eff_free(order), eff_free(pl.e);
         return -1;
     }
-    double var[NX_MAX];
-    pool_variances(&pl, nx, var);
     /* Rerandomisation (Morgan and Rubin, 2012): of several draws, keep the one whose means
      * are closest to the tables'. Each draw depends on the covariates and chance only. */
     double best_dist = INFINITY;
     long best_n = 0;
     for (uint32_t draw = 1; draw <= RERANDOMISE; draw++) {
         long got = draw_sample(&pl, order, r, want, stamp, draw, pick);
-        double dist = sample_distance(&pl, nx, m, var, pick, got);
+        double dist = sample_distance(&pl, nx, m, pick, got);
         if (got >= best_n && dist < best_dist) {
             best_dist = dist, best_n = got;
             memcpy(best, pick, (size_t)got * sizeof *pick);
