@@ -9,6 +9,7 @@
 typedef struct sdc_cell {
     char *id;
     long persons, with;
+    int headline;   /* hidden for a margin only when no other cell of it is shown */
     int suppressed;
     char reason[96];
 } sdc_cell;
@@ -150,8 +151,10 @@ static int secondary_round(eff_sdc *s)
             size_t c = margin_cell(m, k);
             if (s->cells[c].suppressed) {
                 hidden++, one = c;
-            } else if (pick == (size_t)-1 || s->cells[c].persons < s->cells[pick].persons) {
-                pick = c; /* the smallest shown cell costs the least */
+            } else if (pick == (size_t)-1 || s->cells[c].headline < s->cells[pick].headline ||
+                       (s->cells[c].headline == s->cells[pick].headline &&
+                        s->cells[c].persons < s->cells[pick].persons)) {
+                pick = c; /* the smallest shown cell costs the least; a headline the most */
             }
         }
         if (hidden != 1 || pick == (size_t)-1)
@@ -200,6 +203,12 @@ size_t eff_sdc_n_suppressed(const eff_sdc *s)
     for (size_t k = 0; k < s->n_cells; k++)
         n += s->cells[k].suppressed != 0;
     return n;
+}
+
+void eff_sdc_headline(eff_sdc *s, size_t index)
+{
+    if (index < s->n_cells)
+        s->cells[index].headline = 1;
 }
 
 int eff_sdc_coef_ok(const eff_sdc *s, long persons_y1, long persons_y0)

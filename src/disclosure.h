@@ -47,6 +47,10 @@ eff_status eff_sdc_cell(eff_sdc *s, const char *id, long persons, long with, siz
 eff_status eff_sdc_margin(eff_sdc *s, size_t total, const size_t *parts, size_t n,
                           eff_error *err);
 
+/* Marks a headline figure (an analysed N): secondary suppression picks it only when no
+ * other shown cell of the margin is left. Primary suppression is unchanged. */
+void eff_sdc_headline(eff_sdc *s, size_t index);
+
 /* Primary, then secondary suppression to a fixed point. May be called again after more cells
  * are registered. */
 eff_status eff_sdc_apply(eff_sdc *s, eff_error *err);

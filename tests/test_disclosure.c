@@ -167,6 +167,27 @@ static void test_random_tables(void **state)
     }
 }
 
+/* The analysed N beside a flow of losses: a small loss is hidden, and the secondary cell is
+ * the other shown cell of the margin, not the headline N, even though the N is smaller. */
+static void test_headline(void **state)
+{
+    (void)state;
+    eff_sdc *s;
+    assert_int_equal(eff_sdc_new(5, &s, NULL), EFF_OK);
+    size_t kept, unmatched, matched;
+    assert_int_equal(eff_sdc_cell(s, "kept", 321, -1, &kept, NULL), EFF_OK);
+    assert_int_equal(eff_sdc_cell(s, "unmatched", 3, -1, &unmatched, NULL), EFF_OK);
+    assert_int_equal(eff_sdc_cell(s, "matched", 318, -1, &matched, NULL), EFF_OK);
+    size_t parts[2] = {unmatched, matched};
+    assert_int_equal(eff_sdc_margin(s, kept, parts, 2, NULL), EFF_OK);
+    eff_sdc_headline(s, matched);
+    assert_int_equal(eff_sdc_apply(s, NULL), EFF_OK);
+    assert_true(eff_sdc_suppressed(s, unmatched));
+    assert_true(eff_sdc_suppressed(s, kept));
+    assert_false(eff_sdc_suppressed(s, matched));
+    eff_sdc_free(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -176,6 +197,7 @@ int main(void)
         cmocka_unit_test(test_secondary_areas),
         cmocka_unit_test(test_secondary_chain),
         cmocka_unit_test(test_random_tables),
+        cmocka_unit_test(test_headline),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

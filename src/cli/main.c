@@ -19,6 +19,7 @@ static const command commands[] = {
     {"describe", cmd_describe, "rows, columns, types, missing counts and ranges of a table"},
     {"glm", cmd_glm, "linear and logit models with iid, robust or cluster-robust errors"},
     {"match", cmd_match, "propensity score matching with balance diagnostics"},
+    {"run", cmd_run, "the effect evaluation a config describes (the seed's chapter 3)"},
     {"simulate", cmd_simulate, "Synthetic Denmark: register files with planted effects"},
 };
 

@@ -1,0 +1,178 @@
+/* cmd_run.c - `effekt run CONFIG --out DIR`: the effect evaluation of the seed report's
+ * chapter 3 from register extracts and participation records (config.h, persons.h, eval.h),
+ * written under DIR (run_out.c, run_json.c) and shown as the seed's tables (run_text.c).
+ * Everything is computed before the first file is written, and each file is written to a
+ * temporary name and renamed, so a failed run leaves no half-written output. */
+#include <errno.h>
+#include <getopt.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "run_cli.h"
+
+static const char help[] =
+    "Usage: effekt run CONFIG --out DIR [--data-dir DIR] [--lang da|en] [--format text|json]\n\n"
+    "The effect evaluation the config describes (docs/config.md; examples/lbf-2011-14.ini is\n"
+    "the seed report's chapter 3): participants and their start cohorts, a control pool of\n"
+    "residents of other social housing, propensity score matching per cohort, the event-study\n"
+    "difference-in-differences with cluster-robust errors and a pre-trend test, the typical\n"
+    "person, participant characteristics and balance; every printed cell through disclosure\n"
+    "control.\n\n"
+    "Options:\n"
+    "  --out DIR          where the results go (created if needed): results.json, effects.csv,\n"
+    "                     and per intervention characteristics.csv, balance.csv,\n"
+    "                     typical_person.csv, love_plot.svg\n"
+    "  --data-dir DIR     resolve the config's relative file names here (default: the\n"
+    "                     config's data_dir, else the config file's directory)\n"
+    "  --lang LANG        da (default) or en: the tables' language\n"
+    "  --format FMT       text (default): the seed's tables; json: results.json on stdout\n\n"
+    "Exit codes: 0 ok (warnings, e.g. an intervention below its minimum N, are printed and in\n"
+    "results.json), 1 usage, 2 bad config or data (the message names the config line or the\n"
+    "file, line and column), 3 no convergence or internal error, 4 input/output.\n";
+
+typedef struct run_args {
+    const char *config, *out, *data_dir;
+    cli_format format;
+    cli_lang lang;
+} run_args;
+
+static int parse_args(int argc, char **argv, run_args *a)
+{
+    static const struct option longopts[] = {
+        {"out", required_argument, NULL, 'o'},   {"data-dir", required_argument, NULL, 'd'},
+        {"format", required_argument, NULL, 'f'}, {"lang", required_argument, NULL, 'l'},
+        {"help", no_argument, NULL, 'h'},        {NULL, 0, NULL, 0}};
+    int opt, rc = 0;
+    optind = 1;
+    while (!rc && (opt = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+        if (opt == 'h') {
+            fputs(help, stdout);
+            return -1;
+        }
+        if (opt == 'o') a->out = optarg;
+        else if (opt == 'd') a->data_dir = optarg;
+        else {
+            rc = cli_common_option("run", opt, optarg, argv, &a->format, &a->lang);
+            if (rc < 0)
+                rc = cli_usage("run", "unexpected option");
+        }
+    }
+    if (rc)
+        return rc;
+    if (optind < argc)
+        a->config = argv[optind++];
+    if (!a->config)
+        return cli_usage("run", "no config file given");
+    if (optind < argc)
+        return cli_usage("run", "unexpected argument '%s'", argv[optind]);
+    if (!a->out)
+        return cli_usage("run", "--out DIR is required");
+    if (a->format == CLI_CSV)
+        return cli_usage("run", "--format takes text or json");
+    return 0;
+}
+
+static eff_status hash_inputs(const eff_persons *p, const eff_config *c, run_info *ri,
+                              eff_error *err)
+{
+    size_t n = eff_persons_n_inputs(p) + 1;
+    ri->inputs = calloc(n, sizeof *ri->inputs);
+    ri->sha256 = calloc(n, sizeof *ri->sha256);
+    if (!ri->inputs || !ri->sha256)
+        return eff_error_set(err, EFF_ENOMEM, NULL, 0, 0, "out of memory");
+    char participation[4096];
+    eff_status st = eff_config_path(c, EFF_FILE_PARTICIPATION, 0, participation,
+                                    sizeof participation, err);
+    for (size_t k = 0; st == EFF_OK && k < n; k++) {
+        const char *path = k + 1 < n ? eff_persons_input(p, k) : participation;
+        ri->inputs[k] = strdup(path);
+        ri->sha256[k] = malloc(65);
+        if (!ri->inputs[k] || !ri->sha256[k])
+            return eff_error_set(err, EFF_ENOMEM, NULL, 0, 0, "out of memory");
+        ri->n_inputs = k + 1;
+        st = eff_digest_sha256_file(path, ri->sha256[k], err);
+    }
+    return st;
+}
+
+static void free_inputs(run_info *ri)
+{
+    for (size_t k = 0; k < ri->n_inputs; k++) {
+        free(ri->inputs[k]);
+        free(ri->sha256[k]);
+    }
+    free(ri->inputs);
+    free(ri->sha256);
+}
+
+/* The bef columns matched exactly or split on, over every intervention. */
+static size_t extra_columns(const eff_config *c, const char **out)
+{
+    size_t n = 0;
+    for (size_t k = 0; k < c->n_interventions; k++)
+        for (size_t j = 0; j < c->interventions[k].n_exact && n < EFF_PERSONS_MAX_EXTRA; j++)
+            out[n++] = c->interventions[k].exact[j];
+    return n;
+}
+
+static double seconds_since(const struct timespec *t0)
+{
+    struct timespec t1;
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    return (double)(t1.tv_sec - t0->tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0->tv_nsec);
+}
+
+int cmd_run(int argc, char **argv)
+{
+    run_args a = {.format = CLI_TEXT, .lang = CLI_DA};
+    int rc = parse_args(argc, argv, &a);
+    if (rc)
+        return rc < 0 ? EXIT_OK : rc;
+    struct timespec t0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    run_info ri = {.config_path = a.config, .lang = a.lang, .out_dir = a.out};
+    time_t now = time(NULL);
+    strftime(ri.started, sizeof ri.started, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
+    eff_error err;
+    eff_error_clear(&err);
+    eff_ctx ctx = cli_ctx("run");
+    eff_config *cfg = NULL;
+    eff_persons *persons = NULL;
+    eff_eval *eval = NULL;
+    const char *extra[EFF_PERSONS_MAX_EXTRA];
+    eff_status st = eff_config_load(a.config, a.data_dir, &cfg, &err);
+    if (st == EFF_OK)
+        st = eff_persons_load(cfg, extra, extra_columns(cfg, extra), &ctx, &persons, &err);
+    if (st == EFF_OK)
+        st = eff_eval_run(cfg, persons, &ctx, &eval, &err);
+    if (st == EFF_OK)
+        st = hash_inputs(persons, cfg, &ri, &err);
+    cli_progress_done();
+    if (st == EFF_OK && mkdir(a.out, 0777) != 0 && errno != EEXIST)
+        st = eff_error_set(&err, EFF_EIO, a.out, 0, 0, "cannot create the output directory: %s",
+                           strerror(errno));
+    if (st == EFF_OK) {
+        ri.cfg = cfg, ri.eval = eval;
+        ri.seconds = seconds_since(&t0);
+        st = run_write_files(&ri, &err);
+    }
+    if (st == EFF_OK && a.format == CLI_JSON) {
+        json_t *root = run_results_json(&ri);
+        char *text = root ? json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
+        if (text)
+            printf("%s\n", text);
+        free(text);
+        json_decref(root);
+    } else if (st == EFF_OK) {
+        run_print_tables(&ri);
+        printf("\n%s %s/\n", a.lang == CLI_DA ? "Resultater skrevet til" : "Results written to",
+               a.out);
+    }
+    rc = st == EFF_OK ? EXIT_OK : cli_fail(&err);
+    free_inputs(&ri);
+    eff_eval_free(eval);
+    eff_persons_free(persons);
+    eff_config_free(cfg);
+    return rc;
+}

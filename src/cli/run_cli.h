@@ -1,0 +1,38 @@
+/* run_cli.h - shared by the parts of `effekt run`: cmd_run.c (options and the flow),
+ * run_out.c (the files under --out) and run_text.c (the tables on the terminal). */
+#ifndef EFF_RUN_CLI_H
+#define EFF_RUN_CLI_H
+
+#include <jansson.h>
+
+#include "cli.h"
+
+typedef struct run_info {
+    const char *config_path;
+    const eff_config *cfg;
+    const eff_eval *eval;
+    cli_lang lang;
+    const char *out_dir;
+    char started[32];         /* ISO 8601, UTC */
+    double seconds;
+    char **inputs;            /* the files read, and their SHA-256 in hex */
+    char **sha256;
+    size_t n_inputs;
+} run_info;
+
+/* Writes every file of the run under info->out_dir, each atomically. */
+eff_status run_write_files(const run_info *info, eff_error *err);
+/* results.json as a jansson tree (caller owns). */
+json_t *run_results_json(const run_info *info);
+/* The seed's tables on stdout. */
+void run_print_tables(const run_info *info);
+
+/* "**" below 5%, "*" below 10% (the seed's convention), "" otherwise. */
+const char *run_stars(double p);
+/* The label of an event time, e.g. "2 år før indsatsen" / "2 years before". */
+void run_event_label(int e, int da, char *buf, size_t size);
+/* The label of a subgroup column, e.g. "koen=K" -> "piger" for young people. */
+void run_subgroup_label(const eff_cfg_intervention *iv, const char *id, int da, char *buf,
+                        size_t size);
+
+#endif

@@ -1,0 +1,187 @@
+/* run_out.c - the files of `effekt run --out DIR` (INTERFACES.md): effects.csv,
+ * results.json and, per intervention, characteristics.csv, balance.csv, typical_person.csv
+ * and love_plot.svg. Only what passed disclosure control is written: a suppressed cell is an
+ * empty field (CSV) or null (JSON), never a number; no person id is in any of them. */
+#include <errno.h>
+#include <math.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "match_cli.h"
+#include "run_cli.h"
+
+const char *run_stars(double p)
+{
+    return !(p >= 0) ? "" : p < 0.05 ? "**" : p < 0.10 ? "*" : "";
+}
+
+static void num(cli_out *o, double v)
+{
+    if (isfinite(v))
+        cli_out_printf(o, ",%.17g", v);
+    else
+        cli_out_printf(o, ",");
+}
+
+static eff_status open_in(cli_out *o, const char *dir, const char *sub, const char *name,
+                          eff_error *err)
+{
+    char path[4096];
+    if (sub)
+        snprintf(path, sizeof path, "%s/%s/%s", dir, sub, name);
+    else
+        snprintf(path, sizeof path, "%s/%s", dir, name);
+    return cli_out_open(o, path, err);
+}
+
+static void effect_row(cli_out *o, const eff_eval_iv *iv, const eff_eval_subgroup *sg,
+                       const eff_eval_effect *f, int logit)
+{
+    cli_out_printf(o, "%s,%s,%s,%d", iv->cfg->id, iv->cfg->outcome->id, sg->id, f->event_time);
+    if (f->event_time == -1 && sg->estimated && !strstr(f->reason, "suppressed")) {
+        cli_out_printf(o, ",0,,,,,,%s,,", logit ? "1" : "");
+    } else if (!f->estimable) {
+        cli_out_printf(o, ",,,,,,,,,");
+    } else {
+        const eff_coef_row *r = &f->coef;
+        num(o, r->estimate), num(o, r->std_error), num(o, r->ci95_low), num(o, r->ci95_high);
+        num(o, r->p_value);
+        cli_out_printf(o, ",%s", run_stars(r->p_value));
+        num(o, logit ? r->odds_ratio : NAN);
+        num(o, f->att_pp), num(o, f->att_pp_se);
+    }
+    int shown = !strstr(f->reason, "suppressed");
+    if (shown) cli_out_printf(o, ",%ld,%ld\n", f->persons, f->n_obs);
+    else cli_out_printf(o, ",,\n");
+}
+
+static eff_status write_effects(const run_info *ri, eff_error *err)
+{
+    cli_out o;
+    eff_status st = open_in(&o, ri->out_dir, NULL, "effects.csv", err);
+    if (st != EFF_OK)
+        return st;
+    cli_out_printf(&o, "intervention,outcome,subgroup,event_time,estimate,std_error,ci_low,"
+                       "ci_high,p_value,stars,odds_ratio,att_pp,att_pp_se,n_persons,n_obs\n");
+    for (size_t k = 0; k < ri->eval->n_ivs; k++) {
+        const eff_eval_iv *iv = &ri->eval->ivs[k];
+        int logit = iv->cfg->outcome->kind != EFF_OUTCOME_VALUE;
+        for (size_t g = 0; g < iv->n_subgroups; g++)
+            for (size_t e = 0; e < iv->subgroups[g].n_effects; e++)
+                effect_row(&o, iv, &iv->subgroups[g], &iv->subgroups[g].effects[e], logit);
+    }
+    return cli_out_close(&o, err);
+}
+
+static void cell_value(cli_out *o, const eff_eval_cell *c)
+{
+    num(o, c->suppressed ? NAN : c->value);
+    if (c->suppressed) cli_out_printf(o, ",");
+    else cli_out_printf(o, ",%ld", c->persons);
+}
+
+static eff_status write_characteristics(const run_info *ri, const eff_eval_iv *iv,
+                                        eff_error *err)
+{
+    cli_out o;
+    eff_status st = open_in(&o, ri->out_dir, iv->cfg->id, "characteristics.csv", err);
+    if (st != EFF_OK)
+        return st;
+    cli_out_printf(&o, "characteristic,unit,participants,participants_n,controls,controls_n\n");
+    for (size_t k = 0; k < iv->n_chars; k++) {
+        const eff_eval_char *c = &iv->chars[k];
+        cli_out_printf(&o, "%s,%s", c->name, c->is_share ? "percent" : "years");
+        cell_value(&o, &c->participants);
+        cell_value(&o, &c->controls);
+        cli_out_printf(&o, "\n");
+    }
+    return cli_out_close(&o, err);
+}
+
+static void to_rows(const eff_eval_iv *iv, balance_rows *b)
+{
+    b->n = 0;
+    for (size_t k = 0; k < iv->n_balance && b->n < MAX_BALANCE_ROWS; k++) {
+        if (iv->balance[k].suppressed)
+            continue;
+        balance_row *r = &b->rows[b->n++];
+        snprintf(r->name, sizeof r->name, "%s", iv->balance[k].name);
+        r->binary = iv->balance[k].binary;
+        r->all = iv->balance[k].all;
+        r->matched = iv->balance[k].matched;
+    }
+}
+
+static eff_status write_balance(const run_info *ri, const eff_eval_iv *iv, eff_error *err)
+{
+    static balance_rows b; /* large; one run at a time */
+    to_rows(iv, &b);
+    cli_out o;
+    eff_status st = open_in(&o, ri->out_dir, iv->cfg->id, "balance.csv", err);
+    if (st != EFF_OK)
+        return st;
+    balance_write_csv(&o, &b);
+    if ((st = cli_out_close(&o, err)) != EFF_OK)
+        return st;
+    if ((st = open_in(&o, ri->out_dir, iv->cfg->id, "love_plot.svg", err)) != EFF_OK)
+        return st;
+    love_plot_write(&o, &b, ri->lang == CLI_DA);
+    return cli_out_close(&o, err);
+}
+
+static eff_status write_typical(const run_info *ri, const eff_eval_iv *iv, eff_error *err)
+{
+    cli_out o;
+    eff_status st = open_in(&o, ri->out_dir, iv->cfg->id, "typical_person.csv", err);
+    if (st != EFF_OK)
+        return st;
+    cli_out_printf(&o, "subgroup,cohort,event_time,treated,treated_low,treated_high,control,"
+                       "control_low,control_high,did_pp,did_pp_se,did_pp_low,did_pp_high\n");
+    for (size_t g = 0; g < iv->n_subgroups; g++) {
+        const eff_eval_subgroup *sg = &iv->subgroups[g];
+        for (size_t k = 0; k < sg->n_typical; k++) {
+            const eff_eval_typical *t = &sg->typical[k];
+            cli_out_printf(&o, "%s,%d,%d", sg->id, iv->cfg->profile.cohort, t->event_time);
+            double v[10] = {t->p_treated, t->p_treated_lo, t->p_treated_hi, t->p_control,
+                            t->p_control_lo, t->p_control_hi, t->did_pp, t->did_pp_se,
+                            t->did_pp_lo, t->did_pp_hi};
+            for (size_t i = 0; i < 10; i++)
+                num(&o, t->shown ? v[i] : NAN);
+            cli_out_printf(&o, "\n");
+        }
+    }
+    return cli_out_close(&o, err);
+}
+
+eff_status run_write_files(const run_info *ri, eff_error *err)
+{
+    eff_status st = write_effects(ri, err);
+    for (size_t k = 0; st == EFF_OK && k < ri->eval->n_ivs; k++) {
+        const eff_eval_iv *iv = &ri->eval->ivs[k];
+        char dir[4096];
+        snprintf(dir, sizeof dir, "%s/%s", ri->out_dir, iv->cfg->id);
+        if (mkdir(dir, 0777) != 0 && errno != EEXIST)
+            return eff_error_set(err, EFF_EIO, dir, 0, 0, "cannot create the directory: %s",
+                                 strerror(errno));
+        if (!iv->estimated)
+            continue;
+        st = write_characteristics(ri, iv, err);
+        if (st == EFF_OK) st = write_balance(ri, iv, err);
+        if (st == EFF_OK) st = write_typical(ri, iv, err);
+    }
+    if (st != EFF_OK)
+        return st;
+    json_t *root = run_results_json(ri);
+    char *text = root ? json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
+    json_decref(root);
+    if (!text)
+        return eff_error_set(err, EFF_ENOMEM, NULL, 0, 0, "out of memory (results.json)");
+    cli_out o;
+    st = open_in(&o, ri->out_dir, NULL, "results.json", err);
+    if (st == EFF_OK) {
+        cli_out_printf(&o, "%s\n", text);
+        st = cli_out_close(&o, err);
+    }
+    free(text);
+    return st;
+}

@@ -1,0 +1,261 @@
+/* run_text.c - the tables of `effekt run` on the terminal, in the layout of the seed's
+ * Tables 3.1-3.6: participant characteristics, then the effects per event time with stars,
+ * the pre-trend test and the typical person. Danish by default (decimal comma), English with
+ * --lang en. Suppressed cells read "(skjult)" / "(suppressed)". */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "run_cli.h"
+
+void run_event_label(int e, int da, char *buf, size_t size)
+{
+    if (e == 0)
+        snprintf(buf, size, "%s", da ? "Indsatsåret" : "Year of participation");
+    else if (da)
+        snprintf(buf, size, "%d år %s indsatsen", e < 0 ? -e : e, e < 0 ? "før" : "efter");
+    else
+        snprintf(buf, size, "%d year%s %s", e < 0 ? -e : e, abs(e) == 1 ? "" : "s",
+                 e < 0 ? "before" : "after");
+}
+
+void run_subgroup_label(const eff_cfg_intervention *iv, const char *id, int da, char *buf,
+                        size_t size)
+{
+    int young = iv->age_max <= 25;
+    if (strcmp(id, "all") == 0)
+        snprintf(buf, size, "%s", da ? "alle" : "all");
+    else if (strcasecmp(id, "koen=M") == 0)
+        snprintf(buf, size, "%s", da ? (young ? "drenge" : "mænd") : (young ? "boys" : "men"));
+    else if (strcasecmp(id, "koen=K") == 0)
+        snprintf(buf, size, "%s", da ? (young ? "piger" : "kvinder") : (young ? "girls" : "women"));
+    else
+        snprintf(buf, size, "%s", id);
+}
+
+/* A number with `dec` decimals, with a decimal comma in Danish. */
+static void fmt(double v, int dec, int da, char *buf, size_t size)
+{
+    snprintf(buf, size, "%.*f", dec, v);
+    char *dot = strchr(buf, '.');
+    if (da && dot)
+        *dot = ',';
+}
+
+static const char *char_label(const char *name, int da, int young)
+{
+    static const char *const keys[] = {"age", "male", "female", "non_western", "western",
+                                       "capital", "single_parent", "mother_vocational",
+                                       "father_vocational"};
+    static const char *const dk[] = {
+        "Gennemsnitlig alder", "Andel drenge", "Andel piger",
+        "Andel med ikke-vestlig oprindelse", "Andel med vestlig oprindelse",
+        "Andel, der bor i København og omegn", "Andel, der bor med enlig forælder",
+        "Andel med mødre, der har en erhvervskompetencegivende uddannelse",
+        "Andel med fædre, der har en erhvervskompetencegivende uddannelse"};
+    static const char *const en[] = {
+        "Mean age", "Share boys", "Share girls", "Share of non-Western origin",
+        "Share of Western origin", "Share living in the Copenhagen area",
+        "Share living with a single parent", "Share whose mother has vocational education",
+        "Share whose father has vocational education"};
+    for (size_t k = 0; k < 9; k++)
+        if (strcmp(name, keys[k]) == 0) {
+            if (!young && k == 6)
+                return da ? "Andel, der er enlige med børn" : "Share single with children";
+            if (!young && (k == 1 || k == 2))
+                return da ? (k == 1 ? "Andel mænd" : "Andel kvinder")
+                          : (k == 1 ? "Share men" : "Share women");
+            return da ? dk[k] : en[k];
+        }
+    return name;
+}
+
+static void print_cell(const eff_eval_cell *c, int is_share, int da)
+{
+    char buf[64];
+    if (c->suppressed || isnan(c->value)) {
+        printf(" %16s", c->suppressed ? (da ? "(skjult)" : "(suppressed)") : "-");
+        return;
+    }
+    fmt(c->value, 0, da, buf, sizeof buf);
+    if (!is_share)
+        strcat(buf, da ? " år" : " yrs");
+    printf(" %16s", buf);
+}
+
+static void print_characteristics(const eff_eval_iv *iv, int da)
+{
+    int young = iv->cfg->age_max <= 25;
+    printf("%s\n\n", da ? "Karakteristika ved deltagere i indsatsgruppen i indsatsåret. Alder "
+                          "og procent."
+                        : "Characteristics of the participants in the year of participation. "
+                          "Age and percent.");
+    printf("%-66s %16s %16s\n", "", da ? "Indsatsgruppe" : "Participants",
+           da ? "Kontrolgruppe" : "Controls");
+    for (size_t k = 0; k < iv->n_chars; k++) {
+        const eff_eval_char *c = &iv->chars[k];
+        printf("%-66s", char_label(c->name, da, young));
+        print_cell(&c->participants, c->is_share, da);
+        print_cell(&c->controls, c->is_share, da);
+        printf("\n");
+    }
+    const eff_eval_cell *n = &iv->counts[EFF_N_MATCHED];
+    if (n->suppressed)
+        printf("%s: N = %s.\n", da ? "Anm." : "Note", da ? "(skjult)" : "(suppressed)");
+    else
+        printf("%s: N = %ld.\n", da ? "Anm." : "Note", (long)n->value);
+}
+
+static void effect_text(const eff_eval_subgroup *sg, size_t k, int logit, int da, char *buf,
+                        size_t size)
+{
+    const eff_eval_effect *f = &sg->effects[k];
+    if (!sg->estimated)
+        snprintf(buf, size, "%s", da ? "(ikke estimeret)" : "(not estimated)");
+    else if (strstr(f->reason, "suppressed"))
+        snprintf(buf, size, "%s", da ? "(skjult)" : "(suppressed)");
+    else if (f->event_time == -1)
+        snprintf(buf, size, "-");
+    else if (!f->estimable)
+        snprintf(buf, size, "%s", da ? "(kan ikke estimeres)" : "(not estimable)");
+    else {
+        fmt(logit ? f->coef.odds_ratio : f->coef.estimate, logit ? 3 : 2, da, buf, size);
+        strncat(buf, run_stars(f->coef.p_value), size - strlen(buf) - 1);
+    }
+}
+
+static void print_effects(const eff_eval_iv *iv, int da)
+{
+    int logit = iv->cfg->outcome->kind != EFF_OUTCOME_VALUE;
+    printf("\n%s %s (%s).\n\n", da ? "Resultater af effektanalyser af deltagelse i"
+                                   : "Effect estimates of participation in",
+           iv->cfg->id, iv->cfg->outcome->id);
+    printf("%-26s", "");
+    for (size_t g = 0; g < iv->n_subgroups; g++) {
+        char label[64], head[96];
+        run_subgroup_label(iv->cfg, iv->subgroups[g].id, da, label, sizeof label);
+        snprintf(head, sizeof head, "%s%s%s", logit ? "Odds ratio" : (da ? "Procentpoint" : "Percentage points"),
+                 iv->n_subgroups > 1 ? " " : "", iv->n_subgroups > 1 ? label : "");
+        printf(" %22s", head);
+    }
+    printf("\n");
+    size_t n = iv->n_subgroups ? iv->subgroups[0].n_effects : 0;
+    for (size_t k = 0; k < n; k++) {
+        char label[64];
+        run_event_label(iv->subgroups[0].effects[k].event_time, da, label, sizeof label);
+        printf("%-26s", label);
+        for (size_t g = 0; g < iv->n_subgroups; g++) {
+            char cell[64];
+            effect_text(&iv->subgroups[g], k, logit, da, cell, sizeof cell);
+            printf(" %22s", cell);
+        }
+        printf("\n");
+    }
+    printf("%s\n", da ? "Anm.: ** angiver et signifikansniveau på 5 pct., * angiver et "
+                        "signifikansniveau på 10 pct."
+                      : "Note: ** significant at 5 per cent, * at 10 per cent.");
+    printf("%s\n", logit ? (da ? "      Der er anvendt en logit-model; året før indsatsen er "
+                                 "reference."
+                               : "      Logit model; the year before participation is the "
+                                 "reference.")
+                         : (da ? "      Lineær model: forskelle i procentpoint (ikke odds "
+                                 "ratios); året før indsatsen er reference."
+                               : "      Linear model: differences in percentage points (not "
+                                 "odds ratios); the year before is the reference."));
+    for (size_t g = 0; g < iv->n_subgroups; g++) {
+        const eff_eval_subgroup *sg = &iv->subgroups[g];
+        char label[64], chi[32], p[32];
+        run_subgroup_label(iv->cfg, sg->id, da, label, sizeof label);
+        if (!sg->estimated) {
+            printf("      %s: %s\n", label, sg->why_not ? sg->why_not : "");
+            continue;
+        }
+        if (!sg->pretrend_shown) {
+            printf("      %s (%s): %s\n", da ? "Prætrend-test" : "Pre-trend test", label,
+                   da ? "ikke vist" : "not shown");
+            continue;
+        }
+        fmt(sg->pretrend.statistic, 2, da, chi, sizeof chi);
+        fmt(sg->pretrend.p_value, 3, da, p, sizeof p);
+        printf("      %s (%s): χ²(%.0f) = %s, p = %s; %s %s, %zu %s.\n",
+               da ? "Prætrend-test" : "Pre-trend test", label, sg->pretrend.df1, chi, p,
+               da ? "klyngerobuste standardfejl efter" : "cluster-robust standard errors by",
+               sg->cluster, sg->n_clusters, da ? "klynger" : "clusters");
+    }
+}
+
+static void print_typical(const eff_eval_iv *iv, int da)
+{
+    for (size_t g = 0; g < iv->n_subgroups; g++) {
+        const eff_eval_subgroup *sg = &iv->subgroups[g];
+        if (!sg->n_typical)
+            continue;
+        int logit = iv->cfg->outcome->kind != EFF_OUTCOME_VALUE;
+        printf("\n%s%s%s\n", da ? "Den typiske person" : "The typical person",
+               iv->cfg->profile.label ? ": " : "",
+               iv->cfg->profile.label ? iv->cfg->profile.label : "");
+        printf("%-26s %22s %22s %24s\n", "", da ? "Indsatsgruppe" : "Participants",
+               da ? "Kontrolgruppe" : "Controls", da ? "Forskel-i-forskel (pp)" : "DiD (pp)");
+        for (size_t k = 0; k < sg->n_typical; k++) {
+            const eff_eval_typical *t = &sg->typical[k];
+            char label[64], a[32], b[32], c[32], lo[32], hi[32], cell[3][160];
+            run_event_label(t->event_time, da, label, sizeof label);
+            if (!t->shown) {
+                printf("%-26s %22s\n", label, da ? "(skjult)" : "(suppressed)");
+                continue;
+            }
+            fmt(t->p_treated, 1, da, a, sizeof a);
+            fmt(t->p_control, 1, da, b, sizeof b);
+            fmt(t->did_pp, 1, da, c, sizeof c);
+            snprintf(cell[0], sizeof cell[0], "%s%s", a, logit ? " %" : "");
+            snprintf(cell[1], sizeof cell[1], "%s%s", b, logit ? " %" : "");
+            fmt(t->did_pp_lo, 1, da, lo, sizeof lo);
+            fmt(t->did_pp_hi, 1, da, hi, sizeof hi);
+            snprintf(cell[2], sizeof cell[2], "%s [%s; %s]", c, lo, hi);
+            printf("%-26s %22s %22s %24s\n", label, cell[0], cell[1],
+                   t->event_time == -1 ? "-" : cell[2]);
+        }
+    }
+}
+
+static void print_flow(const eff_eval_iv *iv, int da)
+{
+    static const char *const dk[EFF_N_COUNT] = {
+        "registreringer", "personer", "ikke fundet i registrene", "første kohorte fravalgt",
+        "ikke bosat i g-1 og g", "uden for målgruppen i g", "for få år efter start",
+        "beholdt", "uden match", "matchet", "kontrolkandidater (kohorte-personer)",
+        "kontrolkandidater (personer)", "kontrolpersoner", "kontrolpersoner i flere kohorter"};
+    printf("%s:", da ? "Deltagerforløb" : "Participant flow");
+    for (size_t k = 0; k < EFF_N_COUNT; k++) {
+        const eff_eval_cell *c = &iv->counts[k];
+        if (c->suppressed)
+            printf(" %s %s;", da ? dk[k] : eff_eval_count_key[k], da ? "(skjult)" : "(suppressed)");
+        else
+            printf(" %s %ld;", da ? dk[k] : eff_eval_count_key[k], (long)c->value);
+    }
+    printf("\n");
+}
+
+void run_print_tables(const run_info *ri)
+{
+    int da = ri->lang == CLI_DA;
+    for (size_t k = 0; k < ri->eval->n_ivs; k++) {
+        const eff_eval_iv *iv = &ri->eval->ivs[k];
+        printf("\n== %s: %s\n\n", da ? "Indsats" : "Intervention", iv->cfg->id);
+        print_flow(iv, da);
+        if (!iv->estimated) {
+            printf("%s\n", da ? "Ikke estimeret (se advarslerne)." : "Not estimated (see the warnings).");
+            continue;
+        }
+        printf("\n");
+        print_characteristics(iv, da);
+        print_effects(iv, da);
+        print_typical(iv, da);
+    }
+    for (size_t w = 0; w < ri->eval->n_warnings; w++)
+        printf("%s: %s\n", da ? "Advarsel" : "Warning", ri->eval->warnings[w]);
+    printf("\n%s: %zu %s %ld.\n", da ? "Diskretionering" : "Disclosure control",
+           eff_sdc_n_suppressed(ri->eval->sdc),
+           da ? "celler skjult; tærskel" : "cells suppressed; threshold",
+           eff_sdc_threshold(ri->eval->sdc));
+}

@@ -1,0 +1,142 @@
+/* config.h - the evaluation config: one INI file (parsed by inih) that describes a whole
+ * evaluation - where the register extracts are and what their columns are called, how each
+ * outcome is defined, and the interventions with their population rules, windows, matching
+ * and model options, subgroups and typical-person profiles. Every value remembers its config
+ * line, so a later check (an unknown column, a profile value the model lacks) can name it.
+ * The sections and keys are listed in docs/config.md; examples/lbf-2011-14.ini is the seed.
+ * Ownership: eff_config_load returns a config the caller frees with eff_config_free; every
+ * string in it belongs to the config. */
+#ifndef EFF_CONFIG_H
+#define EFF_CONFIG_H
+
+#include <stddef.h>
+
+#include "status.h"
+
+enum { EFF_CFG_MAX_LIST = 16, EFF_CFG_MAX_IV = 8, EFF_CFG_MAX_OUTCOMES = 8 };
+
+/* Logical register columns, mapped to the extract's names in [columns]. */
+typedef enum eff_cfg_col {
+    EFF_COL_PNR, EFF_COL_SEX, EFF_COL_AGE, EFF_COL_ORIGIN, EFF_COL_CAPITAL,
+    EFF_COL_FAMILY_TYPE, EFF_COL_CHILDREN, EFF_COL_MOTHER, EFF_COL_FATHER, EFF_COL_ESTATE,
+    EFF_COL_VOCATIONAL, EFF_COL_ENROLLED, EFF_COL_EDUCATION, EFF_COL_HOURS, EFF_COL_ABSENCE,
+    EFF_COL_ESTATE_ID, EFF_COL_PLAN_2006_10, EFF_COL_PLAN_2011_14,
+    EFF_COL_PART_PNR, EFF_COL_PART_ACTIVITY, EFF_COL_PART_START, EFF_COL_PART_PLAN,
+    EFF_COL_N
+} eff_cfg_col;
+
+extern const char *const eff_cfg_col_key[EFF_COL_N];     /* INI keys: "pnr", "sex", ... */
+extern const char *const eff_cfg_col_default[EFF_COL_N]; /* Statistics Denmark's names */
+
+typedef enum eff_cfg_file {
+    EFF_FILE_BEF, EFF_FILE_UDDA, EFF_FILE_BFL, EFF_FILE_FRAVAER, EFF_FILE_ESTATES,
+    EFF_FILE_PARTICIPATION, EFF_FILE_N
+} eff_cfg_file;
+
+extern const char *const eff_cfg_file_key[EFF_FILE_N];
+
+/* What an outcome is made of: a 0/1 column, a count compared with a threshold (hours >= 110;
+ * a person in the population register but absent from the count's register has 0), or a
+ * continuous value (absence percent; missing where the register has no row). */
+typedef enum eff_outcome_kind { EFF_OUTCOME_FLAG, EFF_OUTCOME_THRESHOLD, EFF_OUTCOME_VALUE }
+    eff_outcome_kind;
+
+typedef struct eff_cfg_outcome {
+    char *id;
+    eff_outcome_kind kind;
+    eff_cfg_col source;   /* EFF_COL_ENROLLED, EFF_COL_HOURS or EFF_COL_ABSENCE */
+    double threshold;
+    long line;
+} eff_cfg_outcome;
+
+typedef enum eff_school_rule { EFF_SCHOOL_ANY, EFF_SCHOOL_PRIMARY, EFF_SCHOOL_UPPER }
+    eff_school_rule; /* any; enrolled in grundskole; in grundskole or upper secondary */
+
+typedef enum eff_cluster_kind { EFF_CLUSTER_AUTO, EFF_CLUSTER_SET, EFF_CLUSTER_PERSON,
+    EFF_CLUSTER_PLAN } eff_cluster_kind;
+
+typedef struct eff_cfg_profile {
+    char *subgroup;               /* "all" or COLUMN=VALUE */
+    int cohort;
+    char *keys[EFF_CFG_MAX_LIST]; /* covariate names at g-1 */
+    char *values[EFF_CFG_MAX_LIST];
+    long lines[EFF_CFG_MAX_LIST];
+    size_t n;
+    char *label;
+    long line;
+} eff_cfg_profile;
+
+typedef struct eff_cfg_intervention {
+    char *id;
+    char *activities[EFF_CFG_MAX_LIST];
+    size_t n_activities;
+    char *outcome_id;
+    long outcome_line;
+    const eff_cfg_outcome *outcome; /* borrowed from the config */
+    int age_min, age_max;
+    char sex;                       /* 0 any, 'M' or 'K' */
+    eff_school_rule school;
+    int emin, emax;
+    int min_post_periods;           /* e = 0 .. min_post_periods-1 must be observed */
+    long min_n;                     /* fewer kept participants: not estimated, a warning */
+    long min_outcome_persons;       /* binary: fewer participants with y = 1: not estimated */
+    char *covariates[EFF_CFG_MAX_LIST];
+    size_t n_covariates;
+    long covariates_line;
+    int match_on_outcome;           /* outcome in g-1 and g-2 among the matching covariates */
+    char *subgroups[EFF_CFG_MAX_LIST]; /* "all" or COLUMN=VALUE */
+    size_t n_subgroups;
+    long subgroups_line;
+    char *exact[EFF_CFG_MAX_LIST];  /* bef columns matched exactly (besides g) */
+    size_t n_exact;
+    long exact_line;
+    char *characteristics[EFF_CFG_MAX_LIST];
+    size_t n_characteristics;
+    long characteristics_line;
+    int ratio, replace;
+    double caliper;                 /* in SDs of the logit of the score; 0: none */
+    eff_cluster_kind cluster;
+    int cohort_x_event;             /* time effects cohort x event time, not additive */
+    int balanced;                   /* keep only persons observed at every event time */
+    eff_cfg_profile profile;        /* typical person; cohort 0 when none */
+    long line;
+} eff_cfg_intervention;
+
+typedef struct eff_config {
+    char *path;
+    char *dir;                      /* where relative file names resolve */
+    char *title;
+    int year_first, year_last;      /* register years */
+    long threshold;                 /* disclosure */
+    unsigned long long seed;
+    int drop_first_cohort;          /* drop start cohort 2014 (left-censored) */
+    int first_cohort;
+    int reuse_across_cohorts;
+    int microdata;                  /* export the matched sample (marked micro-data) */
+    char *files[EFF_FILE_N];        /* patterns; {year} is replaced by the year */
+    long file_lines[EFF_FILE_N];
+    char *columns[EFF_COL_N];
+    long column_lines[EFF_COL_N];
+    eff_cfg_outcome outcomes[EFF_CFG_MAX_OUTCOMES];
+    size_t n_outcomes;
+    eff_cfg_intervention interventions[EFF_CFG_MAX_IV];
+    size_t n_interventions;
+} eff_config;
+
+/* Reads and checks `path`. `data_dir` (may be NULL) overrides the config file's directory as
+ * the base of relative file names. Errors: EFF_EIO (cannot read), EFF_EPARSE (INI syntax),
+ * EFF_EINVAL (unknown section or key, bad value, missing outcome), each naming the config
+ * line. Caller owns *out. */
+eff_status eff_config_load(const char *path, const char *data_dir, eff_config **out,
+                           eff_error *err);
+void eff_config_free(eff_config *c);
+
+/* The path of file `f` for `year` (ignored when the pattern has no {year}), resolved against
+ * the config's directory, into buf. EFF_EINVAL when it does not fit. */
+eff_status eff_config_path(const eff_config *c, eff_cfg_file f, int year, char *buf,
+                           size_t size, eff_error *err);
+
+/* The intervention whose id is `id`, or NULL. */
+const eff_cfg_intervention *eff_config_intervention(const eff_config *c, const char *id);
+
+#endif

@@ -1,0 +1,33 @@
+/* config_internal.h - shared by config.c (the file, [run], [files], [columns], [outcome.*])
+ * and config_iv.c ([intervention.*] and the checks made once the whole file is read). */
+#ifndef EFF_CONFIG_INTERNAL_H
+#define EFF_CONFIG_INTERNAL_H
+
+#include <stdio.h>
+
+#include "config.h"
+
+typedef struct parse_state {
+    eff_config *c;
+    FILE *fp;
+    long line;          /* the line inih is at: the key's line */
+    int dir_fixed;      /* --data-dir given: [run] data_dir does not move it */
+    eff_error *err;
+    int failed;
+} parse_state;
+
+/* Fills the error (EFF_EINVAL at the current line) from fmt with two strings; returns 0,
+ * which tells inih to stop. */
+int cfg_fail(parse_state *ps, const char *fmt, const char *a, const char *b);
+int cfg_parse_long(const char *v, long lo, long hi, long *out);    /* 0 ok, -1 bad */
+int cfg_parse_bool(const char *v, int *out);                       /* yes/no/true/false/1/0 */
+int cfg_parse_range(const char *v, long *a, long *b);              /* A-B or A..B */
+int cfg_parse_list(const char *v, char **out, size_t *n);          /* comma-separated */
+int cfg_set_str(char **slot, const char *v);
+char *cfg_trim(char *s);
+
+int cfg_iv_key(parse_state *ps, eff_cfg_intervention *iv, const char *name, const char *v);
+/* Cross-checks once the file is read; 0 ok, else the error is filled. */
+int cfg_resolve(parse_state *ps);
+
+#endif

@@ -1,0 +1,71 @@
+/* eval_internal.h - shared by the evaluation's parts: eval.c (the run, characteristics,
+ * balance, disclosure), eval_select.c (participants, control pools, matching) and
+ * eval_model.c (the panel, the event-study fit, the typical person). */
+#ifndef EFF_EVAL_INTERNAL_H
+#define EFF_EVAL_INTERNAL_H
+
+#include <stdint.h>
+
+#include "eval.h"
+#include "table.h"
+
+/* One person in one cohort's matching: a participant, or a candidate control. */
+typedef struct eval_unit {
+    int32_t person;
+    int32_t plan;       /* participant's plan code; controls inherit it when matched */
+    int32_t set;        /* matched set (its participant's unit number), -1 when unmatched */
+    int16_t g;
+    uint8_t treated;
+    double weight;      /* matching weight; 0 when unmatched */
+} eval_unit;
+
+typedef struct eval_units {
+    eval_unit *u;
+    size_t n, cap;
+} eval_units;
+
+/* The covariates of a run, expanded (origin -> western, non_western), plus the outcome lags
+ * used for matching only. */
+typedef struct eval_covs {
+    const char *names[EFF_EVAL_MAX_COV];
+    size_t n_model;       /* the first n_model go into the outcome model */
+    size_t n;             /* with the lags */
+} eval_covs;
+
+typedef struct eval_job {
+    const eff_config *c;
+    const eff_cfg_intervention *iv;
+    const eff_persons *p;
+    const eff_ctx *ctx;
+    eff_eval_iv *out;
+    eval_units part;      /* kept participants (treated), then after matching: set >= 0 */
+    eval_units pool;      /* candidate controls over every cohort */
+    eval_units matched;   /* matched participants and controls */
+    eval_covs covs;
+    const unsigned char *ever_participant; /* over persons */
+} eval_job;
+
+eff_status eval_units_push(eval_units *us, const eval_unit *u, eff_error *err);
+void eval_units_free(eval_units *us);
+
+/* The outcome of a person in a year, NaN when not observed. */
+double eval_outcome(const eff_persons *p, const eff_cfg_outcome *o, int32_t person, int year);
+/* Covariate `name` of a person in year `year` (0/1 or a number; NaN when missing). */
+double eval_covariate(const eff_persons *p, const char *name, int32_t person, int year);
+/* A warning: logged through ctx and kept in the intervention's result. */
+eff_status eval_warn(eval_job *j, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* eval_select.c */
+eff_status eval_participants(eval_job *j, const eff_table *records, const char *records_path,
+                             eff_error *err);
+eff_status eval_pool(eval_job *j, eff_error *err);
+eff_status eval_match(eval_job *j, eff_error *err);
+
+/* eval_model.c */
+eff_status eval_fit_subgroup(eval_job *j, eff_eval_subgroup *sg, eff_error *err);
+
+/* eval_sdc.c: registers every printed cell of the run, applies the suppression and marks
+ * the suppressed cells, effects and typical-person points. */
+eff_status eval_disclose(eff_eval *e, eff_error *err);
+
+#endif

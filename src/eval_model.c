@@ -1,0 +1,520 @@
+/* eval_model.c - the matched panel and the event study of one subgroup (eval.h steps 4-5):
+ * every matched person in the years g+e of the window where the outcome is observed, the
+ * covariates in g-1 (never the outcome), the seed's DiD (did.h), the counts behind each
+ * treated x event-time cell (for disclosure), and the typical person's predicted paths. */
+#include <cblas.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "eval_internal.h"
+#include "mem.h"
+
+typedef struct panel_cols {
+    double *y, *w, *x[EFF_EVAL_MAX_COV + 64];
+    int64_t *treated, *event, *cohort, *cluster;
+    size_t n, cap;
+} panel_cols;
+
+typedef struct sg_panel {
+    eff_table *t;
+    const char *x_names[EFF_EVAL_MAX_COV + 64];
+    size_t n_x;
+    const char *const_names[EFF_EVAL_MAX_COV]; /* model covariates constant here */
+    double const_values[EFF_EVAL_MAX_COV];
+    size_t n_const;
+} sg_panel;
+
+/* The code a subgroup COLUMN=VALUE selects, or -1 (for "all": -2). *col is the exact index. */
+static int32_t subgroup_code(const eval_job *j, const char *id, size_t *col)
+{
+    if (strcmp(id, "all") == 0)
+        return -2;
+    const char *eq = strchr(id, '=');
+    for (size_t k = 0; k < j->iv->n_exact; k++) {
+        const char *name = j->iv->exact[k];
+        if (strlen(name) != (size_t)(eq - id) || strncasecmp(name, id, (size_t)(eq - id)) != 0)
+            continue;
+        *col = k;
+        if (strcasecmp(name, j->c->columns[EFF_COL_SEX]) == 0)
+            return eq[1] == 'M' || eq[1] == 'K' ? eq[1] : -1;
+        int x = eff_persons_extra_index(j->p, name);
+        return x < 0 ? -1 : eff_persons_extra_code(j->p, x, eq + 1);
+    }
+    return -1;
+}
+
+static int in_subgroup(const eval_job *j, const eval_unit *u, size_t col, int32_t code)
+{
+    if (code == -2)
+        return 1;
+    const char *name = j->iv->exact[col];
+    if (strcasecmp(name, j->c->columns[EFF_COL_SEX]) == 0) {
+        const eff_py *q = eff_persons_at(j->p, u->person, u->g - 1);
+        return q && q->sex == code;
+    }
+    return eff_persons_extra_at(j->p, eff_persons_extra_index(j->p, name), u->person,
+                                u->g - 1) == code;
+}
+
+static int observed_throughout(const eval_job *j, const eval_unit *u)
+{
+    for (int e = j->iv->emin; e <= j->iv->emax; e++)
+        if (isnan(eval_outcome(j->p, j->iv->outcome, u->person, u->g + e)))
+            return 0;
+    return 1;
+}
+
+typedef struct sg_units {
+    const eval_unit **u;
+    size_t n;
+} sg_units;
+
+/* Chooses the cluster column's values: the matched set when every person of the subgroup is
+ * in exactly one set (it nests the person), else the person; or as configured. */
+static eff_status cluster_kind(const eval_job *j, const sg_units *su, eff_cluster_kind *kind,
+                               eff_error *err)
+{
+    *kind = j->iv->cluster;
+    if (*kind != EFF_CLUSTER_AUTO)
+        return EFF_OK;
+    size_t n = eff_persons_n(j->p);
+    int32_t *set_of = eff_mallocarray(n ? n : 1, sizeof *set_of);
+    if (!set_of)
+        return eff_error_set(err, EFF_ENOMEM, NULL, 0, 0, "out of memory");
+    for (size_t i = 0; i < su->n; i++)
+        set_of[su->u[i]->person] = -1;
+    *kind = EFF_CLUSTER_SET;
+    for (size_t i = 0; i < su->n; i++) {
+        int32_t *s = &set_of[su->u[i]->person];
+        if (*s >= 0 && *s != su->u[i]->set)
+            *kind = EFF_CLUSTER_PERSON;
+        *s = su->u[i]->set;
+    }
+    eff_free(set_of);
+    return EFF_OK;
+}
+
+static int64_t cluster_of(eff_cluster_kind kind, const eval_unit *u)
+{
+    return kind == EFF_CLUSTER_PERSON ? u->person : kind == EFF_CLUSTER_PLAN ? u->plan : u->set;
+}
+
+/* The cohorts of the subgroup, ascending, and the cohort x event-time names when asked. */
+static size_t interaction_names(const eval_job *j, const sg_units *su, char names[][32],
+                                int *gs, int *es, size_t max)
+{
+    if (!j->iv->cohort_x_event)
+        return 0;
+    int have[64] = {0}, lo = j->c->year_first;
+    for (size_t i = 0; i < su->n; i++)
+        if (su->u[i]->g - lo >= 0 && su->u[i]->g - lo < 64)
+            have[su->u[i]->g - lo] = 1;
+    size_t n = 0;
+    int first = 1;
+    for (int g = 0; g < 64; g++) {
+        if (!have[g])
+            continue;
+        if (first) { /* the reference cohort has no interactions */
+            first = 0;
+            continue;
+        }
+        for (int e = j->iv->emin; e <= j->iv->emax && n < max; e++)
+            if (e != -1) {
+                snprintf(names[n], 32, "g=%d:e=%d", g + lo, e);
+                gs[n] = g + lo, es[n++] = e;
+            }
+    }
+    return n;
+}
+
+static eff_status add_f64(sg_panel *sp, const char *name, double *v, size_t n, int model_cov,
+                          eff_error *err)
+{
+    double lo = INFINITY, hi = -INFINITY;
+    for (size_t i = 0; i < n; i++)
+        if (!isnan(v[i])) lo = fmin(lo, v[i]), hi = fmax(hi, v[i]);
+    if (!(hi > lo)) {
+        if (model_cov && sp->n_const < EFF_EVAL_MAX_COV) {
+            sp->const_names[sp->n_const] = name;
+            sp->const_values[sp->n_const++] = lo;
+        }
+        eff_free(v);
+        return EFF_OK;
+    }
+    eff_status st = eff_table_add_f64(sp->t, name, v, err);
+    if (st != EFF_OK) {
+        eff_free(v);
+        return st;
+    }
+    sp->x_names[sp->n_x++] = eff_table_col_name(sp->t, eff_table_n_cols(sp->t) - 1);
+    return EFF_OK;
+}
+
+static eff_status add_i64(eff_table *t, const char *name, int64_t *v, eff_error *err)
+{
+    eff_status st = eff_table_add_i64(t, name, v, err);
+    if (st != EFF_OK)
+        eff_free(v);
+    return st;
+}
+
+static eff_status build_panel(const eval_job *j, const sg_units *su, eff_cluster_kind kind,
+                              sg_panel *sp, eff_error *err)
+{
+    const eff_cfg_intervention *iv = j->iv;
+    size_t n = 0;
+    for (size_t i = 0; i < su->n; i++)
+        for (int e = iv->emin; e <= iv->emax; e++)
+            n += !isnan(eval_outcome(j->p, iv->outcome, su->u[i]->person, su->u[i]->g + e));
+    char inames[64][32];
+    int igs[64], ies[64];
+    size_t n_inter = interaction_names(j, su, inames, igs, ies, 64);
+    size_t n_cov = j->covs.n_model + n_inter;
+    double *y = eff_mallocarray(n + 1, sizeof *y), *w = eff_mallocarray(n + 1, sizeof *w);
+    int64_t *cols[4];
+    double *x[EFF_EVAL_MAX_COV + 64];
+    int ok = y && w;
+    for (size_t k = 0; k < 4; k++)
+        ok &= (cols[k] = eff_mallocarray(n + 1, sizeof(int64_t))) != NULL;
+    for (size_t k = 0; k < n_cov; k++)
+        ok &= (x[k] = eff_mallocarray(n + 1, sizeof(double))) != NULL;
+    sp->t = eff_table_new(n);
+    eff_status st = ok && sp->t ? EFF_OK
+                                : eff_error_set(err, EFF_ENOMEM, NULL, 0, 0, "out of memory");
+    size_t r = 0;
+    for (size_t i = 0; st == EFF_OK && i < su->n; i++) {
+        const eval_unit *u = su->u[i];
+        for (int e = iv->emin; e <= iv->emax; e++) {
+            double v = eval_outcome(j->p, iv->outcome, u->person, u->g + e);
+            if (isnan(v))
+                continue;
+            y[r] = v, w[r] = u->weight;
+            cols[0][r] = u->treated, cols[1][r] = e, cols[2][r] = u->g;
+            cols[3][r] = cluster_of(kind, u);
+            for (size_t k = 0; k < j->covs.n_model; k++)
+                x[k][r] = eval_covariate(j->p, j->covs.names[k], u->person, u->g - 1);
+            for (size_t k = 0; k < n_inter; k++)
+                x[j->covs.n_model + k][r] = u->g == igs[k] && e == ies[k];
+            r++;
+        }
+    }
+    static const char *const names[4] = {"treated", "event_time", "cohort", "cluster"};
+    if (st == EFF_OK && (st = eff_table_add_f64(sp->t, "y", y, err)) == EFF_OK) y = NULL;
+    if (st == EFF_OK && (st = eff_table_add_f64(sp->t, "w", w, err)) == EFF_OK) w = NULL;
+    for (size_t k = 0; k < 4; k++) {
+        if (st == EFF_OK) st = add_i64(sp->t, names[k], cols[k], err);
+        else eff_free(cols[k]);
+    }
+    for (size_t k = 0; k < n_cov; k++) {
+        if (st == EFF_OK)
+            st = add_f64(sp, k < j->covs.n_model ? j->covs.names[k] : inames[k - j->covs.n_model],
+                         x[k], n, k < j->covs.n_model, err);
+        else
+            eff_free(x[k]);
+    }
+    eff_free(y);
+    eff_free(w);
+    return st;
+}
+
+/* The profile's value of model term `term` (a covariate), or NaN with an error. */
+static eff_status profile_value(const eval_job *j, const char *term, double *v, eff_error *err)
+{
+    const eff_cfg_profile *pr = &j->iv->profile;
+    for (size_t k = 0; k < pr->n; k++) {
+        const char *key = pr->keys[k], *val = pr->values[k];
+        int origin = strcmp(key, "origin") == 0;
+        if (origin && (strcmp(term, "western") == 0 || strcmp(term, "non_western") == 0)) {
+            if (strcmp(val, "dansk") && strcmp(val, "vestlig") && strcmp(val, "ikke_vestlig"))
+                return eff_error_set(err, EFF_EINVAL, j->c->path, pr->lines[k], 0,
+                                     "typical.origin: expected dansk, vestlig or ikke_vestlig, "
+                                     "got '%s'", val);
+            *v = strcmp(term, "western") == 0 ? strcmp(val, "vestlig") == 0
+                                              : strcmp(val, "ikke_vestlig") == 0;
+            return EFF_OK;
+        }
+        if (strcmp(key, term) == 0) {
+            char *end;
+            *v = strtod(val, &end);
+            if (end == val || *end || !isfinite(*v))
+                return eff_error_set(err, EFF_EINVAL, j->c->path, pr->lines[k], 0,
+                                     "typical.%s: expected a number, got '%s'", key, val);
+            return EFF_OK;
+        }
+    }
+    return eff_error_set(err, EFF_EINVAL, j->c->path, pr->line, 0,
+                         "the typical person of %s sets no value for the model's covariate "
+                         "'%s' (add typical.%s =)", j->iv->id, term,
+                         strcmp(term, "western") == 0 || strcmp(term, "non_western") == 0
+                             ? "origin" : term);
+}
+
+/* Every profile key names a covariate of the model, or one constant in this subgroup at the
+ * same value. */
+static eff_status check_profile(const eval_job *j, const sg_panel *sp, eff_error *err)
+{
+    const eff_cfg_profile *pr = &j->iv->profile;
+    for (size_t k = 0; k < pr->n; k++) {
+        const char *key = pr->keys[k];
+        int known = 0;
+        for (size_t c = 0; c < j->covs.n_model; c++) {
+            const char *name = j->covs.names[c];
+            known |= strcmp(name, key) == 0 ||
+                     (strcmp(key, "origin") == 0 &&
+                      (strcmp(name, "western") == 0 || strcmp(name, "non_western") == 0));
+        }
+        if (!known)
+            return eff_error_set(err, EFF_EINVAL, j->c->path, pr->lines[k], 0,
+                                 "typical.%s: the model of %s has no covariate '%s'", key,
+                                 j->iv->id, key);
+        for (size_t c = 0; c < sp->n_const; c++) {
+            double v;
+            eff_status st = profile_value(j, sp->const_names[c], &v, err);
+            if (st == EFF_OK && v != sp->const_values[c] &&
+                (strcmp(key, sp->const_names[c]) == 0 || strcmp(key, "origin") == 0))
+                return eff_error_set(err, EFF_EINVAL, j->c->path, pr->lines[k], 0,
+                                     "typical.%s: in this subgroup everyone has %s = %g, so "
+                                     "the model cannot predict %g", key, sp->const_names[c],
+                                     sp->const_values[c], v);
+        }
+    }
+    return EFF_OK;
+}
+
+/* The design row of the typical person, treated or not, at event time e. */
+static eff_status typical_row(const eval_job *j, const eff_glm *g, int treated, int e,
+                              double *x, eff_error *err)
+{
+    int cohort = j->iv->profile.cohort;
+    for (size_t k = 0; k < eff_glm_p(g); k++) {
+        const char *term = eff_glm_term(g, k);
+        int a, b;
+        char tail;
+        if (strcmp(term, "(Intercept)") == 0) x[k] = 1;
+        else if (strcmp(term, "treated") == 0) x[k] = treated;
+        else if (sscanf(term, "treated:e=%d%c", &a, &tail) == 1) x[k] = treated && e == a;
+        else if (sscanf(term, "e=%d%c", &a, &tail) == 1) x[k] = e == a;
+        else if (sscanf(term, "g=%d:e=%d%c", &a, &b, &tail) == 2) x[k] = cohort == a && e == b;
+        else if (sscanf(term, "g=%d%c", &a, &tail) == 1) x[k] = cohort == a;
+        else {
+            eff_status st = profile_value(j, term, &x[k], err);
+            if (st != EFF_OK)
+                return st;
+        }
+        if (eff_glm_dropped(g, k))
+            x[k] = 0;
+    }
+    return EFF_OK;
+}
+
+/* x'b and its standard error on the link scale (dropped terms have x = 0). */
+static void link_and_se(const eff_glm *g, const double *x, double *eta, double *se,
+                        double *vtmp, double *vx)
+{
+    size_t p = eff_glm_p(g);
+    const double *b = eff_glm_coef(g), *v = eff_glm_vcov(g);
+    *eta = 0;
+    for (size_t k = 0; k < p; k++) {
+        *eta += x[k] == 0 ? 0 : x[k] * b[k];
+        for (size_t l = 0; l < p; l++)
+            vtmp[k * p + l] = eff_glm_dropped(g, k) || eff_glm_dropped(g, l) ? 0 : v[k * p + l];
+    }
+    cblas_dgemv(CblasRowMajor, CblasNoTrans, (int)p, (int)p, 1.0, vtmp, (int)p, x, 1, 0.0, vx, 1);
+    *se = sqrt(fmax(0, cblas_ddot((int)p, x, 1, vx, 1)));
+}
+
+static double inv_link(int logit, double eta) { return logit ? 1 / (1 + exp(-eta)) : eta; }
+
+static eff_status typical_person(const eval_job *j, const eff_did *d, eff_eval_subgroup *sg,
+                                 eff_error *err)
+{
+    const eff_glm *g = eff_did_model(d);
+    size_t p = eff_glm_p(g);
+    int logit = eff_glm_get_family(g) == EFF_GLM_LOGIT;
+    double scale = logit ? 100 : 1, z = 1.959963984540054;
+    int has_cohort = 0, lowest = 1 << 30;
+    char want[32];
+    snprintf(want, sizeof want, "g=%d", j->iv->profile.cohort);
+    for (size_t k = 0; k < p; k++)
+        has_cohort |= strcmp(eff_glm_term(g, k), want) == 0;
+    for (size_t k = 0; k < j->matched.n; k++)
+        lowest = j->matched.u[k].g < lowest ? j->matched.u[k].g : lowest;
+    if (!has_cohort && j->iv->profile.cohort != lowest)
+        return eff_error_set(err, EFF_EINVAL, j->c->path, j->iv->profile.line, 0,
+                             "typical.cohort: %d is not a start cohort of %s's model",
+                             j->iv->profile.cohort, j->iv->id);
+    double *rows = eff_mallocarray(4 * p + p * p + p, sizeof *rows);
+    if (!rows)
+        return eff_error_set(err, EFF_ENOMEM, NULL, 0, 0, "out of memory");
+    double *vtmp = rows + 4 * p, *vx = vtmp + p * p;
+    eff_status st = typical_row(j, g, 1, -1, rows + p, err);
+    if (st == EFF_OK) st = typical_row(j, g, 0, -1, rows + 3 * p, err);
+    for (int e = j->iv->emin; st == EFF_OK && e <= j->iv->emax; e++) {
+        eff_eval_typical *t = &sg->typical[sg->n_typical++];
+        t->event_time = e;
+        if ((st = typical_row(j, g, 1, e, rows, err)) != EFF_OK ||
+            (st = typical_row(j, g, 0, e, rows + 2 * p, err)) != EFF_OK)
+            break;
+        double eta, se;
+        link_and_se(g, rows, &eta, &se, vtmp, vx);
+        t->p_treated = scale * inv_link(logit, eta);
+        t->p_treated_lo = scale * inv_link(logit, eta - z * se);
+        t->p_treated_hi = scale * inv_link(logit, eta + z * se);
+        link_and_se(g, rows + 2 * p, &eta, &se, vtmp, vx);
+        t->p_control = scale * inv_link(logit, eta);
+        t->p_control_lo = scale * inv_link(logit, eta - z * se);
+        t->p_control_hi = scale * inv_link(logit, eta + z * se);
+        static const double c[4] = {1, -1, -1, 1};
+        double v, s;
+        st = eff_glm_lincomb(g, rows, NULL, c, 4, &v, &s, err);
+        t->did_pp = scale * v, t->did_pp_se = scale * s;
+        t->did_pp_lo = t->did_pp - z * t->did_pp_se, t->did_pp_hi = t->did_pp + z * t->did_pp_se;
+        t->shown = 1;
+    }
+    eff_free(rows);
+    return st;
+}
+
+static eff_status set_why_not(eff_eval_subgroup *sg, const char *why, eff_error *err)
+{
+    sg->estimated = 0;
+    eff_free(sg->why_not);
+    if (!(sg->why_not = eff_strdup(why)))
+        return eff_error_set(err, EFF_ENOMEM, NULL, 0, 0, "out of memory");
+    return EFF_OK;
+}
+
+/* Persons with y = 1 and y = 0 per treated x event-time cell; persons and observations. */
+static void cell_counts(const eval_job *j, const sg_units *su, eff_eval_subgroup *sg,
+                        long *ever_y1)
+{
+    const eff_cfg_intervention *iv = j->iv;
+    *ever_y1 = 0;
+    for (size_t i = 0; i < su->n; i++) {
+        const eval_unit *u = su->u[i];
+        int any = 0;
+        for (int e = iv->emin; e <= iv->emax; e++) {
+            double v = eval_outcome(j->p, iv->outcome, u->person, u->g + e);
+            if (isnan(v))
+                continue;
+            eff_eval_effect *f = &sg->effects[e - iv->emin];
+            f->n_obs++;
+            if (!u->treated)
+                continue;
+            f->persons++;
+            f->persons_y1 += v == 1;
+            f->persons_y0 += v == 0;
+            any |= v == 1;
+        }
+        *ever_y1 += u->treated && any;
+    }
+}
+
+static eff_status fit(eval_job *j, const sg_units *su, eff_cluster_kind kind,
+                      eff_eval_subgroup *sg, eff_error *err)
+{
+    sg_panel sp = {0};
+    eff_did *d = NULL;
+    eff_status st = build_panel(j, su, kind, &sp, err);
+    eff_did_spec spec = {.y = "y", .treated = "treated", .event_time = "event_time",
+                         .cohort = "cohort", .cluster = "cluster", .x = sp.x_names,
+                         .n_x = sp.n_x, .weights = "w", .emin = j->iv->emin,
+                         .emax = j->iv->emax,
+                         .family = j->iv->outcome->kind == EFF_OUTCOME_VALUE ? EFF_GLM_GAUSSIAN
+                                                                             : EFF_GLM_LOGIT};
+    if (st == EFF_OK && j->iv->profile.cohort &&
+        strcmp(j->iv->profile.subgroup ? j->iv->profile.subgroup : "all", sg->id) == 0)
+        st = check_profile(j, &sp, err);
+    if (st == EFF_OK) {
+        eff_error fit_err;
+        eff_status fs = eff_did_fit(sp.t, &spec, j->ctx, &d, &fit_err);
+        if (fs == EFF_ENOMEM || fs == EFF_EABORT) {
+            *err = fit_err;
+            st = fs;
+        } else if (fs != EFF_OK) { /* separation, no convergence: said, not fatal */
+            char why[600];
+            snprintf(why, sizeof why, "the model could not be estimated: %s", fit_err.msg);
+            st = set_why_not(sg, why, err);
+            if (st == EFF_OK)
+                st = eval_warn(j, "%s, %s: %s", j->iv->id, sg->id, why);
+        }
+    }
+    if (st == EFF_OK && d) {
+        sg->estimated = 1;
+        sg->n_obs = eff_did_n_obs(d);
+        sg->n_clusters = eff_glm_get_stats(eff_did_model(d)).n_clusters;
+        double scale = spec.family == EFF_GLM_LOGIT ? 100 : 1;
+        for (size_t k = 0; k < eff_did_n_effects(d); k++) {
+            const eff_did_effect *de = eff_did_effect_at(d, k);
+            eff_eval_effect *f = &sg->effects[k];
+            f->estimable = de->estimable;
+            f->coef = de->coef;
+            f->att_pp = scale * de->att, f->att_pp_se = scale * de->att_se;
+            f->reason = de->event_time == -1 ? "reference" : de->estimable ? "" : "not estimable";
+        }
+        sg->pretrend = eff_did_pretrend(d);
+        sg->pretrend_shown = !isnan(sg->pretrend.statistic);
+        size_t len = 1;
+        for (size_t k = 0; k < sp.n_x; k++)
+            len += strlen(sp.x_names[k]) + 2;
+        if ((sg->model_terms = eff_calloc(len, 1)) != NULL)
+            for (size_t k = 0; k < sp.n_x; k++)
+                strcat(strcat(sg->model_terms, k ? ", " : ""), sp.x_names[k]);
+        if (j->iv->profile.cohort &&
+            strcmp(j->iv->profile.subgroup ? j->iv->profile.subgroup : "all", sg->id) == 0)
+            st = typical_person(j, d, sg, err);
+    }
+    eff_did_free(d);
+    eff_table_free(sp.t);
+    return st;
+}
+
+eff_status eval_fit_subgroup(eval_job *j, eff_eval_subgroup *sg, eff_error *err)
+{
+    const eff_cfg_intervention *iv = j->iv;
+    size_t col = 0;
+    int32_t code = subgroup_code(j, sg->id, &col);
+    sg->n_effects = (size_t)(iv->emax - iv->emin + 1);
+    for (size_t k = 0; k < sg->n_effects; k++)
+        sg->effects[k] = (eff_eval_effect){.event_time = iv->emin + (int)k,
+                                           .reason = "not estimated"};
+    sg->pretrend.statistic = NAN;
+    sg_units su = {eff_mallocarray(j->matched.n + 1, sizeof *su.u), 0};
+    if (!su.u)
+        return eff_error_set(err, EFF_ENOMEM, NULL, 0, 0, "out of memory");
+    long treated = 0, controls = 0;
+    for (size_t i = 0; code != -1 && i < j->matched.n; i++) {
+        const eval_unit *u = &j->matched.u[i];
+        if (!in_subgroup(j, u, col, code) || (iv->balanced && !observed_throughout(j, u)))
+            continue;
+        su.u[su.n++] = u;
+        treated += u->treated, controls += !u->treated;
+    }
+    sg->n_participants.value = (double)treated, sg->n_participants.persons = treated;
+    sg->n_controls.value = (double)controls, sg->n_controls.persons = controls;
+    long ever_y1;
+    cell_counts(j, &su, sg, &ever_y1);
+    eff_cluster_kind kind;
+    eff_status st = cluster_kind(j, &su, &kind, err);
+    sg->cluster = kind == EFF_CLUSTER_PERSON ? "person" : kind == EFF_CLUSTER_PLAN ? "plan" : "set";
+    char why[300];
+    if (st == EFF_OK && (treated == 0 || controls == 0)) {
+        snprintf(why, sizeof why, "no matched %s in subgroup %s",
+                 treated ? "controls" : "participants", sg->id);
+        st = set_why_not(sg, why, err);
+    } else if (st == EFF_OK && iv->outcome->kind != EFF_OUTCOME_VALUE &&
+               ever_y1 < iv->min_outcome_persons) {
+        snprintf(why, sizeof why, "fewer than min_outcome_persons = %ld participants have the "
+                 "outcome in the window (%ld)", iv->min_outcome_persons, ever_y1);
+        st = set_why_not(sg, why, err);
+        if (st == EFF_OK)
+            st = eval_warn(j, "%s, %s: not estimated: %s", iv->id, sg->id, why);
+    } else if (st == EFF_OK) {
+        st = fit(j, &su, kind, sg, err);
+    }
+    eff_free(su.u);
+    return st;
+}
