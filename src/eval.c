@@ -74,6 +74,16 @@ double eval_covariate(const eff_persons *p, const char *name, int32_t person, in
     return NAN;
 }
 
+double eval_match_value(const eval_job *j, const char *name, int missing_flag,
+                        const eval_unit *u)
+{
+    int lag = strcmp(name, "outcome_g-2") == 0 ? 2 : strcmp(name, "outcome_g-1") == 0;
+    if (!lag)
+        return eval_covariate(j->p, name, u->person, u->g - 1);
+    double x = eval_outcome(j->p, j->iv->outcome, u->person, u->g - lag);
+    return missing_flag ? isnan(x) : isnan(x) ? 0 : x;
+}
+
 static eff_status push_warning(char ***list, size_t *n, const char *msg)
 {
     char **v = eff_reallocarray(*list, *n + 1, sizeof *v);
@@ -157,9 +167,10 @@ static void bal_fill(const eval_job *j, size_t k, const eval_unit *u, size_t n, 
                      bal_data *b)
 {
     const char *name = j->covs.names[k];
-    int lag = strcmp(name, "outcome_g-2") == 0 ? 2 : strcmp(name, "outcome_g-1") == 0;
+    int lag = k >= j->covs.n_model;
     for (size_t i = 0; i < n; i++) {
-        double x = lag ? eval_outcome(j->p, j->iv->outcome, u[i].person, u[i].g - lag)
+        double x = lag ? eval_outcome(j->p, j->iv->outcome, u[i].person, u[i].g - 1 -
+                                      (strcmp(name, "outcome_g-2") == 0))
                        : eval_covariate(j->p, name, u[i].person, u[i].g - 1);
         if (isnan(x))
             continue;
@@ -284,7 +295,7 @@ eff_status eff_eval_run(const eff_config *c, const eff_persons *p, const eff_ctx
         eval_job j = {.c = c, .iv = &c->interventions[k], .p = p, .ctx = ctx,
                       .out = &e->ivs[e->n_ivs++], .ever_participant = ever};
         j.out->cfg = j.iv;
-        eff_log(ctx, EFF_LOG_INFO, "evaluating %s", j.iv->id);
+        eff_log(ctx, EFF_LOG_DEBUG, "evaluating %s", j.iv->id);
         st = run_iv(&j, records, path, err);
         eval_units_free(&j.part);
         eval_units_free(&j.pool);

@@ -69,6 +69,7 @@ typedef struct eff_eval_effect {
     double att_pp, att_pp_se;    /* percentage points */
     long persons, persons_y1, persons_y0; /* treated persons observed at e */
     long n_obs;                  /* treated and control observations at e */
+    int hidden;                  /* suppressed by disclosure control: no number of it shown */
     size_t sdc_index;
 } eff_eval_effect;
 

@@ -52,6 +52,10 @@ void eval_units_free(eval_units *us);
 double eval_outcome(const eff_persons *p, const eff_cfg_outcome *o, int32_t person, int year);
 /* Covariate `name` of a person in year `year` (0/1 or a number; NaN when missing). */
 double eval_covariate(const eff_persons *p, const char *name, int32_t person, int year);
+/* A matching covariate of a unit in g-1; the outcome lags ("outcome_g-1", "outcome_g-2")
+ * are 0 where not observed, or with missing_flag 1 whether they are not observed. */
+double eval_match_value(const eval_job *j, const char *name, int missing_flag,
+                        const eval_unit *u);
 /* A warning: logged through ctx and kept in the intervention's result. */
 eff_status eval_warn(eval_job *j, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

@@ -127,6 +127,7 @@ static void mark_subgroup(const eff_sdc *s, eff_eval_subgroup *sg)
         eff_eval_effect *f = &sg->effects[k];
         if (!eff_sdc_suppressed(s, f->sdc_index))
             continue;
+        f->hidden = 1;
         if (f->event_time == -1)
             ref_hidden = 1;
         if (f->event_time < -1)

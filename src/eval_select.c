@@ -220,12 +220,7 @@ static eff_status add_column(eff_table *t, const char *name, const eval_unit *co
         return eff_error_set(err, EFF_ENOMEM, NULL, 0, 0, "out of memory");
     double lo = INFINITY, hi = -INFINITY;
     for (size_t i = 0; i < n; i++) {
-        const eval_unit *u = units[i];
-        int lag = strcmp(name, "outcome_g-2") == 0 ? 2 : strcmp(name, "outcome_g-1") == 0;
-        double x = lag ? eval_outcome(j->p, j->iv->outcome, u->person, u->g - lag)
-                       : eval_covariate(j->p, name, u->person, u->g - 1);
-        if (lag)
-            x = lag_missing ? isnan(x) : isnan(x) ? 0 : x;
+        double x = eval_match_value(j, name, lag_missing, units[i]);
         v[i] = x;
         if (!isnan(x)) lo = fmin(lo, x), hi = fmax(hi, x);
     }
@@ -332,12 +327,14 @@ static size_t binary_support(const eval_job *j, const eval_unit **units, size_t 
 {
     for (int changed = 1; changed;) {
         changed = 0;
-        for (size_t k = 0; k < j->covs.n; k++) {
+        for (size_t c = 0; c < j->covs.n + (j->covs.n - j->covs.n_model); c++) {
+            size_t k = c < j->covs.n ? c : j->covs.n_model + (c - j->covs.n);
+            int flag = c >= j->covs.n; /* the lags' missing indicators come last */
             const char *name = j->covs.names[k];
             double lo[2] = {INFINITY, INFINITY}, hi[2] = {-INFINITY, -INFINITY};
             int binary = 1;
             for (size_t i = 0; i < n; i++) {
-                double x = eval_covariate(j->p, name, units[i]->person, units[i]->g - 1);
+                double x = eval_match_value(j, name, flag, units[i]);
                 if (isnan(x))
                     continue;
                 binary &= x == 0 || x == 1;
@@ -349,7 +346,7 @@ static size_t binary_support(const eval_job *j, const eval_unit **units, size_t 
                     continue;
                 size_t m = 0;
                 for (size_t i = 0; i < n; i++) {
-                    double x = eval_covariate(j->p, name, units[i]->person, units[i]->g - 1);
+                    double x = eval_match_value(j, name, flag, units[i]);
                     if (units[i]->treated == t || isnan(x) || x == lo[t])
                         part_index[m] = part_index[i], units[m++] = units[i];
                 }

@@ -427,7 +427,7 @@ eff_status eff_persons_load(const eff_config *c, const char *const *extra, size_
     eff_status st = add_extras(p, c, extra, n_extra, err);
     if (st == EFF_OK) st = load_estates(p, c, ctx, err);
     for (int y = c->year_first; st == EFF_OK && y <= c->year_last; y++) {
-        eff_log(ctx, EFF_LOG_INFO, "reading the registers of %d", y);
+        eff_log(ctx, EFF_LOG_DEBUG, "reading the registers of %d", y);
         st = load_year(p, c, y, ctx, err);
     }
     if (st != EFF_OK) {

@@ -69,7 +69,7 @@ static json_t *balance_json(const eff_eval_iv *iv)
 static json_t *effect_json(const eff_eval_effect *f, int logit)
 {
     int ref = f->event_time == -1, ok = f->estimable;
-    int hidden = strstr(f->reason, "suppressed") != NULL;
+    int hidden = f->hidden;
     const eff_coef_row *r = &f->coef;
     return json_pack("{s:i,s:b,s:s,s:o,s:o,s:o,s:o,s:o,s:s,s:o,s:o,s:o,s:o,s:o}",
                      "event_time", f->event_time, "estimable", ok, "reason", f->reason,

@@ -38,7 +38,7 @@ static void effect_row(cli_out *o, const eff_eval_iv *iv, const eff_eval_subgrou
                        const eff_eval_effect *f, int logit)
 {
     cli_out_printf(o, "%s,%s,%s,%d", iv->cfg->id, iv->cfg->outcome->id, sg->id, f->event_time);
-    if (f->event_time == -1 && sg->estimated && !strstr(f->reason, "suppressed")) {
+    if (f->event_time == -1 && sg->estimated && !f->hidden) {
         cli_out_printf(o, ",0,,,,,,%s,,", logit ? "1" : "");
     } else if (!f->estimable) {
         cli_out_printf(o, ",,,,,,,,,");
@@ -50,8 +50,7 @@ static void effect_row(cli_out *o, const eff_eval_iv *iv, const eff_eval_subgrou
         num(o, logit ? r->odds_ratio : NAN);
         num(o, f->att_pp), num(o, f->att_pp_se);
     }
-    int shown = !strstr(f->reason, "suppressed");
-    if (shown) cli_out_printf(o, ",%ld,%ld\n", f->persons, f->n_obs);
+    if (!f->hidden) cli_out_printf(o, ",%ld,%ld\n", f->persons, f->n_obs);
     else cli_out_printf(o, ",,\n");
 }
 

@@ -110,10 +110,10 @@ static void effect_text(const eff_eval_subgroup *sg, size_t k, int logit, int da
                         size_t size)
 {
     const eff_eval_effect *f = &sg->effects[k];
-    if (!sg->estimated)
-        snprintf(buf, size, "%s", da ? "(ikke estimeret)" : "(not estimated)");
-    else if (strstr(f->reason, "suppressed"))
+    if (f->hidden)
         snprintf(buf, size, "%s", da ? "(skjult)" : "(suppressed)");
+    else if (!sg->estimated)
+        snprintf(buf, size, "%s", da ? "(ikke estimeret)" : "(not estimated)");
     else if (f->event_time == -1)
         snprintf(buf, size, "-");
     else if (!f->estimable)

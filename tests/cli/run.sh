@@ -1,0 +1,94 @@
+# End-to-end tests of `effekt run`: the shipped example config on a small Synthetic Denmark,
+# the files INTERFACES.md lists, no person id in any output, the seed's tables in Danish and
+# English, and bad configs named by their line with nothing written.
+. "$(dirname "$0")/_lib.sh"
+
+ini=examples/lbf-2011-14.ini
+run run --help; expect "run --help" 0 "--data-dir DIR"
+run run --out "$work/x"; expect "no config" 1 "no config file given"
+run run "$ini"; expect "no --out" 1 "--out DIR is required"
+run run "$work/none.ini" --out "$work/x"; expect "missing config" 4 "none.ini"
+
+run simulate --out "$work/s" --plans 8 --scale 0.01 --participants-scale 3 --seed 7
+expect "a small world" 0
+
+# bad configs: each names its line, and nothing is written
+cfg() { sed "$1" "$ini" > "$work/bad.ini"; }
+cfg 's/^years = 2011-2019/years = 2011/'
+run run "$work/bad.ini" --data-dir "$work/s" --out "$work/o1"; expect "bad years" 2 "bad.ini:11: years"
+cfg 's/^seed = 20111/sed = 20111/'
+run run "$work/bad.ini" --data-dir "$work/s" --out "$work/o1"; expect "unknown key" 2 "bad.ini:13: unknown key 'sed' in [run]"
+cfg 's/^\[columns\]/[kolonner]/'
+run run "$work/bad.ini" --data-dir "$work/s" --out "$work/o1"; expect "unknown section" 2 "bad.ini:30: unknown section [kolonner]"
+cfg 's/^age = ALDER/age = ALDERX/'
+run run "$work/bad.ini" --data-dir "$work/s" --out "$work/o1"
+expect "unknown column names its config line" 2 "bad.ini:32: column \"ALDERX\" (age = ALDERX) is not in"
+cfg 's/^outcome = fravaer_pct/outcome = fravaer/'
+run run "$work/bad.ini" --data-dir "$work/s" --out "$work/o1"; expect "unknown outcome" 2 "unknown outcome 'fravaer'"
+cfg 's/^exact = koen/exact = hovedstad/'
+run run "$work/bad.ini" --data-dir "$work/s" --out "$work/o1"
+expect "a subgroup that is not matched exactly is refused" 2 "splits on a column that is not matched exactly"
+cfg 's/^years = 2011-2019/years = 2008-2013/'
+run run "$work/bad.ini" --data-dir "$work/s" --out "$work/o1"
+expect "a start year after the registers" 2 "deltagelse.csv:"
+cfg 's/^typical.cohort = 2015/typical.cohort = 2030/'
+run run "$work/bad.ini" --data-dir "$work/s" --out "$work/o1"
+expect "a typical person outside the model" 2 "typical.cohort"
+cfg 's/^typical.origin = ikke_vestlig/typical.origin = mars/'
+run run "$work/bad.ini" --data-dir "$work/s" --out "$work/o1"
+expect "a typical-person value the model lacks" 2 "typical.origin: expected dansk"
+cfg 's/^disclosure_threshold = 5/disclosure_threshold = 2/'
+run run "$work/bad.ini" --data-dir "$work/s" --out "$work/o1"
+expect "a disclosure threshold below 3 is refused" 2 "disclosure_threshold must be a whole number of at least 3"
+check "nothing written by a failed run" test ! -e "$work/o1"
+
+# the example on the small world (min_n lowered so every intervention is estimated)
+sed 's/^min_n = 50/min_n = 20/' "$ini" > "$work/small.ini"
+run run "$work/small.ini" --data-dir "$work/s" --out "$work/o"
+expect "run: the seed's tables in Danish" 0 "Indsatsåret"
+check "stdout names the characteristics table" sh -c "printf '%s' \"\$1\" | grep -q 'Gennemsnitlig alder'" _ "$out"
+check "the pre-trend test is worded as a test, never as proof" sh -c "! printf '%s' \"\$1\" | grep -qi 'parallel trends hold'" _ "$out"
+for f in results.json effects.csv fritidsjob/characteristics.csv fritidsjob/balance.csv \
+         fritidsjob/typical_person.csv fritidsjob/love_plot.svg netvaerksmoedre/effects.csv; do
+    case $f in netvaerksmoedre/effects.csv) continue;; esac
+    check "writes $f" test -s "$work/o/$f"
+done
+check "effects.csv has INTERFACES.md's header" sh -c "head -1 '$work/o/effects.csv' | grep -qx 'intervention,outcome,subgroup,event_time,estimate,std_error,ci_low,ci_high,p_value,stars,odds_ratio,att_pp,att_pp_se,n_persons,n_obs'"
+check "effects.csv: the reference year has estimate 0 and no SE" sh -c "grep -q '^fritidsjob,fritidsjob,koen=K,-1,0,,' '$work/o/effects.csv'"
+check "effects.csv: absence is linear (no odds ratio)" sh -c "grep '^boern_unge,fravaer_pct,all,0,' '$work/o/effects.csv' | awk -F, '\$5 != \"\" && \$11 == \"\"' | grep -q ."
+check "no temporary files left" no_temp_files "$work/o"
+
+# no person id anywhere: every digit run of the outputs against every pnr of the inputs
+cat "$work"/s/bef20*.csv "$work/s/deltagelse.csv" | cut -d, -f1 | grep -E '^[0-9]{10}$' | sort -u > "$work/pnrs"
+find "$work/o" -type f -exec cat {} + | tr -c '0-9' '\n' | grep -E '^[0-9]{10}$' | sort -u > "$work/runs"
+check "no output holds a pnr" test -z "$(comm -12 "$work/pnrs" "$work/runs")"
+check "the check above would see a pnr" test -s "$work/pnrs"
+
+python3 - "$work/o" <<'PY' > "$work/py.out" 2>&1
+import csv, json, sys
+d = sys.argv[1]
+r = json.load(open(d + "/results.json"))
+assert r["schema_version"] == 1 and r["disclosure"]["threshold"] == 5
+assert set(r["interventions"]) == {"fritidsjob", "boern_unge", "netvaerksmoedre"}
+assert all(len(i["sha256"]) == 64 for i in r["run"]["inputs"])
+hidden = {s["id"] for s in r["disclosure"]["suppressed"]}
+assert len(hidden) == r["disclosure"]["n_suppressed"] > 0
+for row in csv.DictReader(open(d + "/effects.csv")):
+    cell = "%s/%s/effects/e=%s" % (row["intervention"], row["subgroup"], row["event_time"])
+    if cell in hidden:
+        assert row["estimate"] == row["std_error"] == row["n_persons"] == "", row
+for name, iv in r["interventions"].items():
+    for sg in iv["effects"]:
+        for e in sg["effects"]:
+            if "%s/%s/effects/e=%d" % (name, sg["subgroup"], e["event_time"]) in hidden:
+                assert e["estimate"] is None and e["n_persons"] is None, e
+print("json ok")
+PY
+check "results.json: schema, checksums, suppressed cells empty everywhere" grep -q "json ok" "$work/py.out"
+
+run run "$work/small.ini" --data-dir "$work/s" --out "$work/o" --lang en
+expect "run --lang en" 0 "Year of participation"
+run run "$work/small.ini" --data-dir "$work/s" --out "$work/o" --format json
+check "run --format json prints results.json" sh -c "printf '%s' \"\$1\" | python3 -c 'import json,sys; assert json.load(sys.stdin)[\"schema_version\"] == 1'" _ "$out"
+touch "$work/file"
+run run "$work/small.ini" --data-dir "$work/s" --out "$work/file/o"; expect "an unwritable --out" 4 "file/o"

@@ -1,0 +1,115 @@
+/* test_config.c - the evaluation config (src/config*.c): the shipped example read in full,
+ * --data-dir against data_dir, file patterns, and every kind of bad config named by its line. */
+#include "eff_test.h"
+
+static void test_example(void **state)
+{
+    (void)state;
+    eff_config *c;
+    eff_error err;
+    assert_int_equal(eff_config_load("examples/lbf-2011-14.ini", NULL, &c, &err), EFF_OK);
+    assert_string_equal(c->dir, "examples/../build/demo/synthetic");
+    assert_int_equal(c->year_first, 2011);
+    assert_int_equal(c->year_last, 2019);
+    assert_int_equal(c->threshold, 5);
+    assert_int_equal(c->n_interventions, 3);
+    const eff_cfg_intervention *f = eff_config_intervention(c, "fritidsjob");
+    assert_non_null(f);
+    assert_string_equal(f->outcome->id, "fritidsjob");
+    assert_int_equal(f->outcome->kind, EFF_OUTCOME_THRESHOLD);
+    assert_true(f->outcome->threshold == 110);
+    assert_int_equal(f->age_min, 14);
+    assert_int_equal(f->age_max, 20);
+    assert_int_equal(f->school, EFF_SCHOOL_UPPER);
+    assert_int_equal(f->emin, -2);
+    assert_int_equal(f->emax, 2);
+    assert_int_equal(f->n_activities, 2);
+    assert_int_equal(f->n_subgroups, 2);
+    assert_string_equal(f->subgroups[1], "koen=K");
+    assert_int_equal(f->profile.cohort, 2015);
+    assert_int_equal(f->profile.n, 7);
+    const eff_cfg_intervention *m = eff_config_intervention(c, "netvaerksmoedre");
+    assert_int_equal(m->emin, -3);
+    assert_int_equal(m->sex, 'K');
+    assert_int_equal(m->n_subgroups, 1); /* none given: all */
+    assert_string_equal(m->subgroups[0], "all");
+    assert_int_equal(eff_config_intervention(c, "boern_unge")->outcome->kind, EFF_OUTCOME_VALUE);
+    char path[512];
+    assert_int_equal(eff_config_path(c, EFF_FILE_UDDA, 2015, path, sizeof path, &err), EFF_OK);
+    assert_string_equal(path, "examples/../build/demo/synthetic/udda2015.csv");
+    assert_int_equal(eff_config_path(c, EFF_FILE_PARTICIPATION, 2015, path, sizeof path, &err),
+                     EFF_OK);
+    assert_string_equal(path, "examples/../build/demo/synthetic/deltagelse.csv");
+    eff_config_free(c);
+    /* --data-dir wins over data_dir */
+    assert_int_equal(eff_config_load("examples/lbf-2011-14.ini", "/data/x", &c, &err), EFF_OK);
+    assert_string_equal(c->dir, "/data/x");
+    eff_config_free(c);
+}
+
+static const char minimal[] =
+    "[outcome.y]\nsource = enrolled\n"
+    "[intervention.a]\nactivities = mentor\noutcome = y\ncovariates = age\n";
+
+/* Loads `text` and expects `status` at `line` with `needle` in the message. */
+static void expect_error(const char *text, eff_status status, long line, const char *needle)
+{
+    const char *path = eff_test_write_str("bad.ini", text);
+    eff_config *c = NULL;
+    eff_error err;
+    eff_status st = eff_config_load(path, NULL, &c, &err);
+    if (st != status || err.line != line || !strstr(err.msg, needle)) {
+        print_error("got status %d line %ld '%s'; want %d line %ld '%s'\n", st, err.line,
+                    err.msg, status, line, needle);
+        fail();
+    }
+    assert_null(c);
+    assert_string_equal(err.path, path);
+}
+
+static void test_errors(void **state)
+{
+    (void)state;
+    char buf[1024];
+    eff_config *c;
+    eff_error err;
+    assert_int_equal(eff_config_load(eff_test_write_str("ok.ini", minimal), NULL, &c, &err),
+                     EFF_OK);
+    assert_int_equal(c->interventions[0].min_post_periods, 2);
+    eff_config_free(c);
+    snprintf(buf, sizeof buf, "[run]\nyears = 2011-2019\ncolour = blue\n%s", minimal);
+    expect_error(buf, EFF_EINVAL, 3, "unknown key 'colour' in [run]");
+    snprintf(buf, sizeof buf, "[run]\n\ndisclosure_threshold = 2\n%s", minimal);
+    expect_error(buf, EFF_EINVAL, 3, "at least 3");
+    snprintf(buf, sizeof buf, "%swindow = -1..2\n", minimal);
+    expect_error(buf, EFF_EINVAL, 7, "window");
+    snprintf(buf, sizeof buf, "%sthis line has no equals sign\n", minimal);
+    expect_error(buf, EFF_EPARSE, 7, "cannot parse");
+    snprintf(buf, sizeof buf, "[outcome.y]\nsource = enrolled\n[intervention.a]\n"
+                              "activities = mentor\noutcome = z\ncovariates = age\n");
+    expect_error(buf, EFF_EINVAL, 5, "unknown outcome 'z'");
+    snprintf(buf, sizeof buf, "%ssubgroups = koen=K\n", minimal);
+    expect_error(buf, EFF_EINVAL, 7, "not matched exactly");
+    snprintf(buf, sizeof buf, "%scovariates = age, shoe_size\n", minimal);
+    expect_error(buf, EFF_EINVAL, 7, "unknown name 'shoe_size'");
+    snprintf(buf, sizeof buf, "%s[plans]\nx = 1\n", minimal);
+    expect_error(buf, EFF_EINVAL, 8, "unknown section [plans]");
+    snprintf(buf, sizeof buf, "[outcome.y]\nthreshold = 3\n[intervention.a]\n"
+                              "activities = mentor\noutcome = y\ncovariates = age\n");
+    expect_error(buf, EFF_EINVAL, 2, "no source");
+    snprintf(buf, sizeof buf, "[columns]\nage =\n%s", minimal);
+    expect_error(buf, EFF_EINVAL, 2, "empty value");
+    snprintf(buf, sizeof buf, "%sage = 20-14\n", minimal);
+    expect_error(buf, EFF_EINVAL, 7, "age: expected MIN-MAX");
+    expect_error("[run]\nyears = 2011-2019\n", EFF_EINVAL, 0, "no [intervention.ID]");
+    assert_int_equal(eff_config_load("tests/data/no-such.ini", NULL, &c, &err), EFF_EIO);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_example),
+        cmocka_unit_test(test_errors),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
