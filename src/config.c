@@ -434,3 +434,18 @@ const eff_cfg_intervention *eff_config_intervention(const eff_config *c, const c
             return &c->interventions[k];
     return NULL;
 }
+
+void eff_config_blame_file(const eff_config *c, eff_cfg_file f, eff_error *err)
+{
+    if (!err || err->status != EFF_EIO)
+        return;
+    char where[600];
+    if (c->file_lines[f])
+        snprintf(where, sizeof where, " (named by %s = %s at %s:%ld)", eff_cfg_file_key[f],
+                 c->files[f], c->path, c->file_lines[f]);
+    else
+        snprintf(where, sizeof where, " (the default %s = %s; set it under [files] in %s)",
+                 eff_cfg_file_key[f], c->files[f], c->path);
+    size_t len = strlen(err->msg);
+    snprintf(err->msg + len, sizeof err->msg - len, "%s", where);
+}

@@ -136,6 +136,10 @@ void eff_config_free(eff_config *c);
 eff_status eff_config_path(const eff_config *c, eff_cfg_file f, int year, char *buf,
                            size_t size, eff_error *err);
 
+/* After a failure to read file `f`: appends to err's message which config line named it
+ * (or that it is the default name), so a wrong file name can be found in the config. */
+void eff_config_blame_file(const eff_config *c, eff_cfg_file f, eff_error *err);
+
 /* The intervention whose id is `id`, or NULL. */
 const eff_cfg_intervention *eff_config_intervention(const eff_config *c, const char *id);
 

@@ -211,6 +211,69 @@ static eff_status balance(eval_job *j, eff_error *err)
     return st;
 }
 
+/* The matched panel with person ids: an explicit micro-data export (config `microdata`). */
+static eff_status microdata(eval_job *j, eff_error *err)
+{
+    const eff_cfg_intervention *iv = j->iv;
+    size_t n = 0;
+    for (size_t i = 0; i < j->matched.n; i++)
+        for (int e = iv->emin; e <= iv->emax; e++)
+            n += !isnan(eval_outcome(j->p, iv->outcome, j->matched.u[i].person,
+                                     j->matched.u[i].g + e));
+    eff_table *t = eff_table_new(n);
+    eff_dict *ids = eff_dict_new();
+    int32_t *pnr = eff_mallocarray(n + 1, sizeof *pnr);
+    int64_t *ints[4];
+    double *dbl[2 + EFF_EVAL_MAX_COV];
+    int ok = t && ids && pnr;
+    for (size_t k = 0; k < 4; k++)
+        ok &= (ints[k] = eff_mallocarray(n + 1, sizeof(int64_t))) != NULL;
+    for (size_t k = 0; k < 2 + j->covs.n_model; k++)
+        ok &= (dbl[k] = eff_mallocarray(n + 1, sizeof(double))) != NULL;
+    eff_status st = ok ? EFF_OK : eff_error_set(err, EFF_ENOMEM, NULL, 0, 0, "out of memory");
+    size_t r = 0;
+    for (size_t i = 0; st == EFF_OK && i < j->matched.n; i++) {
+        const eval_unit *u = &j->matched.u[i];
+        const char *id = eff_persons_pnr(j->p, u->person);
+        int32_t code;
+        st = eff_dict_intern(ids, id, strlen(id), &code, err);
+        for (int e = iv->emin; st == EFF_OK && e <= iv->emax; e++) {
+            double y = eval_outcome(j->p, iv->outcome, u->person, u->g + e);
+            if (isnan(y))
+                continue;
+            pnr[r] = code;
+            ints[0][r] = u->g, ints[1][r] = u->treated, ints[2][r] = u->set, ints[3][r] = e;
+            dbl[0][r] = u->weight, dbl[1][r] = y;
+            for (size_t k = 0; k < j->covs.n_model; k++)
+                dbl[2 + k][r] = eval_covariate(j->p, j->covs.names[k], u->person, u->g - 1);
+            r++;
+        }
+    }
+    static const char *const int_names[4] = {"cohort", "treated", "matched_set", "event_time"};
+    if (st == EFF_OK && (st = eff_table_add_str(t, "pnr", pnr, ids, err)) == EFF_OK)
+        pnr = NULL, ids = NULL; /* the table has both */
+    eff_dict_release(ids);
+    for (size_t k = 0; k < 4; k++)
+        if (st == EFF_OK && (st = eff_table_add_i64(t, int_names[k], ints[k], err)) == EFF_OK)
+            ints[k] = NULL;
+    for (size_t k = 0; k < 2 + j->covs.n_model; k++) {
+        const char *name = k == 0 ? "weight" : k == 1 ? iv->outcome->id : j->covs.names[k - 2];
+        if (st == EFF_OK && (st = eff_table_add_f64(t, name, dbl[k], err)) == EFF_OK)
+            dbl[k] = NULL;
+    }
+    eff_free(pnr);
+    for (size_t k = 0; k < 4; k++)
+        eff_free(ints[k]);
+    for (size_t k = 0; k < 2 + j->covs.n_model; k++)
+        eff_free(dbl[k]);
+    if (st != EFF_OK) {
+        eff_table_free(t);
+        return st;
+    }
+    j->out->microdata = t;
+    return EFF_OK;
+}
+
 static eff_status run_iv(eval_job *j, const eff_table *records, const char *records_path,
                          eff_error *err)
 {
@@ -230,6 +293,8 @@ static eff_status run_iv(eval_job *j, const eff_table *records, const char *reco
     j->out->estimated = 1;
     characteristics(j);
     st = balance(j, err);
+    if (st == EFF_OK && j->c->microdata)
+        st = microdata(j, err);
     j->out->subgroups = eff_calloc(iv->n_subgroups, sizeof *j->out->subgroups);
     if (st == EFF_OK && !j->out->subgroups)
         st = eff_error_set(err, EFF_ENOMEM, NULL, 0, 0, "out of memory");
@@ -255,7 +320,10 @@ static eff_status read_records(const eff_config *c, const eff_ctx *ctx, eff_tabl
     opt.columns = cols, opt.n_columns = 4;
     opt.csv.types = types, opt.csv.n_types = 1;
     opt.csv.allow_empty = 1;
-    return eff_read_table(path, &opt, ctx, t, err);
+    st = eff_read_table(path, &opt, ctx, t, err);
+    if (st != EFF_OK)
+        eff_config_blame_file(c, EFF_FILE_PARTICIPATION, err);
+    return st;
 }
 
 /* Every linked person of any participation record: never a control. */
@@ -330,6 +398,7 @@ void eff_eval_free(eff_eval *e)
         for (size_t w = 0; w < iv->n_warnings; w++)
             eff_free(iv->warnings[w]);
         eff_free(iv->warnings);
+        eff_table_free(iv->microdata);
     }
     for (size_t w = 0; w < e->n_warnings; w++)
         eff_free(e->warnings[w]);

@@ -26,6 +26,7 @@
 #include "did.h"
 #include "disclosure.h"
 #include "persons.h"
+#include "table.h"
 
 enum { EFF_EVAL_MAX_E = 21, EFF_EVAL_MAX_COV = 24 };
 
@@ -87,6 +88,7 @@ typedef struct eff_eval_subgroup {
     char *why_not;               /* when not estimated */
     eff_eval_cell n_participants, n_controls;
     size_t n_obs;
+    size_t n_obs_missing;        /* person-years of the window without the outcome: dropped */
     const char *cluster;         /* "set", "person" or "plan" */
     size_t n_clusters;
     eff_eval_effect effects[EFF_EVAL_MAX_E];
@@ -113,6 +115,8 @@ typedef struct eff_eval_iv {
     size_t n_subgroups;
     char **warnings;
     size_t n_warnings;
+    eff_table *microdata;        /* only with [run] microdata = yes: the matched panel, one
+                                    row per person and event time, WITH PERSON IDS */
 } eff_eval_iv;
 
 typedef struct eff_eval {

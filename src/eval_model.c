@@ -398,8 +398,10 @@ static void cell_counts(const eval_job *j, const sg_units *su, eff_eval_subgroup
         int any = 0;
         for (int e = iv->emin; e <= iv->emax; e++) {
             double v = eval_outcome(j->p, iv->outcome, u->person, u->g + e);
-            if (isnan(v))
+            if (isnan(v)) {
+                sg->n_obs_missing++;
                 continue;
+            }
             eff_eval_effect *f = &sg->effects[e - iv->emin];
             f->n_obs++;
             if (!u->treated)

@@ -136,8 +136,10 @@ static eff_status read_file(eff_persons *p, const eff_config *c, eff_cfg_file f,
     opt.csv.n_types = n_types;
     opt.csv.allow_empty = 1;
     st = eff_read_table(path, &opt, ctx, t, err);
-    if (st != EFF_OK)
+    if (st != EFF_OK) {
         blame_config(c, path, err);
+        eff_config_blame_file(c, f, err);
+    }
     return st;
 }
 
@@ -463,6 +465,11 @@ int eff_persons_year_last(const eff_persons *p) { return p->y0 + p->ny - 1; }
 int32_t eff_persons_find(const eff_persons *p, const char *pnr)
 {
     return eff_dict_find(p->ids, pnr, strlen(pnr));
+}
+
+const char *eff_persons_pnr(const eff_persons *p, int32_t person)
+{
+    return eff_dict_str(p->ids, person);
 }
 
 const eff_py *eff_persons_at(const eff_persons *p, int32_t person, int year)

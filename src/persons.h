@@ -54,6 +54,8 @@ int eff_persons_year_first(const eff_persons *p);
 int eff_persons_year_last(const eff_persons *p);
 /* The person numbered by `pnr`, or -1 when no register holds it. */
 int32_t eff_persons_find(const eff_persons *p, const char *pnr);
+/* The id of a person (borrowed). Only for an explicit micro-data export. */
+const char *eff_persons_pnr(const eff_persons *p, int32_t person);
 /* The record of (person, year), or NULL when the year is outside the registers or the person
  * is not in the population register that year. */
 const eff_py *eff_persons_at(const eff_persons *p, int32_t person, int year);

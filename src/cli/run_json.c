@@ -116,13 +116,14 @@ static json_t *subgroup_json(const eff_eval_iv *iv, const eff_eval_subgroup *sg)
         ? json_pack("{s:o,s:o,s:o}", "chi2", jnum(sg->pretrend.statistic), "df",
                     jnum(sg->pretrend.df1), "p", jnum(sg->pretrend.p_value))
         : json_null();
-    return json_pack("{s:s,s:b,s:o,s:s,s:o,s:o,s:o,s:o,s:o,s:o,s:o}", "subgroup", sg->id,
+    return json_pack("{s:s,s:b,s:o,s:s,s:o,s:o,s:o,s:I,s:o,s:o,s:o,s:o}", "subgroup", sg->id,
                      "estimated", sg->estimated,
                      "why_not", sg->why_not ? json_string(sg->why_not) : json_null(),
                      "model", logit ? "logit" : "linear",
                      "n_participants", jcell(&sg->n_participants),
                      "n_controls", jcell(&sg->n_controls),
                      "n_obs", sg->estimated ? json_integer((json_int_t)sg->n_obs) : json_null(),
+                     "person_years_without_outcome", (json_int_t)sg->n_obs_missing,
                      "cluster", sg->estimated ? json_pack("{s:s,s:I}", "by", sg->cluster, "n",
                                                           (json_int_t)sg->n_clusters)
                                               : json_null(),
@@ -164,6 +165,9 @@ static json_t *iv_json(const eff_eval_iv *iv)
     json_object_set_new(o, "robustness", json_null());
     json_object_set_new(o, "sensitivity", json_null());
     json_object_set_new(o, "warnings", strings(iv->warnings, iv->n_warnings));
+    json_object_set_new(o, "microdata", iv->microdata
+                                            ? json_string("microdata_matched_panel.csv")
+                                            : json_null());
     return o;
 }
 

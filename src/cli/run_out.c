@@ -3,6 +3,7 @@
  * and love_plot.svg. Only what passed disclosure control is written: a suppressed cell is an
  * empty field (CSV) or null (JSON), never a number; no person id is in any of them. */
 #include <errno.h>
+#include <stdio.h>
 #include <math.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -164,6 +165,16 @@ eff_status run_write_files(const run_info *ri, eff_error *err)
                                  strerror(errno));
         if (!iv->estimated)
             continue;
+        if (iv->microdata) { /* asked for explicitly: person ids, marked in the name */
+            char path[4200];
+            snprintf(path, sizeof path, "%s/microdata_matched_panel.csv", dir);
+            eff_write_options wo = eff_write_options_default();
+            st = eff_write_table(iv->microdata, path, &wo, NULL, err);
+            if (st != EFF_OK)
+                return st;
+            fprintf(stderr, "effekt: warning: %s holds person ids (micro-data, as the config "
+                            "asks); it must not leave the research machine\n", path);
+        }
         st = write_characteristics(ri, iv, err);
         if (st == EFF_OK) st = write_balance(ri, iv, err);
         if (st == EFF_OK) st = write_typical(ri, iv, err);

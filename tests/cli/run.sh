@@ -40,6 +40,9 @@ expect "a typical-person value the model lacks" 2 "typical.origin: expected dans
 cfg 's/^disclosure_threshold = 5/disclosure_threshold = 2/'
 run run "$work/bad.ini" --data-dir "$work/s" --out "$work/o1"
 expect "a disclosure threshold below 3 is refused" 2 "disclosure_threshold must be a whole number of at least 3"
+cfg 's/^bfl = bfl{year}.csv/bfl = bfl_{year}.csv/'
+run run "$work/bad.ini" --data-dir "$work/s" --out "$work/o1"
+expect "a missing register file names its config line" 4 "(named by bfl = bfl_{year}.csv at $work/bad.ini:23)"
 check "nothing written by a failed run" test ! -e "$work/o1"
 
 # the example on the small world (min_n lowered so every intervention is estimated)
@@ -86,6 +89,11 @@ print("json ok")
 PY
 check "results.json: schema, checksums, suppressed cells empty everywhere" grep -q "json ok" "$work/py.out"
 
+sed 's/^reuse_across_cohorts = yes/reuse_across_cohorts = yes\nmicrodata = yes/' "$work/small.ini" > "$work/micro.ini"
+run run "$work/micro.ini" --data-dir "$work/s" --out "$work/m"
+expect "micro-data only when asked, with a warning" 0 "holds person ids"
+check "the micro-data file is named as such and holds pnrs" sh -c "cut -d, -f1 '$work/m/fritidsjob/microdata_matched_panel.csv' | grep -qxf '$work/pnrs'"
+check "no other file of that run holds a pnr" sh -c "find '$work/m' -type f ! -name 'microdata_*' -exec cat {} + | tr -c '0-9' '\n' | grep -xf '$work/pnrs' | grep -q . && exit 1 || exit 0"
 run run "$work/small.ini" --data-dir "$work/s" --out "$work/o" --lang en
 expect "run --lang en" 0 "Year of participation"
 run run "$work/small.ini" --data-dir "$work/s" --out "$work/o" --format json
