@@ -94,6 +94,37 @@ run run "$work/micro.ini" --data-dir "$work/s" --out "$work/m"
 expect "micro-data only when asked, with a warning" 0 "holds person ids"
 check "the micro-data file is named as such and holds pnrs" sh -c "cut -d, -f1 '$work/m/fritidsjob/microdata_matched_panel.csv' | grep -qxf '$work/pnrs'"
 check "no other file of that run holds a pnr" sh -c "find '$work/m' -type f ! -name 'microdata_*' -exec cat {} + | tr -c '0-9' '\n' | grep -xf '$work/pnrs' | grep -q . && exit 1 || exit 0"
+# against R (tests/ref/run/make_refs.R): glm + sandwich::vcovCL on the panel effekt exported
+if cmp -s "$work/m/fritidsjob/microdata_matched_panel.csv" tests/ref/run/panel_fritidsjob.csv; then
+    ok "the exported panel is the one R was given"
+else
+    not_ok "the exported panel is the one R was given" "the world or the selection changed: rerun tests/ref/run/make_refs.sh and check why"
+fi
+python3 - "$work/m/fritidsjob" tests/ref/run <<'PY' > "$work/r.out" 2>&1
+import csv, sys
+got_dir, ref_dir = sys.argv[1:]
+def close(a, b, what):
+    a, b = float(a), float(b)
+    assert abs(a - b) <= 1e-9 + 1e-7 * abs(b), "%s: effekt %r, R %r" % (what, a, b)
+ref = {r["event_time"]: r for r in csv.DictReader(open(ref_dir + "/fritidsjob_K_effects.csv"))}
+n = 0
+for r in csv.DictReader(open(got_dir + "/../effects.csv")):
+    if r["intervention"] != "fritidsjob" or r["subgroup"] != "koen=K" or r["estimate"] == "" \
+            or r["event_time"] == "-1":
+        continue
+    for k in ("estimate", "std_error", "p_value", "att_pp", "att_pp_se"):
+        close(r[k], ref[r["event_time"]][k], "effect e=%s %s" % (r["event_time"], k)); n += 1
+ref = {r["event_time"]: r for r in csv.DictReader(open(ref_dir + "/fritidsjob_K_typical.csv"))}
+for r in csv.DictReader(open(got_dir + "/typical_person.csv")):
+    if r["treated"] == "":
+        continue
+    for k in ("treated", "treated_low", "treated_high", "control", "control_low", "control_high",
+              "did_pp", "did_pp_se"):
+        close(r[k], ref[r["event_time"]][k], "typical e=%s %s" % (r["event_time"], k)); n += 1
+assert n >= 45, n
+print("R agrees on %d numbers" % n)
+PY
+check "effects and typical person agree with R glm + vcovCL to 1e-7" grep -q "R agrees" "$work/r.out" || cat "$work/r.out"
 run run "$work/small.ini" --data-dir "$work/s" --out "$work/o" --lang en
 expect "run --lang en" 0 "Year of participation"
 run run "$work/small.ini" --data-dir "$work/s" --out "$work/o" --format json
