@@ -38,6 +38,19 @@ void eval_units_free(eval_units *us)
     *us = (eval_units){0};
 }
 
+void eval_distinct_pass(eval_job *j)
+{
+    j->pass++;
+}
+
+int eval_distinct_new(eval_job *j, int tally, int32_t person)
+{
+    if (j->stamp[tally][person] == j->pass)
+        return 0;
+    j->stamp[tally][person] = j->pass;
+    return 1;
+}
+
 double eval_outcome(const eff_persons *p, const eff_cfg_outcome *o, int32_t person, int year)
 {
     const eff_py *q = eff_persons_at(p, person, year);
@@ -139,6 +152,7 @@ static void characteristics(eval_job *j)
         for (int treated = 1; treated >= 0; treated--) {
             double sum = 0, wsum = 0;
             long persons = 0, with = 0;
+            eval_distinct_pass(j);
             for (size_t i = 0; i < j->matched.n; i++) {
                 const eval_unit *u = &j->matched.u[i];
                 double x = u->treated == treated ? eval_covariate(j->p, name, u->person, u->g)
@@ -146,7 +160,8 @@ static void characteristics(eval_job *j)
                 if (isnan(x))
                     continue;
                 sum += u->weight * x, wsum += u->weight;
-                persons++, with += x == 1;
+                persons += eval_distinct_new(j, 0, u->person);
+                with += x == 1 && eval_distinct_new(j, 1, u->person);
             }
             eff_eval_cell *cell = treated ? &ch->participants : &ch->controls;
             cell->value = wsum > 0 ? (ch->is_share ? 100 : 1) * sum / wsum : NAN;
@@ -159,6 +174,7 @@ static void characteristics(eval_job *j)
 typedef struct bal_data {
     double *x, *w;
     unsigned char *t;
+    int32_t *person;
     size_t n;
 } bal_data;
 
@@ -174,7 +190,8 @@ static void bal_fill(const eval_job *j, size_t k, const eval_unit *u, size_t n, 
                        : eval_covariate(j->p, name, u[i].person, u[i].g - 1);
         if (isnan(x))
             continue;
-        b->x[b->n] = x, b->t[b->n] = u[i].treated, b->w[b->n++] = weighted ? u[i].weight : 1;
+        b->x[b->n] = x, b->t[b->n] = u[i].treated, b->person[b->n] = u[i].person;
+        b->w[b->n++] = weighted ? u[i].weight : 1;
     }
 }
 
@@ -182,10 +199,10 @@ static eff_status balance(eval_job *j, eff_error *err)
 {
     size_t cap = j->part.n + j->pool.n + j->matched.n + 1;
     bal_data all = {eff_mallocarray(cap, sizeof(double)), eff_mallocarray(cap, sizeof(double)),
-                    eff_malloc(cap), 0};
+                    eff_malloc(cap), eff_mallocarray(cap, sizeof(int32_t)), 0};
     bal_data m = {eff_mallocarray(cap, sizeof(double)), eff_mallocarray(cap, sizeof(double)),
-                  eff_malloc(cap), 0};
-    eff_status st = all.x && all.w && all.t && m.x && m.w && m.t
+                  eff_malloc(cap), eff_mallocarray(cap, sizeof(int32_t)), 0};
+    eff_status st = all.x && all.w && all.t && all.person && m.x && m.w && m.t && m.person
                         ? EFF_OK : eff_error_set(err, EFF_ENOMEM, NULL, 0, 0, "out of memory");
     for (size_t k = 0; st == EFF_OK && k < j->covs.n; k++) {
         all.n = m.n = 0;
@@ -200,14 +217,15 @@ static eff_status balance(eval_job *j, eff_error *err)
         if (st == EFF_OK)
             st = eff_balance_stats_of(m.x, m.t, m.w, m.n, sd, &b->matched, err);
         b->treated.with = b->control.with = b->binary ? 0 : -1;
-        for (size_t i = 0; i < m.n; i++) {
+        eval_distinct_pass(j);
+        for (size_t i = 0; i < m.n; i++) { /* participants and controls never share a person */
             eff_eval_cell *cell = m.t[i] ? &b->treated : &b->control;
-            cell->persons++;
-            cell->with += b->binary && m.x[i] == 1;
+            cell->persons += eval_distinct_new(j, 0, m.person[i]);
+            cell->with += b->binary && m.x[i] == 1 && eval_distinct_new(j, 1, m.person[i]);
         }
     }
-    eff_free(all.x), eff_free(all.w), eff_free(all.t);
-    eff_free(m.x), eff_free(m.w), eff_free(m.t);
+    eff_free(all.x), eff_free(all.w), eff_free(all.t), eff_free(all.person);
+    eff_free(m.x), eff_free(m.w), eff_free(m.t), eff_free(m.person);
     return st;
 }
 
@@ -359,9 +377,17 @@ eff_status eff_eval_run(const eff_config *c, const eff_persons *p, const eff_ctx
     eff_status st = eff_sdc_new(c->threshold, &e->sdc, err);
     if (st == EFF_OK) st = read_records(c, ctx, &records, path, sizeof path, err);
     if (st == EFF_OK) st = ever_participants(c, p, records, &ever, err);
+    size_t n_persons = eff_persons_n(p) + 1;
+    uint32_t *stamp[2] = {eff_calloc(n_persons, sizeof(uint32_t)),
+                          eff_calloc(n_persons, sizeof(uint32_t))};
+    if (st == EFF_OK && (!stamp[0] || !stamp[1]))
+        st = eff_error_set(err, EFF_ENOMEM, NULL, 0, 0, "out of memory");
     for (size_t k = 0; st == EFF_OK && k < c->n_interventions; k++) {
         eval_job j = {.c = c, .iv = &c->interventions[k], .p = p, .ctx = ctx,
-                      .out = &e->ivs[e->n_ivs++], .ever_participant = ever};
+                      .out = &e->ivs[e->n_ivs++], .ever_participant = ever,
+                      .stamp = {stamp[0], stamp[1]}};
+        memset(stamp[0], 0, n_persons * sizeof(uint32_t)); /* passes restart at 1 */
+        memset(stamp[1], 0, n_persons * sizeof(uint32_t));
         j.out->cfg = j.iv;
         eff_log(ctx, EFF_LOG_DEBUG, "evaluating %s", j.iv->id);
         st = run_iv(&j, records, path, err);
@@ -375,6 +401,8 @@ eff_status eff_eval_run(const eff_config *c, const eff_persons *p, const eff_ctx
     if (st == EFF_OK) st = eval_disclose(e, err);
     eff_table_free(records);
     eff_free(ever);
+    eff_free(stamp[0]);
+    eff_free(stamp[1]);
     if (st != EFF_OK) {
         eff_eval_free(e);
         return st;

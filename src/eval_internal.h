@@ -43,7 +43,15 @@ typedef struct eval_job {
     eval_units matched;   /* matched participants and controls */
     eval_covs covs;
     const unsigned char *ever_participant; /* over persons */
+    uint32_t *stamp[2];   /* distinct-person counting: the pass a person was last seen in */
+    uint32_t pass;
 } eval_job;
+
+/* Distinct persons, whose counts disclosure control needs (a control reused in two cohorts
+ * is one person): start a pass, then ask whether a person is new to it, in one of two
+ * independent tallies (e.g. all and those with the condition). */
+void eval_distinct_pass(eval_job *j);
+int eval_distinct_new(eval_job *j, int tally, int32_t person);
 
 eff_status eval_units_push(eval_units *us, const eval_unit *u, eff_error *err);
 void eval_units_free(eval_units *us);

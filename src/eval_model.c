@@ -328,8 +328,8 @@ static void link_and_se(const eff_glm *g, const double *x, double *eta, double *
 
 static double inv_link(int logit, double eta) { return logit ? 1 / (1 + exp(-eta)) : eta; }
 
-static eff_status typical_person(const eval_job *j, const eff_did *d, eff_eval_subgroup *sg,
-                                 eff_error *err)
+static eff_status typical_person(const eval_job *j, const sg_units *su, const eff_did *d,
+                                 eff_eval_subgroup *sg, eff_error *err)
 {
     const eff_glm *g = eff_did_model(d);
     size_t p = eff_glm_p(g);
@@ -340,8 +340,8 @@ static eff_status typical_person(const eval_job *j, const eff_did *d, eff_eval_s
     snprintf(want, sizeof want, "g=%d", j->iv->profile.cohort);
     for (size_t k = 0; k < p; k++)
         has_cohort |= strcmp(eff_glm_term(g, k), want) == 0;
-    for (size_t k = 0; k < j->matched.n; k++)
-        lowest = j->matched.u[k].g < lowest ? j->matched.u[k].g : lowest;
+    for (size_t k = 0; k < su->n; k++) /* the model's reference cohort */
+        lowest = su->u[k]->g < lowest ? su->u[k]->g : lowest;
     if (!has_cohort && j->iv->profile.cohort != lowest)
         return eff_error_set(err, EFF_EINVAL, j->c->path, j->iv->profile.line, 0,
                              "typical.cohort: %d is not a start cohort of %s's model",
@@ -467,7 +467,7 @@ static eff_status fit(eval_job *j, const sg_units *su, eff_cluster_kind kind,
                 strcat(strcat(sg->model_terms, k ? ", " : ""), sp.x_names[k]);
         if (j->iv->profile.cohort &&
             strcmp(j->iv->profile.subgroup ? j->iv->profile.subgroup : "all", sg->id) == 0)
-            st = typical_person(j, d, sg, err);
+            st = typical_person(j, su, d, sg, err);
     }
     eff_did_free(d);
     eff_table_free(sp.t);
@@ -488,12 +488,14 @@ eff_status eval_fit_subgroup(eval_job *j, eff_eval_subgroup *sg, eff_error *err)
     if (!su.u)
         return eff_error_set(err, EFF_ENOMEM, NULL, 0, 0, "out of memory");
     long treated = 0, controls = 0;
+    eval_distinct_pass(j);
     for (size_t i = 0; code != -1 && i < j->matched.n; i++) {
         const eval_unit *u = &j->matched.u[i];
         if (!in_subgroup(j, u, col, code) || (iv->balanced && !observed_throughout(j, u)))
             continue;
         su.u[su.n++] = u;
-        treated += u->treated, controls += !u->treated;
+        treated += u->treated;
+        controls += !u->treated && eval_distinct_new(j, 0, u->person);
     }
     sg->n_participants.value = (double)treated, sg->n_participants.persons = treated;
     sg->n_controls.value = (double)controls, sg->n_controls.persons = controls;
