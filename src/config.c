@@ -22,6 +22,7 @@ const char *const eff_cfg_col_key[EFF_COL_N] = {
 const char *const eff_cfg_col_default[EFF_COL_N] = {
     "PNR", "KOEN", "ALDER", "herkomst", "hovedstad", "FAMILIE_TYPE", "ANTBOERNF", "MOR_ID",
     "FAR_ID", "afdeling", "erhvkomp", "i_uddannelse", "UDD", "LOENTIMER", "FRAVAER_PCT",
+    "KLASSETRIN",
     "estate_id", "plan_2006_10", "plan_2011_14", "pnr", "aktivitet", "start_aar", "plan_id"};
 const char *const eff_cfg_file_key[EFF_FILE_N] = {"bef", "udda", "bfl", "fravaer", "estates",
                                                   "participation"};
@@ -224,6 +225,7 @@ static eff_cfg_outcome *outcome_of(parse_state *ps, const char *id)
     }
     o->kind = EFF_OUTCOME_FLAG;
     o->source = EFF_COL_N;
+    o->age_max = 130;
     o->line = ps->line;
     c->n_outcomes++;
     return o;
@@ -242,6 +244,13 @@ static int outcome_key(parse_state *ps, eff_cfg_outcome *o, const char *name, co
                 return 1;
             }
         return cfg_fail(ps, "source: expected enrolled, hours or absence, got '%s'%s", v, "");
+    }
+    if (strcmp(name, "age") == 0) {
+        long a, b;
+        if (cfg_parse_range(v, &a, &b) || a < 0 || b > 130)
+            return cfg_fail(ps, "age: expected MIN-MAX (e.g. 13-24), got '%s'%s", v, "");
+        o->age_min = (int)a, o->age_max = (int)b;
+        return 1;
     }
     if (strcmp(name, "threshold") == 0) {
         char *end;
@@ -397,6 +406,7 @@ void eff_config_free(eff_config *c)
         eff_free(iv->outcome_id);
         free_list(iv->activities, iv->n_activities);
         free_list(iv->covariates, iv->n_covariates);
+        free_list(iv->current, iv->n_current);
         free_list(iv->subgroups, iv->n_subgroups);
         free_list(iv->exact, iv->n_exact);
         free_list(iv->characteristics, iv->n_characteristics);

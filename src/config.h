@@ -20,6 +20,7 @@ typedef enum eff_cfg_col {
     EFF_COL_PNR, EFF_COL_SEX, EFF_COL_AGE, EFF_COL_ORIGIN, EFF_COL_CAPITAL,
     EFF_COL_FAMILY_TYPE, EFF_COL_CHILDREN, EFF_COL_MOTHER, EFF_COL_FATHER, EFF_COL_ESTATE,
     EFF_COL_VOCATIONAL, EFF_COL_ENROLLED, EFF_COL_EDUCATION, EFF_COL_HOURS, EFF_COL_ABSENCE,
+    EFF_COL_CLASS,
     EFF_COL_ESTATE_ID, EFF_COL_PLAN_2006_10, EFF_COL_PLAN_2011_14,
     EFF_COL_PART_PNR, EFF_COL_PART_ACTIVITY, EFF_COL_PART_START, EFF_COL_PART_PLAN,
     EFF_COL_N
@@ -46,6 +47,7 @@ typedef struct eff_cfg_outcome {
     eff_outcome_kind kind;
     eff_cfg_col source;   /* EFF_COL_ENROLLED, EFF_COL_HOURS or EFF_COL_ABSENCE */
     double threshold;
+    int age_min, age_max;  /* the ages the outcome is defined for; missing outside */
     long line;
 } eff_cfg_outcome;
 
@@ -83,6 +85,9 @@ typedef struct eff_cfg_intervention {
     char *covariates[EFF_CFG_MAX_LIST];
     size_t n_covariates;
     long covariates_line;
+    char *current[EFF_CFG_MAX_LIST]; /* model-only covariates measured in the year itself:
+                                        age_years, class (dummies), not_enrolled */
+    size_t n_current;
     int match_on_outcome;           /* outcome in g-1 and g-2 among the matching covariates */
     char *subgroups[EFF_CFG_MAX_LIST]; /* "all" or COLUMN=VALUE */
     size_t n_subgroups;

@@ -13,6 +13,8 @@
 static const char *const covariate_names[] = {
     "age", "female", "origin", "capital", "single_parent", "mother_vocational",
     "father_vocational"};
+/* Model-only covariates measured in the year of the observation (g+e). */
+static const char *const current_names[] = {"age_years", "class", "not_enrolled"};
 /* The rows a characteristics table can have, measured in g. */
 static const char *const characteristic_names[] = {
     "age", "male", "female", "non_western", "western", "capital", "single_parent",
@@ -117,6 +119,9 @@ int cfg_iv_key(parse_state *ps, eff_cfg_intervention *iv, const char *name, cons
     if (strcmp(name, "covariates") == 0)
         return list_key(ps, name, v, iv->covariates, &iv->n_covariates, &iv->covariates_line,
                         covariate_names, sizeof covariate_names / sizeof *covariate_names);
+    if (strcmp(name, "current_covariates") == 0)
+        return list_key(ps, name, v, iv->current, &iv->n_current, NULL, current_names,
+                        sizeof current_names / sizeof *current_names);
     if (strcmp(name, "characteristics") == 0)
         return list_key(ps, name, v, iv->characteristics, &iv->n_characteristics,
                         &iv->characteristics_line, characteristic_names,

@@ -2,6 +2,7 @@
  * panel, the fit through glm.c, and the per-event-time effects and pre-trend test. Owns the
  * design and the fitted model it keeps. */
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,8 @@ struct eff_did {
     eff_glm *glm;
     eff_did_effect *effects;
     size_t n_effects;
+    size_t *delta_col;   /* per effect: its delta's term, SIZE_MAX when not estimable */
+    double *att_grad;    /* per effect: the gradient of ATT_e (p entries) */
     eff_wald pretrend;
 };
 
@@ -242,7 +245,9 @@ static eff_status effects(eff_did *res, const eff_did_spec *s, const layout *l, 
     size_t q = 0;
     res->n_effects = (size_t)(s->emax - s->emin + 1);
     res->effects = eff_calloc(res->n_effects, sizeof *res->effects);
-    if (!rows || !res->effects || l->p > 256)
+    res->delta_col = eff_mallocarray(res->n_effects, sizeof *res->delta_col);
+    res->att_grad = eff_calloc(res->n_effects * l->p, sizeof *res->att_grad);
+    if (!rows || !res->effects || !res->delta_col || !res->att_grad || l->p > 256)
         return eff_free(rows), eff_error_set(err, EFF_ENOMEM, NULL, 0, 0, "out of memory");
     eff_status st = EFF_OK;
     for (int e = s->emin; st == EFF_OK && e <= s->emax; e++) {
@@ -250,6 +255,7 @@ static eff_status effects(eff_did *res, const eff_did_spec *s, const layout *l, 
         int slot = event_slot(e, s->emin);
         ef->event_time = e;
         ef->att = ef->att_se = NAN;
+        res->delta_col[e - s->emin] = SIZE_MAX;
         size_t m = 0;
         for (size_t i = 0; i < n; i++) {
             if (x[col_treated(l) * n + i] != 1)
@@ -270,9 +276,13 @@ static eff_status effects(eff_did *res, const eff_did_spec *s, const layout *l, 
             continue;
         }
         size_t j = col_delta(l, slot);
+        double *grad = &res->att_grad[(size_t)(e - s->emin) * l->p];
         ef->estimable = 1;
         ef->coef = eff_glm_coef_row(res->glm, j);
-        st = eff_glm_average_effect(res->glm, res->design, j, rows, m, &ef->att, &ef->att_se, err);
+        res->delta_col[e - s->emin] = j;
+        st = eff_glm_average_effect_grad(res->glm, res->design, j, rows, m, &ef->att, grad, err);
+        if (st == EFF_OK)
+            ef->att_se = sqrt(fmax(0, eff_glm_cov_of(res->glm, grad, grad)));
         if (st == EFF_OK && e < -1) { /* the pre-trend test's row */
             memset(&r_mat[q * l->p], 0, l->p * sizeof *r_mat);
             r_mat[q * l->p + j] = 1;
@@ -331,7 +341,26 @@ void eff_did_free(eff_did *d)
     eff_design_free(d->design);
     eff_glm_free(d->glm);
     eff_free(d->effects);
+    eff_free(d->delta_col);
+    eff_free(d->att_grad);
     eff_free(d);
+}
+
+double eff_did_delta_cov(const eff_did *d, size_t k, size_t l)
+{
+    if (k >= d->n_effects || l >= d->n_effects || d->delta_col[k] == SIZE_MAX ||
+        d->delta_col[l] == SIZE_MAX)
+        return NAN;
+    return eff_glm_vcov(d->glm)[d->delta_col[k] * eff_glm_p(d->glm) + d->delta_col[l]];
+}
+
+double eff_did_att_cov(const eff_did *d, size_t k, size_t l)
+{
+    if (k >= d->n_effects || l >= d->n_effects || d->delta_col[k] == SIZE_MAX ||
+        d->delta_col[l] == SIZE_MAX)
+        return NAN;
+    size_t p = eff_glm_p(d->glm);
+    return eff_glm_cov_of(d->glm, &d->att_grad[k * p], &d->att_grad[l * p]);
 }
 
 size_t eff_did_n_effects(const eff_did *d)

@@ -54,6 +54,12 @@ void eff_did_free(eff_did *d);
 /* Event times emin..emax in order (the reference included, not estimable). */
 size_t eff_did_n_effects(const eff_did *d);
 const eff_did_effect *eff_did_effect_at(const eff_did *d, size_t k);
+/* The covariance of delta_e and delta_f (model scale) and of ATT_e and ATT_f (response scale,
+ * delta method with the full cluster-robust V), for the effects at k and l of
+ * eff_did_effect_at: what a joint test of several event times needs. NaN when either is not
+ * estimable. */
+double eff_did_delta_cov(const eff_did *d, size_t k, size_t l);
+double eff_did_att_cov(const eff_did *d, size_t k, size_t l);
 /* The pre-trend test over the estimable pre-period deltas; statistic NaN when there are none. */
 eff_wald eff_did_pretrend(const eff_did *d);
 const eff_glm *eff_did_model(const eff_did *d);

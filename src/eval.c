@@ -54,7 +54,7 @@ int eval_distinct_new(eval_job *j, int tally, int32_t person)
 double eval_outcome(const eff_persons *p, const eff_cfg_outcome *o, int32_t person, int year)
 {
     const eff_py *q = eff_persons_at(p, person, year);
-    if (!q)
+    if (!q || q->age < o->age_min || q->age > o->age_max)
         return NAN;
     switch (o->kind) {
     case EFF_OUTCOME_FLAG: return q->enrolled < 0 ? NAN : q->enrolled;

@@ -93,6 +93,10 @@ typedef struct eff_eval_subgroup {
     size_t n_clusters;
     eff_eval_effect effects[EFF_EVAL_MAX_E];
     size_t n_effects;
+    double delta_cov[EFF_EVAL_MAX_E][EFF_EVAL_MAX_E]; /* covariances of the estimates (model
+                                    scale) and of att_pp (pp^2) by effect index; NaN where not
+                                    estimable or hidden: what a joint test needs */
+    double att_cov[EFF_EVAL_MAX_E][EFF_EVAL_MAX_E];
     eff_wald pretrend;           /* statistic NaN when there is no pre-period term */
     int pretrend_shown;
     eff_eval_typical typical[EFF_EVAL_MAX_E];

@@ -12,15 +12,9 @@
 #include "eval_internal.h"
 #include "mem.h"
 
-typedef struct panel_cols {
-    double *y, *w, *x[EFF_EVAL_MAX_COV + 64];
-    int64_t *treated, *event, *cohort, *cluster;
-    size_t n, cap;
-} panel_cols;
-
 typedef struct sg_panel {
     eff_table *t;
-    const char *x_names[EFF_EVAL_MAX_COV + 64];
+    const char *x_names[EFF_EVAL_MAX_COV + 160];
     size_t n_x;
     const char *const_names[EFF_EVAL_MAX_COV]; /* model covariates constant here */
     double const_values[EFF_EVAL_MAX_COV];
@@ -102,30 +96,96 @@ static int64_t cluster_of(eff_cluster_kind kind, const eval_unit *u)
     return kind == EFF_CLUSTER_PERSON ? u->person : kind == EFF_CLUSTER_PLAN ? u->plan : u->set;
 }
 
-/* The cohorts of the subgroup, ascending, and the cohort x event-time names when asked. */
-static size_t interaction_names(const eval_job *j, const sg_units *su, char names[][32],
-                                int *gs, int *es, size_t max)
+/* Model columns beyond the covariates in g-1: cohort x event-time dummies (time_effects =
+ * cohort_x_event) and the current covariates, measured in the observation's year. */
+typedef enum xkind { X_INTER, X_AGE, X_CLASS, X_NOT_ENROLLED } xkind;
+typedef struct extra_col {
+    xkind kind;
+    int a, b;
+    int lo, hi;   /* age or class: values outside are coded as the nearest of these */
+    char name[32];
+} extra_col;
+
+enum { MAX_EXTRA = 160 };
+
+static double extra_value(const eval_job *j, const extra_col *x, const eval_unit *u, int e)
 {
-    if (!j->iv->cohort_x_event)
-        return 0;
-    int have[64] = {0}, lo = j->c->year_first;
+    if (x->kind == X_INTER)
+        return u->g == x->a && e == x->b;
+    const eff_py *q = eff_persons_at(j->p, u->person, u->g + e);
+    if (!q)
+        return NAN;
+    int v = x->kind == X_AGE ? q->age : q->school_class;
+    switch (x->kind) {
+    case X_AGE:
+    case X_CLASS: return v < 0 ? NAN : (v < x->lo ? x->lo : v > x->hi ? x->hi : v) == x->a;
+    default: return q->enrolled < 0 ? NAN : !q->enrolled;
+    }
+}
+
+/* Dummies for the values seen (observed outcome) of a current age or class, the smallest
+ * value the reference. Sparse values at either end (under 2% of the observations) join
+ * their neighbour, as a dummy for a handful of observations invites separation. */
+static size_t level_dummies(const eval_job *j, const sg_units *su, xkind kind, extra_col *out,
+                            size_t max)
+{
+    long seen[131] = {0}, total = 0;
     for (size_t i = 0; i < su->n; i++)
-        if (su->u[i]->g - lo >= 0 && su->u[i]->g - lo < 64)
-            have[su->u[i]->g - lo] = 1;
-    size_t n = 0;
-    int first = 1;
-    for (int g = 0; g < 64; g++) {
-        if (!have[g])
-            continue;
-        if (first) { /* the reference cohort has no interactions */
-            first = 0;
-            continue;
+        for (int e = j->iv->emin; e <= j->iv->emax; e++) {
+            const eval_unit *u = su->u[i];
+            const eff_py *q = eff_persons_at(j->p, u->person, u->g + e);
+            if (!q || isnan(eval_outcome(j->p, j->iv->outcome, u->person, u->g + e)))
+                continue;
+            int v = kind == X_AGE ? q->age : q->school_class;
+            if (v >= 0 && v <= 130)
+                seen[v]++, total++;
         }
-        for (int e = j->iv->emin; e <= j->iv->emax && n < max; e++)
-            if (e != -1) {
-                snprintf(names[n], 32, "g=%d:e=%d", g + lo, e);
-                gs[n] = g + lo, es[n++] = e;
+    int lo = 0, hi = 130;
+    for (long below = 0; lo < 130 && (below += seen[lo]) * 50 < total;)
+        lo++;
+    for (long above = 0; hi > lo && (above += seen[hi]) * 50 < total;)
+        hi--;
+    size_t n = 0;
+    for (int v = lo + 1; v <= hi && n < max; v++) {
+        if (!seen[v])
+            continue;
+        out[n] = (extra_col){kind, v, 0, lo, hi, ""};
+        snprintf(out[n++].name, 32, "%s=%d", kind == X_AGE ? "age_now" : "class_now", v);
+    }
+    return n;
+}
+
+static size_t extra_columns(const eval_job *j, const sg_units *su, extra_col *out, size_t max)
+{
+    size_t n = 0;
+    if (j->iv->cohort_x_event) {
+        int have[64] = {0}, lo = j->c->year_first, first = 1;
+        for (size_t i = 0; i < su->n; i++)
+            if (su->u[i]->g - lo >= 0 && su->u[i]->g - lo < 64)
+                have[su->u[i]->g - lo] = 1;
+        for (int g = 0; g < 64; g++) {
+            if (!have[g])
+                continue;
+            if (first) { /* the reference cohort has no interactions */
+                first = 0;
+                continue;
             }
+            for (int e = j->iv->emin; e <= j->iv->emax && n < max; e++)
+                if (e != -1) {
+                    out[n] = (extra_col){X_INTER, g + lo, e, 0, 0, ""};
+                    snprintf(out[n++].name, 32, "g=%d:e=%d", g + lo, e);
+                }
+        }
+    }
+    for (size_t k = 0; k < j->iv->n_current; k++) {
+        const char *c = j->iv->current[k];
+        if (strcmp(c, "not_enrolled") == 0 && n < max) {
+            out[n] = (extra_col){X_NOT_ENROLLED, 0, 0, 0, 0, "not_enrolled"};
+            n++;
+        } else if (strcmp(c, "age_years") == 0 || strcmp(c, "class") == 0) {
+            n += level_dummies(j, su, strcmp(c, "class") == 0 ? X_CLASS : X_AGE, out + n,
+                               max - n);
+        }
     }
     return n;
 }
@@ -169,13 +229,12 @@ static eff_status build_panel(const eval_job *j, const sg_units *su, eff_cluster
     for (size_t i = 0; i < su->n; i++)
         for (int e = iv->emin; e <= iv->emax; e++)
             n += !isnan(eval_outcome(j->p, iv->outcome, su->u[i]->person, su->u[i]->g + e));
-    char inames[64][32];
-    int igs[64], ies[64];
-    size_t n_inter = interaction_names(j, su, inames, igs, ies, 64);
+    static extra_col extra[MAX_EXTRA]; /* one run at a time */
+    size_t n_inter = extra_columns(j, su, extra, MAX_EXTRA);
     size_t n_cov = j->covs.n_model + n_inter;
     double *y = eff_mallocarray(n + 1, sizeof *y), *w = eff_mallocarray(n + 1, sizeof *w);
     int64_t *cols[4];
-    double *x[EFF_EVAL_MAX_COV + 64];
+    double *x[EFF_EVAL_MAX_COV + MAX_EXTRA];
     int ok = y && w;
     for (size_t k = 0; k < 4; k++)
         ok &= (cols[k] = eff_mallocarray(n + 1, sizeof(int64_t))) != NULL;
@@ -197,7 +256,7 @@ static eff_status build_panel(const eval_job *j, const sg_units *su, eff_cluster
             for (size_t k = 0; k < j->covs.n_model; k++)
                 x[k][r] = eval_covariate(j->p, j->covs.names[k], u->person, u->g - 1);
             for (size_t k = 0; k < n_inter; k++)
-                x[j->covs.n_model + k][r] = u->g == igs[k] && e == ies[k];
+                x[j->covs.n_model + k][r] = extra_value(j, &extra[k], u, e);
             r++;
         }
     }
@@ -210,7 +269,7 @@ static eff_status build_panel(const eval_job *j, const sg_units *su, eff_cluster
     }
     for (size_t k = 0; k < n_cov; k++) {
         if (st == EFF_OK)
-            st = add_f64(sp, k < j->covs.n_model ? j->covs.names[k] : inames[k - j->covs.n_model],
+            st = add_f64(sp, k < j->covs.n_model ? j->covs.names[k] : extra[k - j->covs.n_model].name,
                          x[k], n, k < j->covs.n_model, err);
         else
             eff_free(x[k]);
@@ -266,6 +325,9 @@ static eff_status check_profile(const eval_job *j, const sg_panel *sp, eff_error
                      (strcmp(key, "origin") == 0 &&
                       (strcmp(name, "western") == 0 || strcmp(name, "non_western") == 0));
         }
+        for (size_t c = 0; c < j->iv->n_current; c++)
+            known |= strcmp(j->iv->current[c], key) == 0 ||
+                     (strcmp(key, "class") == 0 && strcmp(j->iv->current[c], "class") == 0);
         if (!known)
             return eff_error_set(err, EFF_EINVAL, j->c->path, pr->lines[k], 0,
                                  "typical.%s: the model of %s has no covariate '%s'", key,
@@ -298,6 +360,15 @@ static eff_status typical_row(const eval_job *j, const eff_glm *g, int treated, 
         else if (sscanf(term, "treated:e=%d%c", &a, &tail) == 1) x[k] = treated && e == a;
         else if (sscanf(term, "e=%d%c", &a, &tail) == 1) x[k] = e == a;
         else if (sscanf(term, "g=%d:e=%d%c", &a, &b, &tail) == 2) x[k] = cohort == a && e == b;
+        else if (sscanf(term, "age_now=%d%c", &a, &tail) == 1 ||
+                 sscanf(term, "class_now=%d%c", &a, &tail) == 1) {
+            /* the profile's age or class in g-1, one year older at e = 0 */
+            double base;
+            eff_status st = profile_value(j, term[0] == 'a' ? "age" : "class", &base, err);
+            if (st != EFF_OK)
+                return st;
+            x[k] = base + 1 + e == a;
+        }
         else if (sscanf(term, "g=%d%c", &a, &tail) == 1) x[k] = cohort == a;
         else {
             eff_status st = profile_value(j, term, &x[k], err);
@@ -457,6 +528,11 @@ static eff_status fit(eval_job *j, const sg_units *su, eff_cluster_kind kind,
             f->att_pp = scale * de->att, f->att_pp_se = scale * de->att_se;
             f->reason = de->event_time == -1 ? "reference" : de->estimable ? "" : "not estimable";
         }
+        for (size_t k = 0; k < eff_did_n_effects(d); k++)
+            for (size_t l = 0; l < eff_did_n_effects(d); l++) {
+                sg->delta_cov[k][l] = eff_did_delta_cov(d, k, l);
+                sg->att_cov[k][l] = scale * scale * eff_did_att_cov(d, k, l);
+            }
         sg->pretrend = eff_did_pretrend(d);
         sg->pretrend_shown = !isnan(sg->pretrend.statistic);
         size_t len = 1;
@@ -484,6 +560,9 @@ eff_status eval_fit_subgroup(eval_job *j, eff_eval_subgroup *sg, eff_error *err)
         sg->effects[k] = (eff_eval_effect){.event_time = iv->emin + (int)k,
                                            .reason = "not estimated"};
     sg->pretrend.statistic = NAN;
+    for (size_t k = 0; k < EFF_EVAL_MAX_E; k++)
+        for (size_t l = 0; l < EFF_EVAL_MAX_E; l++)
+            sg->delta_cov[k][l] = sg->att_cov[k][l] = NAN;
     sg_units su = {eff_mallocarray(j->matched.n + 1, sizeof *su.u), 0};
     if (!su.u)
         return eff_error_set(err, EFF_ENOMEM, NULL, 0, 0, "out of memory");

@@ -128,6 +128,9 @@ static void mark_subgroup(const eff_sdc *s, eff_eval_subgroup *sg)
         if (!eff_sdc_suppressed(s, f->sdc_index))
             continue;
         f->hidden = 1;
+        for (size_t l = 0; l < sg->n_effects; l++) /* a variance gives the SE away */
+            sg->delta_cov[k][l] = sg->delta_cov[l][k] = sg->att_cov[k][l] = sg->att_cov[l][k] =
+                NAN;
         if (f->event_time == -1)
             ref_hidden = 1;
         if (f->event_time < -1)

@@ -112,4 +112,15 @@ eff_status eff_glm_average_effect(const eff_glm *g, const eff_design *d, size_t 
                                   const size_t *rows, size_t n_rows, double *value, double *se,
                                   eff_error *err);
 
+/* As eff_glm_average_effect, but giving the gradient of the average with respect to the
+ * coefficients (p entries, caller's storage; 0 for dropped terms) instead of its standard
+ * error, so that several averages can be tested jointly (eff_glm_cov_of). */
+eff_status eff_glm_average_effect_grad(const eff_glm *g, const eff_design *d, size_t j,
+                                       const size_t *rows, size_t n_rows, double *value,
+                                       double *grad, eff_error *err);
+
+/* a' V b over the kept terms: the covariance of two delta-method quantities with gradients
+ * a and b (a = b: the variance). */
+double eff_glm_cov_of(const eff_glm *g, const double *a, const double *b);
+
 #endif

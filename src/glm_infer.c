@@ -133,16 +133,22 @@ static double linear_predictor(const eff_glm *g, const double *x)
 }
 
 /* sqrt(grad' V grad) over the kept terms. */
-static double delta_se(const eff_glm *g, const double *grad)
+double eff_glm_cov_of(const eff_glm *g, const double *a, const double *b)
 {
     double v = 0;
     for (size_t i = 0; i < g->p; i++) {
-        if (!g->keep[i] || grad[i] == 0)
+        if (!g->keep[i] || a[i] == 0)
             continue;
         for (size_t j = 0; j < g->p; j++)
             if (g->keep[j])
-                v += grad[i] * g->vcov[j * g->p + i] * grad[j];
+                v += a[i] * g->vcov[j * g->p + i] * b[j];
     }
+    return v;
+}
+
+static double delta_se(const eff_glm *g, const double *grad)
+{
+    double v = eff_glm_cov_of(g, grad, grad);
     return sqrt(v > 0 ? v : 0);
 }
 
@@ -167,9 +173,9 @@ eff_status eff_glm_lincomb(const eff_glm *g, const double *xs, const double *off
     return EFF_OK;
 }
 
-eff_status eff_glm_average_effect(const eff_glm *g, const eff_design *d, size_t j,
-                                  const size_t *rows, size_t n_rows, double *value, double *se,
-                                  eff_error *err)
+eff_status eff_glm_average_effect_grad(const eff_glm *g, const eff_design *d, size_t j,
+                                       const size_t *rows, size_t n_rows, double *value,
+                                       double *grad, eff_error *err)
 {
     size_t n = eff_design_n(d), p = g->p;
     if (eff_design_p(d) != p || j >= p)
@@ -178,13 +184,13 @@ eff_status eff_glm_average_effect(const eff_glm *g, const eff_design *d, size_t 
         return eff_error_set(err, EFF_EINVAL, NULL, 0, 0,
                              "term \"%s\" was dropped: it has no effect to average", g->terms[j]);
     size_t count = rows ? n_rows : n;
-    double *grad = eff_calloc(p, sizeof *grad), *x = eff_mallocarray(p, sizeof *x);
-    if (!grad || !x || count == 0) {
-        eff_free(grad);
+    double *x = eff_mallocarray(p, sizeof *x);
+    if (!x || count == 0) {
         eff_free(x);
         return count ? eff_error_set(err, EFF_ENOMEM, NULL, 0, 0, "out of memory")
                      : eff_error_set(err, EFF_EINVAL, NULL, 0, 0, "no rows to average over");
     }
+    memset(grad, 0, p * sizeof *grad);
     const double *off = eff_design_offset(d);
     double sum = 0;
     for (size_t r = 0; r < count; r++) {
@@ -203,9 +209,24 @@ eff_status eff_glm_average_effect(const eff_glm *g, const eff_design *d, size_t 
             grad[l] -= s0 * x[l] / (double)count;
         sum += mu1 - mu0;
     }
+    for (size_t l = 0; l < p; l++)
+        if (!g->keep[l])
+            grad[l] = 0;
     *value = sum / (double)count;
-    *se = delta_se(g, grad);
-    eff_free(grad);
     eff_free(x);
     return EFF_OK;
+}
+
+eff_status eff_glm_average_effect(const eff_glm *g, const eff_design *d, size_t j,
+                                  const size_t *rows, size_t n_rows, double *value, double *se,
+                                  eff_error *err)
+{
+    double *grad = eff_calloc(g->p, sizeof *grad);
+    if (!grad)
+        return eff_error_set(err, EFF_ENOMEM, NULL, 0, 0, "out of memory");
+    eff_status st = eff_glm_average_effect_grad(g, d, j, rows, n_rows, value, grad, err);
+    if (st == EFF_OK)
+        *se = delta_se(g, grad);
+    eff_free(grad);
+    return st;
 }

@@ -255,6 +255,7 @@ static eff_status fill_bef(eff_persons *p, const eff_config *c, const eff_table 
                       .origin = origin_of(eff_table_str(t, col[3], r)),
                       .capital = cap == 1, .single_parent = fam == 2 && kids > 0,
                       .vocational = -1, .enrolled = -1, .school_level = -1,
+                      .school_class = -1,
                       .age = isnan(age) ? -1 : (int16_t)age,
                       .estate = isnan(estate) ? -1 : (int32_t)estate,
                       .mother = mc[r] < 0 ? -1 : mother[mc[r]],
@@ -275,6 +276,16 @@ static eff_status fill_bef(eff_persons *p, const eff_config *c, const eff_table 
     return st;
 }
 
+/* Whether a model uses the school class (a current covariate). */
+static int needs_class(const eff_config *c)
+{
+    for (size_t k = 0; k < c->n_interventions; k++)
+        for (size_t j = 0; j < c->interventions[k].n_current; j++)
+            if (strcmp(c->interventions[k].current[j], "class") == 0)
+                return 1;
+    return 0;
+}
+
 /* udda, bfl or fravaer: rows of persons not in bef that year are ignored. */
 static eff_status fill_other(eff_persons *p, const eff_config *c, eff_cfg_file f,
                              const eff_table *t, int year, eff_error *err)
@@ -286,6 +297,8 @@ static eff_status fill_other(eff_persons *p, const eff_config *c, eff_cfg_file f
         names[3] = c->columns[EFF_COL_EDUCATION], n = 4;
     } else {
         names[1] = c->columns[f == EFF_FILE_BFL ? EFF_COL_HOURS : EFF_COL_ABSENCE], n = 2;
+        if (f == EFF_FILE_FRAVAER && needs_class(c))
+            names[2] = c->columns[EFF_COL_CLASS], n = 3;
     }
     size_t col[4];
     int32_t *id = NULL;
@@ -309,6 +322,10 @@ static eff_status fill_other(eff_persons *p, const eff_config *c, eff_cfg_file f
             q->hours = isnan(v) ? 0 : (int32_t)fmin(v, 1e9);
         } else {
             q->absence = (float)v;
+            if (n == 3) {
+                double k = num(t, col[2], r);
+                q->school_class = isnan(k) || k < 0 || k > 99 ? -1 : (int8_t)k;
+            }
         }
     }
     eff_free(id);
@@ -388,6 +405,8 @@ static eff_status load_year(eff_persons *p, const eff_config *c, int year, const
             cols[3] = c->columns[EFF_COL_EDUCATION], n = 4;
         } else {
             cols[1] = c->columns[more[k] == EFF_FILE_BFL ? EFF_COL_HOURS : EFF_COL_ABSENCE];
+            if (more[k] == EFF_FILE_FRAVAER && needs_class(c))
+                cols[2] = c->columns[EFF_COL_CLASS], n = 3;
         }
         t = NULL;
         st = read_file(p, c, more[k], year, cols, n, ctx, &t, err);

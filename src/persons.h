@@ -36,6 +36,8 @@ typedef struct eff_py {
     int32_t mother, father; /* person numbers, -1 unknown */
     int32_t hours;          /* paid hours in the year (0 without a bfl row) */
     float absence;          /* school absence in percent; NaN without a fravaer row */
+    int8_t school_class;    /* class 0-9 in the school year ending this year (fravaer), read
+                               only when a model uses it; -1 otherwise */
 } eff_py;
 
 typedef struct eff_persons eff_persons;

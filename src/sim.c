@@ -30,7 +30,8 @@ static const double BYTES_PER_PERSON_YEAR = 235.0;
 uint64_t eff_sim_estimate_bytes(const eff_sim_options *opt)
 {
     double udsat = 215300.0 * opt->plans / 89.0;
-    double rest = (752000.0 + 4.62e6) * opt->scale;
+    double almen = opt->almen_scale > 0 ? opt->almen_scale : opt->scale;
+    double rest = 752000.0 * almen + 4.62e6 * opt->scale;
     double factor = opt->format == EFF_SIM_SAS ? 2.2 : opt->format == EFF_SIM_DTA ? 1.5 : 1.0;
     return (uint64_t)((udsat + rest) * 1.08 * SIM_NY * BYTES_PER_PERSON_YEAR * factor);
 }
@@ -39,6 +40,8 @@ static eff_status check_options(const eff_sim_options *o, eff_error *err)
 {
     if (!(o->scale > 0 && o->scale <= 1))
         return eff_error_set(err, EFF_EINVAL, NULL, 0, 0, "--scale must be in (0, 1]");
+    if (!(o->almen_scale >= 0 && o->almen_scale <= 1))
+        return eff_error_set(err, EFF_EINVAL, NULL, 0, 0, "--almen-scale must be in (0, 1]");
     if (!(o->participants_scale > 0 && o->participants_scale <= 100))
         return eff_error_set(err, EFF_EINVAL, NULL, 0, 0, "--participants-scale must be in (0, 100]");
     if (o->plans < 1 || o->plans > 89)
@@ -84,9 +87,10 @@ static eff_status write_run(const sim_world *w, const char *dir, eff_sim_summary
     const eff_sim_options *o = &w->opt;
     char seed[32];
     snprintf(seed, sizeof seed, "%llu", (unsigned long long)o->seed);
-    json_t *j = json_pack("{s:s, s:s, s:f, s:f, s:s, s:s, s:s, s:f, s:i, s:s, s:i, s:i}",
+    json_t *j = json_pack("{s:s, s:s, s:f, s:f, s:f, s:s, s:s, s:s, s:f, s:i, s:s, s:i, s:i}",
                           "effekt_version", EFFEKT_VERSION, "seed", seed, "scale",
-                          o->scale, "participants_scale", o->participants_scale, "effects",
+                          o->scale, "almen_scale", o->almen_scale > 0 ? o->almen_scale : o->scale,
+                          "participants_scale", o->participants_scale, "effects",
                           effects[o->effects], "effects_file",
                           o->effects_file ? o->effects_file : "", "dgp",
                           o->dgp == EFF_SIM_SIMPLE ? "simple" : "realistic", "icc", o->icc,

@@ -45,6 +45,8 @@ typedef enum eff_sim_effects {
 typedef struct eff_sim_options {
     uint64_t seed;
     double scale;              /* sampling fraction outside the plans, (0, 1]; default 0.05 */
+    double almen_scale;        /* sampling fraction of the other social housing (the control
+                                  pool), (0, 1]; 0: the same as scale */
     double participants_scale; /* multiplies participation; default 1 */
     eff_sim_effects effects;
     const char *effects_file;  /* borrowed; EFF_SIM_EFFECTS_FILE only */

@@ -148,7 +148,7 @@ static eff_status build_estates(sim_world *w, gsl_rng *r, eff_error *err)
     for (size_t e = 0; e < n_udsat; e++)
         w->estates[e].size = exact[e];
     eff_free(size), eff_free(exact);
-    double keep = w->opt.scale;
+    double keep = w->opt.almen_scale > 0 ? w->opt.almen_scale : w->opt.scale;
     for (size_t e = n_udsat; e < w->n_estates; e++) {
         sim_estate *est = &w->estates[e];
         est->plan = -1;
@@ -175,7 +175,8 @@ eff_status sim_areas_build(sim_world *w, eff_error *err)
         st = build_estates(w, r, err);
     eff_rng_free(r);
     w->weight[AREA_UDSAT] = 1.0;
-    w->weight[AREA_ALMEN] = w->weight[AREA_OEVRIG] = 1.0 / w->opt.scale;
+    w->weight[AREA_OEVRIG] = 1.0 / w->opt.scale;
+    w->weight[AREA_ALMEN] = 1.0 / (w->opt.almen_scale > 0 ? w->opt.almen_scale : w->opt.scale);
     return st;
 }
 

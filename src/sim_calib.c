@@ -520,8 +520,11 @@ static void calibrate_jobs(const calib *cb)
                 shift_params(m, param_job_out, group_adjust[g], shift);
             else
                 t->slope += shift;
+            /* almen shares udsat's job chances out of education: an evaluation compares the
+             * two, and a gap that differed by enrolment would make their paths non-parallel
+             * as the young leave school */
             if (g == 0)
-                m->job_out[AREA_ALMEN] = m->job_out[AREA_UDSAT] - 0.4;
+                m->job_out[AREA_ALMEN] = m->job_out[AREA_UDSAT];
         }
 }
 
@@ -554,6 +557,11 @@ static void calibrate_absence(const calib *cb)
                .origin = -1, .domain = pupil, .eta = eta_abs, .link = LINK_EXP,
                .outcome = -1, .unit = 1, .offset = m->abs_base, .param = param_abs};
     calibrate_level(cb, &sp);
+    /* udsat and almen share one absence level (the seed gives both 6.4 in 2011): absence is
+     * multiplicative in the class and the year, so two levels would drift apart in
+     * percentage points as pupils move up, and the evaluation compares the two in
+     * percentage points (parallel paths are the design's premise, here made true) */
+    m->abs_mu[AREA_ALMEN] = m->abs_mu[AREA_UDSAT];
     sp.year = 2018;
     calibrate_trend(cb, &sp, &m->abs_trend[0], &m->abs_trend[1]);
     /* The exit exam, class 9, 2016: udsat by origin, then the population's Danish-origin

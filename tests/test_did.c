@@ -1,8 +1,29 @@
 /* test_did.c - src/did.c against R: glm (epsilon 1e-15) with the event-time, treated,
  * treated x event-time, cohort and covariate terms, sandwich::vcovCL by person, the ATT on
- * the response scale with its delta-method SE, and the pre-trend Wald test
+ * the response scale with its delta-method SE, the joint covariances of the deltas and of
+ * the ATTs, and the pre-trend Wald test
  * (tests/ref/did/make_refs.R made the references). */
 #include "eff_test.h"
+
+/* The joint covariances of the deltas and of the ATTs, against R's (make_refs.R). */
+static void compare_cov(const eff_did *d, const char *cov_path)
+{
+    eff_table *ref = eff_test_read_csv(cov_path);
+    size_t c[4];
+    eff_error err;
+    static const char *const cols[] = {"event_time_k", "event_time_l", "delta_cov", "att_cov"};
+    for (int k = 0; k < 4; k++)
+        assert_int_equal(eff_table_col(ref, cols[k], &c[k], &err), EFF_OK);
+    assert_int_equal(eff_table_n_rows(ref), 16);
+    for (size_t r = 0; r < eff_table_n_rows(ref); r++) {
+        size_t k = (size_t)(eff_table_i64(ref, c[0])[r] + 2), l = (size_t)(eff_table_i64(ref, c[1])[r] + 2);
+        eff_assert_close(eff_did_delta_cov(d, k, l), eff_table_f64(ref, c[2])[r], 1e-6, 1e-12);
+        eff_assert_close(eff_did_att_cov(d, k, l), eff_table_f64(ref, c[3])[r], 1e-6, 1e-14);
+    }
+    assert_true(isnan(eff_did_delta_cov(d, 1, 0))); /* the reference year has none */
+    assert_true(isnan(eff_did_att_cov(d, 0, 1)));
+    eff_table_free(ref);
+}
 
 static void compare(eff_glm_family family, const char *ref_path)
 {
@@ -49,6 +70,8 @@ static void compare(eff_glm_family family, const char *ref_path)
     } else { /* F(1, G-1) = the chi-square with one restriction */
         eff_assert_close(w.statistic * w.df1, chi2, 1e-7, 1e-12);
     }
+    compare_cov(d, family == EFF_GLM_LOGIT ? "tests/ref/did/logit_cov.csv"
+                                           : "tests/ref/did/linear_cov.csv");
     eff_did_free(d);
     eff_table_free(panel);
     eff_table_free(ref);

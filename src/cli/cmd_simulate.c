@@ -20,6 +20,8 @@ static const char help[] =
     "  --scale F                  sampling fraction of the areas outside the plans, (0, 1]\n"
     "                             (default 0.05; 1 is the whole country, about 6 million\n"
     "                             persons and 15 GB of CSV). Plan areas are always whole.\n"
+    "  --almen-scale F            sampling fraction of the other social housing (the control\n"
+    "                             pool), (0, 1] (default: --scale)\n"
     "  --participants-scale F     multiply participation by F, (0, 100] (default 1)\n"
     "  --effects E                seed (default: Tables 3.2, 3.4, 3.6 from the start year\n"
     "                             on), seed-with-pretrends, zero, or a FILE in truth.csv's\n"
@@ -121,6 +123,7 @@ int cmd_simulate(int argc, char **argv)
     static const struct option longopts[] = {
         {"out", required_argument, NULL, 'O'},     {"seed", required_argument, NULL, 's'},
         {"scale", required_argument, NULL, 'S'},   {"participants-scale", required_argument, NULL, 'P'},
+        {"almen-scale", required_argument, NULL, 'A'},
         {"effects", required_argument, NULL, 'e'}, {"dgp", required_argument, NULL, 'g'},
         {"icc", required_argument, NULL, 'i'},     {"format", required_argument, NULL, 'f'},
         {"plans", required_argument, NULL, 'p'},   {"threads", required_argument, NULL, 't'},
@@ -138,6 +141,7 @@ int cmd_simulate(int argc, char **argv)
         case 'O': out = optarg; break;
         case 's': rc = cli_parse_seed("simulate", optarg, &o.seed); break;
         case 'S': rc = parse_number("--scale", optarg, &o.scale); break;
+        case 'A': rc = parse_number("--almen-scale", optarg, &o.almen_scale); break;
         case 'P': rc = parse_number("--participants-scale", optarg, &o.participants_scale); break;
         case 'i': rc = parse_number("--icc", optarg, &o.icc); break;
         case 'p': rc = parse_int("--plans", optarg, &o.plans); break;

@@ -131,6 +131,18 @@ static json_t *subgroup_json(const eff_eval_iv *iv, const eff_eval_subgroup *sg)
                      "effects", effects, "pretrend", pre);
 }
 
+static json_t *matrix(const double m[EFF_EVAL_MAX_E][EFF_EVAL_MAX_E], size_t n)
+{
+    json_t *rows = json_array();
+    for (size_t k = 0; k < n; k++) {
+        json_t *row = json_array();
+        for (size_t l = 0; l < n; l++)
+            json_array_append_new(row, jnum(m[k][l]));
+        json_array_append_new(rows, row);
+    }
+    return rows;
+}
+
 static json_t *strings(char *const *s, size_t n)
 {
     json_t *a = json_array();
@@ -158,6 +170,16 @@ static json_t *iv_json(const eff_eval_iv *iv)
             ? json_pack("{s:o,s:o,s:o}", "chi2", jnum(sg->pretrend.statistic), "df",
                         jnum(sg->pretrend.df1), "p", jnum(sg->pretrend.p_value))
             : json_null());
+    }
+    for (size_t g = 0; g < iv->n_subgroups; g++) { /* covariances by event time, for joint tests */
+        const eff_eval_subgroup *sg = &iv->subgroups[g];
+        json_t *times = json_array();
+        for (size_t k = 0; k < sg->n_effects; k++)
+            json_array_append_new(times, json_integer(sg->effects[k].event_time));
+        json_object_set_new(json_array_get(subgroups, g), "vcov",
+                            json_pack("{s:o,s:o,s:o}", "event_times", times, "estimate",
+                                      matrix(sg->delta_cov, sg->n_effects), "att_pp",
+                                      matrix(sg->att_cov, sg->n_effects)));
     }
     json_object_set_new(o, "effects", subgroups);
     json_object_set_new(o, "pretrend", pre);

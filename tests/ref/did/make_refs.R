@@ -34,6 +34,7 @@ one <- function(y, family, name) {
   pre <- which(terms == "E-2:treated")
   chi2 <- b[pre]^2 / V[pre, pre]
   out <- data.frame(event_time = c(-2, 0, 1, 2), estimate = NA, std_error = NA, att = NA, att_se = NA)
+  grads <- list(); cols <- integer(0)
   for (k in seq_len(nrow(out))) {
     ev <- out$event_time[k]
     j <- which(terms == paste0("E", ev, ":treated"))
@@ -50,7 +51,15 @@ one <- function(y, family, name) {
       out$att[k] <- mean(X1 %*% b - X0 %*% b)
     }
     out$att_se[k] <- sqrt(drop(t(grad) %*% V %*% grad))
+    grads[[k]] <- grad; cols[k] <- j
   }
+  # joint covariances of the deltas and of the ATTs (for joint Wald tests)
+  cv <- expand.grid(k = seq_len(nrow(out)), l = seq_len(nrow(out)))
+  cv$event_time_k <- out$event_time[cv$k]; cv$event_time_l <- out$event_time[cv$l]
+  cv$delta_cov <- mapply(function(k, l) V[cols[k], cols[l]], cv$k, cv$l)
+  cv$att_cov <- mapply(function(k, l) drop(t(grads[[k]]) %*% V %*% grads[[l]]), cv$k, cv$l)
+  write.csv(cv[, c("event_time_k", "event_time_l", "delta_cov", "att_cov")],
+            sprintf("tests/ref/did/%s_cov.csv", name), row.names = FALSE)
   out$pretrend_chi2 <- chi2
   write.csv(out, sprintf("tests/ref/did/%s.csv", name), row.names = FALSE)
 }
