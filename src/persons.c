@@ -12,24 +12,11 @@
 #include <strings.h>
 
 #include "mem.h"
+#include "persons_internal.h"
 #include "regfile.h"
 
-struct eff_persons {
-    int y0, ny;
-    eff_dict *ids;
-    size_t cap;                          /* persons with room for records */
-    eff_py *rec;                         /* cap * ny */
-    size_t n_extra;
-    int32_t *extra[EFF_PERSONS_MAX_EXTRA];  /* cap * ny codes */
-    eff_dict *extra_dict[EFF_PERSONS_MAX_EXTRA];
-    char *extra_name[EFF_PERSONS_MAX_EXTRA];
-    char **inputs;                       /* the files read, in order */
-    size_t n_inputs;
-    int32_t *estate_ids;                 /* sorted ids of estates without a plan */
-    size_t n_control_estates;
-};
 
-static eff_status grow(eff_persons *p, size_t need, eff_error *err)
+eff_status persons_grow(eff_persons *p, size_t need, eff_error *err)
 {
     if (need <= p->cap)
         return EFF_OK;
@@ -73,7 +60,7 @@ static eff_status map_ids(eff_persons *p, const eff_table *t, size_t col, int ad
         }
         (*map)[c] = code;
     }
-    return grow(p, eff_dict_size(p->ids), err);
+    return persons_grow(p, eff_dict_size(p->ids), err);
 }
 
 /* Rewrites "no column \"X\"" from a reader into an error at the config line naming X. */
@@ -96,7 +83,7 @@ static void blame_config(const eff_config *c, const char *path, eff_error *err)
         }
 }
 
-static eff_status note_input(eff_persons *p, const char *path, eff_error *err)
+eff_status persons_note_input(eff_persons *p, const char *path, eff_error *err)
 {
     char **v = eff_reallocarray(p->inputs, p->n_inputs + 1, sizeof *v);
     if (!v)
@@ -108,19 +95,20 @@ static eff_status note_input(eff_persons *p, const char *path, eff_error *err)
     return EFF_OK;
 }
 
-static eff_status read_file(eff_persons *p, const eff_config *c, eff_cfg_file f, int year,
-                            const char *const *cols, size_t n_cols, const eff_ctx *ctx,
-                            eff_table **t, eff_error *err)
+eff_status persons_read_file(eff_persons *p, const eff_config *c, eff_cfg_file f, int year,
+                             const char *const *cols, size_t n_cols, const eff_dict *keep,
+                             const eff_ctx *ctx, eff_table **t, eff_error *err)
 {
+    (void)p;
     char path[4096];
     eff_status st = eff_config_path(c, f, year, path, sizeof path, err);
-    if (st == EFF_OK)
-        st = note_input(p, path, err);
     if (st != EFF_OK)
         return st;
     eff_read_options opt = eff_read_options_default();
     opt.columns = cols;
     opt.n_columns = n_cols;
+    opt.id_column = keep ? c->columns[EFF_COL_PNR] : NULL;
+    opt.id_set = keep;
     /* person ids are text even when every one is digits (leading zeros matter) */
     static const eff_cfg_col id_cols[] = {EFF_COL_PNR, EFF_COL_MOTHER, EFF_COL_FATHER,
                                           EFF_COL_PART_PNR};
@@ -155,7 +143,7 @@ static double num(const eff_table *t, size_t col, size_t row)
 
 /* Finds the configured columns cols[0..n) in t, checking the kind of each: 'n' numeric, 's'
  * text, 'x' either. */
-static eff_status find_cols(const eff_table *t, const char *const *cols, const char *kinds,
+eff_status persons_find_cols(const eff_table *t, const char *const *cols, const char *kinds,
                             size_t n, size_t *idx, eff_error *err)
 {
     for (size_t k = 0; k < n; k++) {
@@ -220,9 +208,8 @@ static eff_status extra_codes(eff_persons *p, const eff_table *t, size_t col, si
     return s ? eff_dict_intern(p->extra_dict[k], s, strlen(s), code, err) : EFF_OK;
 }
 
-enum { BEF_NCOL = 10 };
 
-static eff_status fill_bef(eff_persons *p, const eff_config *c, const eff_table *t, int year,
+eff_status persons_fill_bef(eff_persons *p, const eff_config *c, const eff_table *t, int year,
                            eff_error *err)
 {
     static const eff_cfg_col want[BEF_NCOL] = {
@@ -235,17 +222,18 @@ static eff_status fill_bef(eff_persons *p, const eff_config *c, const eff_table 
     for (size_t k = 0; k < p->n_extra; k++)
         names[BEF_NCOL + k] = p->extra_name[k], kinds[BEF_NCOL + k] = 'x';
     size_t col[BEF_NCOL + EFF_PERSONS_MAX_EXTRA];
-    eff_status st = find_cols(t, names, kinds, BEF_NCOL + p->n_extra, col, err);
+    eff_status st = persons_find_cols(t, names, kinds, BEF_NCOL + p->n_extra, col, err);
     int32_t *id = NULL, *mother = NULL, *father = NULL;
-    if (st == EFF_OK) st = map_ids(p, t, col[0], 1, &id, err);
-    if (st == EFF_OK) st = map_ids(p, t, col[7], 1, &mother, err);
-    if (st == EFF_OK) st = map_ids(p, t, col[8], 1, &father, err);
+    /* no interning here: the scan decided who is kept before any record is filled */
+    if (st == EFF_OK) st = map_ids(p, t, col[0], 0, &id, err);
+    if (st == EFF_OK) st = map_ids(p, t, col[7], 0, &mother, err);
+    if (st == EFF_OK) st = map_ids(p, t, col[8], 0, &father, err);
     const int32_t *idc = st == EFF_OK ? eff_table_codes(t, col[0]) : NULL;
     const int32_t *mc = st == EFF_OK ? eff_table_codes(t, col[7]) : NULL;
     const int32_t *fc = st == EFF_OK ? eff_table_codes(t, col[8]) : NULL;
     size_t y = (size_t)(year - p->y0);
     for (size_t r = 0; st == EFF_OK && r < eff_table_n_rows(t); r++) {
-        if (idc[r] < 0)
+        if (idc[r] < 0 || id[idc[r]] < 0)
             continue;
         size_t at = (size_t)id[idc[r]] * (size_t)p->ny + y;
         eff_py *q = &p->rec[at];
@@ -277,7 +265,7 @@ static eff_status fill_bef(eff_persons *p, const eff_config *c, const eff_table 
 }
 
 /* Whether a model uses the school class (a current covariate). */
-static int needs_class(const eff_config *c)
+int persons_needs_class(const eff_config *c)
 {
     for (size_t k = 0; k < c->n_interventions; k++)
         for (size_t j = 0; j < c->interventions[k].n_current; j++)
@@ -287,7 +275,7 @@ static int needs_class(const eff_config *c)
 }
 
 /* udda, bfl or fravaer: rows of persons not in bef that year are ignored. */
-static eff_status fill_other(eff_persons *p, const eff_config *c, eff_cfg_file f,
+eff_status persons_fill_other(eff_persons *p, const eff_config *c, eff_cfg_file f,
                              const eff_table *t, int year, eff_error *err)
 {
     const char *names[4] = {c->columns[EFF_COL_PNR]};
@@ -297,12 +285,12 @@ static eff_status fill_other(eff_persons *p, const eff_config *c, eff_cfg_file f
         names[3] = c->columns[EFF_COL_EDUCATION], n = 4;
     } else {
         names[1] = c->columns[f == EFF_FILE_BFL ? EFF_COL_HOURS : EFF_COL_ABSENCE], n = 2;
-        if (f == EFF_FILE_FRAVAER && needs_class(c))
+        if (f == EFF_FILE_FRAVAER && persons_needs_class(c))
             names[2] = c->columns[EFF_COL_CLASS], n = 3;
     }
     size_t col[4];
     int32_t *id = NULL;
-    eff_status st = find_cols(t, names, "snnn", n, col, err);
+    eff_status st = persons_find_cols(t, names, "snnn", n, col, err);
     if (st == EFF_OK) st = map_ids(p, t, col[0], 0, &id, err);
     const int32_t *idc = st == EFF_OK ? eff_table_codes(t, col[0]) : NULL;
     size_t y = (size_t)(year - p->y0);
@@ -339,15 +327,15 @@ static int cmp_i32(const void *a, const void *b)
 }
 
 /* The estates without a comprehensive plan from either fund: the control pool's homes. */
-static eff_status load_estates(eff_persons *p, const eff_config *c, const eff_ctx *ctx,
+eff_status persons_load_estates(eff_persons *p, const eff_config *c, const eff_ctx *ctx,
                                eff_error *err)
 {
     const char *names[3] = {c->columns[EFF_COL_ESTATE_ID], c->columns[EFF_COL_PLAN_2006_10],
                             c->columns[EFF_COL_PLAN_2011_14]};
     eff_table *t = NULL;
     size_t col[3];
-    eff_status st = read_file(p, c, EFF_FILE_ESTATES, 0, names, 3, ctx, &t, err);
-    if (st == EFF_OK) st = find_cols(t, names, "nnn", 3, col, err);
+    eff_status st = persons_read_file(p, c, EFF_FILE_ESTATES, 0, names, 3, NULL, ctx, &t, err);
+    if (st == EFF_OK) st = persons_find_cols(t, names, "nnn", 3, col, err);
     if (st == EFF_OK) {
         size_t n = eff_table_n_rows(t);
         p->estate_ids = eff_mallocarray(n ? n : 1, sizeof *p->estate_ids);
@@ -370,7 +358,7 @@ static eff_status load_estates(eff_persons *p, const eff_config *c, const eff_ct
     return st;
 }
 
-static int needs(const eff_config *c, eff_cfg_col source)
+int persons_needs(const eff_config *c, eff_cfg_col source)
 {
     for (size_t k = 0; k < c->n_outcomes; k++)
         if (c->outcomes[k].source == source)
@@ -378,45 +366,7 @@ static int needs(const eff_config *c, eff_cfg_col source)
     return 0;
 }
 
-static eff_status load_year(eff_persons *p, const eff_config *c, int year, const eff_ctx *ctx,
-                            eff_error *err)
-{
-    static const eff_cfg_col bef_cols[BEF_NCOL] = {
-        EFF_COL_PNR, EFF_COL_SEX, EFF_COL_AGE, EFF_COL_ORIGIN, EFF_COL_CAPITAL,
-        EFF_COL_FAMILY_TYPE, EFF_COL_CHILDREN, EFF_COL_MOTHER, EFF_COL_FATHER, EFF_COL_ESTATE};
-    const char *names[BEF_NCOL + EFF_PERSONS_MAX_EXTRA];
-    for (size_t k = 0; k < BEF_NCOL; k++)
-        names[k] = c->columns[bef_cols[k]];
-    for (size_t k = 0; k < p->n_extra; k++)
-        names[BEF_NCOL + k] = p->extra_name[k];
-    eff_table *t = NULL;
-    eff_status st = read_file(p, c, EFF_FILE_BEF, year, names, BEF_NCOL + p->n_extra, ctx, &t, err);
-    if (st == EFF_OK) st = fill_bef(p, c, t, year, err);
-    eff_table_free(t);
-    static const eff_cfg_file more[3] = {EFF_FILE_UDDA, EFF_FILE_BFL, EFF_FILE_FRAVAER};
-    for (size_t k = 0; st == EFF_OK && k < 3; k++) {
-        if ((more[k] == EFF_FILE_BFL && !needs(c, EFF_COL_HOURS)) ||
-            (more[k] == EFF_FILE_FRAVAER && !needs(c, EFF_COL_ABSENCE)))
-            continue;
-        const char *cols[4] = {c->columns[EFF_COL_PNR]};
-        size_t n = 2;
-        if (more[k] == EFF_FILE_UDDA) {
-            cols[1] = c->columns[EFF_COL_VOCATIONAL], cols[2] = c->columns[EFF_COL_ENROLLED];
-            cols[3] = c->columns[EFF_COL_EDUCATION], n = 4;
-        } else {
-            cols[1] = c->columns[more[k] == EFF_FILE_BFL ? EFF_COL_HOURS : EFF_COL_ABSENCE];
-            if (more[k] == EFF_FILE_FRAVAER && needs_class(c))
-                cols[2] = c->columns[EFF_COL_CLASS], n = 3;
-        }
-        t = NULL;
-        st = read_file(p, c, more[k], year, cols, n, ctx, &t, err);
-        if (st == EFF_OK) st = fill_other(p, c, more[k], t, year, err);
-        eff_table_free(t);
-    }
-    return st;
-}
-
-static eff_status add_extras(eff_persons *p, const eff_config *c, const char *const *extra,
+eff_status persons_add_extras(eff_persons *p, const eff_config *c, const char *const *extra,
                              size_t n_extra, eff_error *err)
 {
     for (size_t k = 0; k < n_extra; k++) {
@@ -431,31 +381,6 @@ static eff_status add_extras(eff_persons *p, const eff_config *c, const char *co
             return eff_error_set(err, EFF_ENOMEM, NULL, 0, 0, "out of memory");
         p->n_extra++;
     }
-    return EFF_OK;
-}
-
-eff_status eff_persons_load(const eff_config *c, const char *const *extra, size_t n_extra,
-                            const eff_ctx *ctx, eff_persons **out, eff_error *err)
-{
-    *out = NULL;
-    eff_persons *p = eff_calloc(1, sizeof *p);
-    if (!p || !(p->ids = eff_dict_new())) {
-        eff_free(p);
-        return eff_error_set(err, EFF_ENOMEM, NULL, 0, 0, "out of memory");
-    }
-    p->y0 = c->year_first;
-    p->ny = c->year_last - c->year_first + 1;
-    eff_status st = add_extras(p, c, extra, n_extra, err);
-    if (st == EFF_OK) st = load_estates(p, c, ctx, err);
-    for (int y = c->year_first; st == EFF_OK && y <= c->year_last; y++) {
-        eff_log(ctx, EFF_LOG_DEBUG, "reading the registers of %d", y);
-        st = load_year(p, c, y, ctx, err);
-    }
-    if (st != EFF_OK) {
-        eff_persons_free(p);
-        return st;
-    }
-    *out = p;
     return EFF_OK;
 }
 
@@ -474,6 +399,8 @@ void eff_persons_free(eff_persons *p)
         eff_free(p->inputs[k]);
     eff_free(p->inputs);
     eff_free(p->estate_ids);
+    eff_free(p->linked);
+    pthread_mutex_destroy(&p->fill_lock);
     eff_free(p);
 }
 
@@ -483,7 +410,10 @@ int eff_persons_year_last(const eff_persons *p) { return p->y0 + p->ny - 1; }
 
 int32_t eff_persons_find(const eff_persons *p, const char *pnr)
 {
-    return eff_dict_find(p->ids, pnr, strlen(pnr));
+    int32_t person = eff_dict_find(p->ids, pnr, strlen(pnr));
+    /* a participant's id is kept before the registers are read: it is linked only when a
+     * population register holds it */
+    return person >= 0 && p->linked && p->linked[person] ? person : -1;
 }
 
 const char *eff_persons_pnr(const eff_persons *p, int32_t person)
