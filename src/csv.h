@@ -43,6 +43,16 @@ typedef struct eff_csv_options {
     int allow_empty;            /* 1: a header without data rows gives a 0-row table */
     int all_text;               /* 1: every column is text, as written (fread's colClasses =
                                    "character"); type overrides still apply */
+    /* With both: rows whose keep_column value is not in keep_ids are passed over before
+     * anything of them is stored, when keep_column is the file's first column and the value
+     * unquoted (the usual id column); other rows are kept, so the caller filters the result
+     * again (regfile.h does). Borrowed. */
+    const char *keep_column;
+    const eff_dict *keep_ids;
+    /* Rows whose require_column field is empty are passed over before anything of them is
+     * stored (when no quote comes before that field; other rows are kept, and the caller
+     * filters again). NULL: none. */
+    const char *require_column;
 } eff_csv_options;
 
 typedef struct eff_csv_info {
@@ -51,6 +61,8 @@ typedef struct eff_csv_info {
     int decimal_comma;         /* some column was read with a decimal comma */
     int passes;                /* 1, or 2 when the file had to be read again */
     long lines;                /* physical lines */
+    size_t filter_undecided;   /* rows the early row filters could not decide (kept: the
+                                  caller filters them again); 0 means the result is exact */
 } eff_csv_info;
 
 eff_csv_options eff_csv_options_default(void);

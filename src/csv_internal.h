@@ -44,6 +44,12 @@ typedef struct csv_reader {
     int reread_latin1;
     size_t ncol;
     col_builder *cols;
+    long keep_col;     /* the early row filters' columns (-1: none); see eff_csv_options */
+    long require_col;
+    uint64_t *keep_bits; /* a bitmap of the keep ids' hashes: most unwanted rows are rejected
+                            without a dictionary probe (a cache miss each) */
+    size_t keep_mask;
+    size_t undecided;  /* rows kept because a filter could not decide them early */
     size_t nrow, row_cap;
     char *scratch;     /* unescaped quoted fields */
     size_t scratch_cap;

@@ -230,6 +230,125 @@ static inline int try_number(csv_reader *rd, col_builder *c, char **pp)
     return 1;
 }
 
+/* Field k of the record at p, unquoted and trimmed: 1 with its bounds, 0 when a quote, the
+ * record's end or the buffer's zero padding comes first (then nothing is decided early). */
+static int raw_field(const csv_reader *rd, const char *p, long k, const char **fs,
+                     const char **fe)
+{
+    for (long j = 0; j < k; j++) {
+        while (*p != rd->delim) {
+            if (*p == '"' || *p == '\n' || *p == '\r' || *p == '\0')
+                return 0;
+            p++;
+        }
+        p++;
+    }
+    while (*p == ' ' || *p == '\t')
+        p++;
+    const char *e = p;
+    while (*e != rd->delim && *e != '\n' && *e != '\r') {
+        if (*e == '"' || *e == '\0')
+            return 0;
+        e++;
+    }
+    while (e > p && (e[-1] == ' ' || e[-1] == '\t'))
+        e--;
+    *fs = p, *fe = e;
+    return 1;
+}
+
+/* 1 when the record at p is certainly not wanted by the early row filters. A record cut by
+ * the buffer's end is decided again once it is whole. */
+static int unwanted(csv_reader *rd, const char *p)
+{
+    const char *fs, *fe;
+    if (rd->require_col >= 0) {
+        if (!raw_field(rd, p, rd->require_col, &fs, &fe))
+            rd->undecided++;
+        else if (fs == fe)
+            return 1;
+    }
+    if (rd->keep_col >= 0) {
+        if (!raw_field(rd, p, rd->keep_col, &fs, &fe)) {
+            rd->undecided++;
+            return 0;
+        }
+        uint64_t h = eff_hash_bytes(fs, (size_t)(fe - fs));
+        size_t bit = (size_t)(h >> 20) & rd->keep_mask;
+        if (!(rd->keep_bits[bit >> 6] >> (bit & 63) & 1))
+            return 1;
+        return eff_dict_find(rd->opt->keep_ids, fs, (size_t)(fe - fs)) < 0;
+    }
+    return 0;
+}
+
+/* The early row filters' columns and the keep ids' bitmap (8 bits per id, at least 2^16). */
+static eff_status setup_filters(csv_reader *rd)
+{
+    const eff_csv_options *o = rd->opt;
+    rd->keep_col = rd->require_col = -1;
+    rd->undecided = 0;
+    for (size_t j = 0; j < rd->ncol; j++) {
+        if (o->keep_ids && o->keep_column && strcasecmp(rd->cols[j].name, o->keep_column) == 0)
+            rd->keep_col = (long)j;
+        if (o->require_column && strcasecmp(rd->cols[j].name, o->require_column) == 0)
+            rd->require_col = (long)j;
+    }
+    if (rd->keep_col < 0 || rd->keep_bits)
+        return EFF_OK;
+    size_t n = eff_dict_size(o->keep_ids), bits = 1 << 16;
+    while (bits < 8 * n)
+        bits <<= 1;
+    rd->keep_bits = eff_calloc(bits / 64, sizeof *rd->keep_bits);
+    if (!rd->keep_bits)
+        return eff_error_set(rd->err, EFF_ENOMEM, rd->path, 0, 0, "out of memory");
+    rd->keep_mask = bits - 1;
+    for (size_t c = 0; c < n; c++) {
+        uint64_t h = eff_hash_bytes(eff_dict_str(o->keep_ids, (int32_t)c),
+                                    eff_dict_len(o->keep_ids, (int32_t)c));
+        size_t bit = (size_t)(h >> 20) & rd->keep_mask;
+        rd->keep_bits[bit >> 6] |= (uint64_t)1 << (bit & 63);
+    }
+    return EFF_OK;
+}
+
+/* Passes over the record at *ppos without storing it, checking its field count as a stored
+ * record's is checked. Returns EFF_OK, NEED_MORE, or an error. */
+static int skip_record(csv_reader *rd, size_t *ppos, size_t end)
+{
+    const char *p = rd->buf + *ppos, *lim = rd->buf + end;
+    long newlines = 0;
+    size_t fields = 1;
+    int in_quotes = 0;
+    for (; p < lim; p++) {
+        if (*p == '"')
+            in_quotes = !in_quotes;
+        else if (in_quotes)
+            newlines += *p == '\n';
+        else if (*p == rd->delim)
+            fields++;
+        else if (at_eol(p))
+            break;
+    }
+    if (p >= lim)
+        return NEED_MORE;
+    if (fields != rd->ncol) {
+        char msg[128];
+        snprintf(msg, sizeof msg, "expected %zu fields, found %zu", rd->ncol, fields);
+        return parse_error(rd, rd->line, (long)(fields < rd->ncol ? fields + 1 : rd->ncol + 1),
+                           msg);
+    }
+    p += *p == '\r' ? 2 : 1;
+    size_t next = (size_t)(p - rd->buf);
+    if (rd->nul_off < next)
+        return nul_error(rd, rd->buf + *ppos, rd->line);
+    if (next - *ppos > rd->opt->max_line_bytes)
+        return too_long(rd, rd->line);
+    rd->line += 1 + newlines;
+    *ppos = next;
+    return EFF_OK;
+}
+
 /* Parses one record at *ppos into row rd->nrow. Returns EFF_OK, NEED_MORE, or an error. */
 static int parse_record(csv_reader *rd, size_t *ppos, size_t end)
 {
@@ -241,6 +360,8 @@ static int parse_record(csv_reader *rd, size_t *ppos, size_t end)
         rd->line++;
         return EFF_OK;
     }
+    if (unwanted(rd, p))
+        return skip_record(rd, ppos, end);
     if (rd->nrow == rd->row_cap) {
         eff_status st = csv_reserve_rows(rd, rd->row_cap + rd->row_cap / 2 + 1024);
         if (st)
@@ -397,7 +518,9 @@ static eff_status read_passes(csv_reader *rd, eff_csv_info *info)
     for (int pass = 1; st == EFF_OK; pass++) {
         if (pass > 1 && (st = rewind_file(rd)) != EFF_OK)
             break;
-        if ((st = fill(rd)) || (st = csv_read_header(rd, pass)) || (st = parse_body(rd)))
+        if (!(st = fill(rd)) && !(st = csv_read_header(rd, pass)))
+            st = setup_filters(rd);
+        if (st || (st = parse_body(rd)))
             break;
         if (!rd->need_reread || pass == 3) {
             info->passes = pass;
@@ -417,6 +540,7 @@ static void free_reader(csv_reader *rd)
     eff_free(rd->buf);
     eff_free(rd->scratch);
     eff_free(rd->conv);
+    eff_free(rd->keep_bits);
     if (rd->fd >= 0)
         close(rd->fd);
 }
@@ -436,6 +560,7 @@ eff_status eff_csv_read(const char *path, const eff_csv_options *opt, const eff_
     rd.fd = -1;
     rd.line = 1;
     rd.nul_off = SIZE_MAX;
+    rd.keep_col = rd.require_col = -1;
     if (!info)
         info = &local_info;
     memset(info, 0, sizeof *info);
@@ -456,6 +581,7 @@ eff_status eff_csv_read(const char *path, const eff_csv_options *opt, const eff_
         info->delimiter = rd.delim;
         info->encoding = rd.latin1 ? EFF_CSV_ENC_LATIN1 : EFF_CSV_ENC_UTF8;
         info->lines = rd.line - 1;
+        info->filter_undecided = rd.undecided;
         for (size_t j = 0; j < rd.ncol; j++)
             info->decimal_comma |= (rd.cols[j].flags & EFF_COL_DECIMAL_COMMA) != 0;
     }

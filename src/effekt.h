@@ -21,6 +21,7 @@
 #include "match.h"
 #include "mem.h"
 #include "panel.h"
+#include "parallel.h"
 #include "persons.h"
 #include "pscore.h"
 #include "regfile.h"

@@ -97,7 +97,8 @@ eff_status persons_note_input(eff_persons *p, const char *path, eff_error *err)
 
 eff_status persons_read_file(eff_persons *p, const eff_config *c, eff_cfg_file f, int year,
                              const char *const *cols, size_t n_cols, const eff_dict *keep,
-                             const eff_ctx *ctx, eff_table **t, eff_error *err)
+                             const char *require, const eff_ctx *ctx, eff_table **t,
+                             eff_error *err)
 {
     (void)p;
     char path[4096];
@@ -109,6 +110,7 @@ eff_status persons_read_file(eff_persons *p, const eff_config *c, eff_cfg_file f
     opt.n_columns = n_cols;
     opt.id_column = keep ? c->columns[EFF_COL_PNR] : NULL;
     opt.id_set = keep;
+    opt.require_column = require;
     /* person ids are text even when every one is digits (leading zeros matter) */
     static const eff_cfg_col id_cols[] = {EFF_COL_PNR, EFF_COL_MOTHER, EFF_COL_FATHER,
                                           EFF_COL_PART_PNR};
@@ -334,7 +336,8 @@ eff_status persons_load_estates(eff_persons *p, const eff_config *c, const eff_c
                             c->columns[EFF_COL_PLAN_2011_14]};
     eff_table *t = NULL;
     size_t col[3];
-    eff_status st = persons_read_file(p, c, EFF_FILE_ESTATES, 0, names, 3, NULL, ctx, &t, err);
+    eff_status st = persons_read_file(p, c, EFF_FILE_ESTATES, 0, names, 3, NULL, NULL, ctx, &t,
+                                      err);
     if (st == EFF_OK) st = persons_find_cols(t, names, "nnn", 3, col, err);
     if (st == EFF_OK) {
         size_t n = eff_table_n_rows(t);

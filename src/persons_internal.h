@@ -33,7 +33,8 @@ eff_status persons_note_input(eff_persons *p, const char *path, eff_error *err);
 /* Reads file f of `year` (only `cols`; with `keep`, only the rows of those persons). */
 eff_status persons_read_file(eff_persons *p, const eff_config *c, eff_cfg_file f, int year,
                              const char *const *cols, size_t n_cols, const eff_dict *keep,
-                             const eff_ctx *ctx, eff_table **t, eff_error *err);
+                             const char *require, const eff_ctx *ctx, eff_table **t,
+                             eff_error *err);
 eff_status persons_find_cols(const eff_table *t, const char *const *cols, const char *kinds,
                              size_t n, size_t *idx, eff_error *err);
 /* Fill the records of `year` from a bef table (columns as read by persons_scan.c) or from

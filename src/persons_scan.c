@@ -12,6 +12,7 @@
  * thread count. Progress is not reported from the worker threads. */
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "mem.h"
 #include "parallel.h"
@@ -42,8 +43,9 @@ static eff_status kept_of_year(scan *sc, int year, eff_dict *kept, eff_error *er
                             c->columns[EFF_COL_MOTHER], c->columns[EFF_COL_FATHER]};
     eff_table *t = NULL;
     size_t col[4];
-    eff_status st = persons_read_file(sc->p, c, EFF_FILE_BEF, year, names, 4, NULL, &sc->ctx,
-                                      &t, err);
+    /* only the rows with an estate are built: most of a national register is passed over */
+    eff_status st = persons_read_file(sc->p, c, EFF_FILE_BEF, year, names, 4, NULL, names[1],
+                                      &sc->ctx, &t, err);
     if (st == EFF_OK) st = persons_find_cols(t, names, "snss", 4, col, err);
     for (size_t r = 0; st == EFF_OK && r < eff_table_n_rows(t); r++) {
         if (eff_table_is_na(t, col[1], r))
@@ -91,7 +93,7 @@ static eff_status fill_year(scan *sc, int year, eff_error *err)
                 cols[2] = c->columns[EFF_COL_CLASS], n = 3;
         }
         eff_table *t = NULL;
-        st = persons_read_file(p, c, files[k], year, cols, n, p->ids, &sc->ctx, &t, err);
+        st = persons_read_file(p, c, files[k], year, cols, n, p->ids, NULL, &sc->ctx, &t, err);
         if (st == EFF_OK) {
             pthread_mutex_lock(&p->fill_lock);
             st = files[k] == EFF_FILE_BEF ? persons_fill_bef(p, c, t, year, err)
@@ -148,8 +150,8 @@ static eff_status keep_participants(eff_persons *p, const eff_config *c, const e
     const char *cols[1] = {c->columns[EFF_COL_PART_PNR]};
     eff_table *t = NULL;
     size_t col;
-    eff_status st = persons_read_file(p, c, EFF_FILE_PARTICIPATION, 0, cols, 1, NULL, ctx, &t,
-                                      err);
+    eff_status st = persons_read_file(p, c, EFF_FILE_PARTICIPATION, 0, cols, 1, NULL, NULL,
+                                      ctx, &t, err);
     if (st == EFF_OK) st = persons_find_cols(t, cols, "s", 1, &col, err);
     for (size_t r = 0; st == EFF_OK && r < eff_table_n_rows(t); r++)
         st = keep_ids(p->ids, t, col, r, err);
@@ -173,9 +175,17 @@ static eff_status note_inputs(eff_persons *p, const eff_config *c, eff_error *er
     return st;
 }
 
+static double now(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+
 static eff_status run_passes(eff_persons *p, const eff_config *c, const eff_ctx *ctx,
                              eff_error *err)
 {
+    double t0 = now();
     size_t ny = (size_t)p->ny;
     scan sc = {.p = p, .c = c, .ctx = ctx ? *ctx : eff_ctx_default()};
     sc.ctx.progress = NULL;
@@ -198,6 +208,9 @@ static eff_status run_passes(eff_persons *p, const eff_config *c, const eff_ctx 
     for (size_t y = 0; sc.kept && y < ny; y++)
         eff_dict_release(sc.kept[y]);
     if (st == EFF_OK) st = persons_grow(p, eff_dict_size(p->ids), err);
+    eff_log(ctx, EFF_LOG_DEBUG, "scan pass 1 (who lives in social housing): %.1f s, %zu persons "
+            "kept", now() - t0, eff_dict_size(p->ids));
+    t0 = now();
     if (st == EFF_OK && eff_ctx_cancelled(ctx))
         st = eff_error_set(err, EFF_EABORT, NULL, 0, 0, "interrupted");
     if (st == EFF_OK) {
@@ -205,6 +218,7 @@ static eff_status run_passes(eff_persons *p, const eff_config *c, const eff_ctx 
         eff_parallel_for(parts, ny, pass2_part, &sc);
         st = first_error(&sc, ny, err);
     }
+    eff_log(ctx, EFF_LOG_DEBUG, "scan pass 2 (their register-years): %.1f s", now() - t0);
     size_t n = eff_dict_size(p->ids);
     if (st == EFF_OK && !(p->linked = eff_calloc(n ? n : 1, 1)))
         st = eff_error_set(err, EFF_ENOMEM, NULL, 0, 0, "out of memory");

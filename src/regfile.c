@@ -51,26 +51,33 @@ eff_write_options eff_write_options_default(void)
     return o;
 }
 
-/* The id filter after a CSV read (the CSV reader has no row filter of its own). */
+/* The row filters after a read: the CSV reader passes most unwanted rows over early, not
+ * all (quoted fields), and ReadStat's reader filters ids only. */
 static eff_status filter_ids(eff_table **t, const eff_read_options *opt, const char *path,
                              eff_error *err)
 {
-    size_t col;
-    eff_status st = eff_table_col(*t, opt->id_column, &col, err);
+    size_t col = 0, req = 0;
+    int by_id = opt->id_column && opt->id_set, by_req = opt->require_column != NULL;
+    eff_status st = by_id ? eff_table_col(*t, opt->id_column, &col, err) : EFF_OK;
+    if (!st && by_req)
+        st = eff_table_col(*t, opt->require_column, &req, err);
     if (st)
         return st;
-    if (eff_table_col_type(*t, col) != EFF_TYPE_STR)
+    if (by_id && eff_table_col_type(*t, col) != EFF_TYPE_STR)
         return eff_error_set(err, EFF_EINVAL, path, 0, 0, "id column \"%s\" is not text",
                              opt->id_column);
     size_t n = eff_table_n_rows(*t);
     unsigned char *keep = eff_malloc(n ? n : 1);
     if (!keep)
         return eff_error_set(err, EFF_ENOMEM, path, 0, 0, "out of memory");
-    const int32_t *codes = eff_table_codes(*t, col);
-    const eff_dict *d = eff_table_dict(*t, col);
-    for (size_t i = 0; i < n; i++)
-        keep[i] = codes[i] >= 0 &&
-                  eff_dict_find(opt->id_set, eff_dict_str(d, codes[i]), eff_dict_len(d, codes[i])) >= 0;
+    const int32_t *codes = by_id ? eff_table_codes(*t, col) : NULL;
+    const eff_dict *d = by_id ? eff_table_dict(*t, col) : NULL;
+    for (size_t i = 0; i < n; i++) {
+        keep[i] = !by_req || !eff_table_is_na(*t, req, i);
+        if (by_id && keep[i])
+            keep[i] = codes[i] >= 0 && eff_dict_find(opt->id_set, eff_dict_str(d, codes[i]),
+                                                     eff_dict_len(d, codes[i])) >= 0;
+    }
     eff_table *kept;
     st = eff_table_filter(*t, keep, &kept, err);
     eff_free(keep);
@@ -101,6 +108,8 @@ eff_status eff_read_table(const char *path, const eff_read_options *opt, const e
                 eff_table_col_type(t, j) != EFF_TYPE_DATE)
                 st = eff_table_labels_to_text(t, j, err);
         }
+        if (!st && opt->require_column)
+            st = filter_ids(&t, opt, path, err);
         if (st) {
             eff_table_free(t);
             return st;
@@ -111,9 +120,17 @@ eff_status eff_read_table(const char *path, const eff_read_options *opt, const e
     eff_csv_options csv = opt->csv;
     csv.columns = opt->columns;
     csv.n_columns = opt->n_columns;
+    csv.keep_column = opt->id_column; /* most rows of a national register passed over early */
+    csv.keep_ids = opt->id_column ? opt->id_set : NULL;
+    csv.require_column = opt->require_column;
     eff_table *t = NULL;
-    eff_status st = eff_csv_read(path, &csv, ctx, &t, NULL, err);
-    if (!st && opt->id_column && opt->id_set)
+    eff_csv_info info;
+    eff_status st = eff_csv_read(path, &csv, ctx, &t, &info, err);
+    /* the reader decided every row itself unless it says otherwise (or the id column
+     * was not found to filter on: then filter_ids reports it) */
+    int exact = !st && info.filter_undecided == 0 &&
+                (!opt->id_column || !opt->id_set || eff_table_find(t, opt->id_column) >= 0);
+    if (!st && ((opt->id_column && opt->id_set) || opt->require_column) && !exact)
         st = filter_ids(&t, opt, path, err);
     if (st) {
         eff_table_free(t);

@@ -34,6 +34,8 @@ typedef struct eff_read_options {
     size_t n_columns;
     const char *id_column;        /* with id_set: keep only rows whose id_column (text) is in */
     const eff_dict *id_set;       /* id_set, e.g. the persons of an evaluation (borrowed) */
+    const char *require_column;   /* rows where this column is missing are left out (CSV: most
+                                     of them before they are built) */
     const char *catalog;          /* .sas7bcat; NULL: <name>.sas7bcat, else formats.sas7bcat,
                                      beside the file when present */
     int labels_as_text;           /* 1: numeric columns with value labels become text columns

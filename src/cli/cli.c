@@ -21,7 +21,10 @@ static int progress_last = -1;
 static void log_to_stderr(void *user, eff_log_level level, const char *msg)
 {
     (void)user;
-    if (level == EFF_LOG_DEBUG)
+    static int debug = -1;
+    if (debug < 0) /* EFFEKT_DEBUG=1: also the library's debug messages (phases and times) */
+        debug = getenv("EFFEKT_DEBUG") && *getenv("EFFEKT_DEBUG") && *getenv("EFFEKT_DEBUG") != '0';
+    if (level == EFF_LOG_DEBUG && !debug)
         return;
     cli_progress_done();
     fprintf(stderr, "effekt: %s%s\n", level == EFF_LOG_WARN ? "warning: " : "", msg);

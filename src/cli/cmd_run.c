@@ -73,26 +73,49 @@ static int parse_args(int argc, char **argv, run_args *a)
     return 0;
 }
 
+typedef struct hash_job {
+    run_info *ri;
+    eff_status *status;
+    eff_error *errors;
+} hash_job;
+
+static void hash_part(void *arg, size_t lo, size_t hi, int part)
+{
+    (void)part;
+    hash_job *h = arg;
+    for (size_t k = lo; k < hi; k++)
+        h->status[k] = eff_digest_sha256_file(h->ri->inputs[k], h->ri->sha256[k], &h->errors[k]);
+}
+
+/* SHA-256 of every input, the files spread over the cores. */
 static eff_status hash_inputs(const eff_persons *p, const eff_config *c, run_info *ri,
                               eff_error *err)
 {
     size_t n = eff_persons_n_inputs(p) + 1;
     ri->inputs = calloc(n, sizeof *ri->inputs);
     ri->sha256 = calloc(n, sizeof *ri->sha256);
-    if (!ri->inputs || !ri->sha256)
+    hash_job h = {ri, calloc(n, sizeof *h.status), calloc(n, sizeof *h.errors)};
+    if (!ri->inputs || !ri->sha256 || !h.status || !h.errors) {
+        free(h.status), free(h.errors);
         return eff_error_set(err, EFF_ENOMEM, NULL, 0, 0, "out of memory");
+    }
     char participation[4096];
     eff_status st = eff_config_path(c, EFF_FILE_PARTICIPATION, 0, participation,
                                     sizeof participation, err);
     for (size_t k = 0; st == EFF_OK && k < n; k++) {
-        const char *path = k + 1 < n ? eff_persons_input(p, k) : participation;
-        ri->inputs[k] = strdup(path);
-        ri->sha256[k] = malloc(65);
-        if (!ri->inputs[k] || !ri->sha256[k])
-            return eff_error_set(err, EFF_ENOMEM, NULL, 0, 0, "out of memory");
+        ri->inputs[k] = strdup(k + 1 < n ? eff_persons_input(p, k) : participation);
+        ri->sha256[k] = calloc(65, 1);
         ri->n_inputs = k + 1;
-        st = eff_digest_sha256_file(path, ri->sha256[k], err);
+        if (!ri->inputs[k] || !ri->sha256[k])
+            st = eff_error_set(err, EFF_ENOMEM, NULL, 0, 0, "out of memory");
     }
+    if (st == EFF_OK)
+        eff_parallel_for(eff_parallel_parts(n, 1), n, hash_part, &h);
+    for (size_t k = 0; st == EFF_OK && k < n; k++)
+        if (h.status[k] != EFF_OK)
+            *err = h.errors[k], st = h.status[k];
+    free(h.status);
+    free(h.errors);
     return st;
 }
 
@@ -144,10 +167,13 @@ int cmd_run(int argc, char **argv)
     eff_status st = eff_config_load(a.config, a.data_dir, &cfg, &err);
     if (st == EFF_OK)
         st = eff_persons_load(cfg, extra, extra_columns(cfg, extra), &ctx, &persons, &err);
+    eff_log(&ctx, EFF_LOG_DEBUG, "registers read: %.1f s", seconds_since(&t0));
     if (st == EFF_OK)
         st = eff_eval_run(cfg, persons, &ctx, &eval, &err);
+    eff_log(&ctx, EFF_LOG_DEBUG, "evaluation done: %.1f s", seconds_since(&t0));
     if (st == EFF_OK)
         st = hash_inputs(persons, cfg, &ri, &err);
+    eff_log(&ctx, EFF_LOG_DEBUG, "inputs checksummed: %.1f s", seconds_since(&t0));
     cli_progress_done();
     if (st == EFF_OK && mkdir(a.out, 0777) != 0 && errno != EEXIST)
         st = eff_error_set(&err, EFF_EIO, a.out, 0, 0, "cannot create the output directory: %s",

@@ -9,6 +9,7 @@ run simulate --out "$work/s" --scale abc; expect "--scale not a number" 1 "--sca
 run simulate --out "$work/s" --dgp fancy; expect "bad --dgp" 1 "--dgp takes realistic or simple"
 run simulate --out "$work/s" --format xlsx; expect "bad --format" 1 "--format takes csv, sas or dta"
 run simulate --out "$work/s" --seed -3; expect "negative --seed" 1 "--seed takes a whole number"
+run simulate --out "$work/s" --almen-scale 2; expect "--almen-scale above 1" 2 "--almen-scale must be in (0, 1]"
 run simulate --out "$work/s" --check "$work/s"; expect "--check with --out" 1 "do not go together"
 
 printf 'intervention,outcome,subgroup,cohort,event_time,log_odds,att_pp\nfritidsjob,fritidsjob,all,all,5,1,\n' > "$work/fx.csv"
