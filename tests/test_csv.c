@@ -565,9 +565,57 @@ static void allocation_failure_sweep(void **state)
     }
 }
 
+/* The early row filters: first-column ids through the bitmap and the dictionary, a required
+ * column, undecided (quoted) rows kept and counted, and a ragged row caught even when it is
+ * passed over. */
+static void early_row_filters(void **state)
+{
+    (void)state;
+    const char *path = eff_test_write_str("filter.csv", "PNR,estate,x\n1,10,a\n2,,b\n\"3\",30,c\n"
+                                                        "4,40,d\n5,,e\n");
+    eff_dict *ids = eff_dict_new();
+    int32_t code;
+    assert_int_equal(eff_dict_intern(ids, "1", 1, &code, NULL), EFF_OK);
+    assert_int_equal(eff_dict_intern(ids, "2", 1, &code, NULL), EFF_OK);
+    eff_csv_options o = eff_csv_options_default();
+    o.keep_column = "pnr", o.keep_ids = ids;
+    eff_table *t = NULL;
+    eff_csv_info info;
+    eff_error err;
+    assert_int_equal(eff_csv_read(path, &o, NULL, &t, &info, &err), EFF_OK);
+    assert_int_equal(eff_table_n_rows(t), 3); /* 1 and 2 wanted, "3" quoted: undecided */
+    assert_int_equal(info.filter_undecided, 1);
+    assert_string_equal(eff_table_str(t, 0, 2), "3");
+    eff_table_free(t);
+    o.require_column = "ESTATE";
+    assert_int_equal(eff_csv_read(path, &o, NULL, &t, &info, &err), EFF_OK);
+    assert_int_equal(eff_table_n_rows(t), 2); /* 2 has no estate */
+    assert_string_equal(eff_table_str(t, 0, 1), "3");
+    eff_table_free(t);
+    o.keep_ids = NULL;
+    assert_int_equal(eff_csv_read(path, &o, NULL, &t, &info, &err), EFF_OK);
+    assert_int_equal(eff_table_n_rows(t), 3); /* 1, 3, 4 */
+    assert_int_equal(info.filter_undecided, 1); /* the quote before the estate field */
+    eff_table_free(t);
+    o.keep_ids = ids, o.require_column = NULL;
+    path = eff_test_write_str("filter_bad.csv", "PNR,estate,x\n1,10,a\n7,70\n");
+    assert_int_equal(eff_csv_read(path, &o, NULL, &t, &info, &err), EFF_EPARSE);
+    assert_int_equal(err.line, 3);
+    assert_non_null(strstr(err.msg, "expected 3 fields, found 2"));
+    /* through regfile: the result is exact either way */
+    eff_read_options ro = eff_read_options_default();
+    ro.id_column = "PNR", ro.id_set = ids;
+    path = eff_test_write_str("filter2.csv", "PNR,x\n\"9\",a\n1,b\n");
+    assert_int_equal(eff_read_table(path, &ro, NULL, &t, &err), EFF_OK);
+    assert_int_equal(eff_table_n_rows(t), 1);
+    eff_table_free(t);
+    eff_dict_release(ids);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(early_row_filters),
         cmocka_unit_test(rfc4180_quoting),
         cmocka_unit_test(delimiters_detected),
         cmocka_unit_test(decimal_comma_in_semicolon_files),
