@@ -49,6 +49,10 @@ typedef struct eff_csv_options {
      * again (regfile.h does). Borrowed. */
     const char *keep_column;
     const eff_dict *keep_ids;
+    /* Optional: keep_ids' codes in ascending byte order (eff_dict_ranks inverted). While the
+     * file's keep_column is sorted the same way (a register sorted by PNR), rows are matched
+     * by a merge with no hashing; from the first row out of order on, by hash. Borrowed. */
+    const int32_t *keep_sorted;
     /* Rows whose require_column field is empty are passed over before anything of them is
      * stored (when no quote comes before that field; other rows are kept, and the caller
      * filters again). NULL: none. */

@@ -50,6 +50,10 @@ typedef struct csv_reader {
                             without a dictionary probe (a cache miss each) */
     size_t keep_mask;
     size_t undecided;  /* rows kept because a filter could not decide them early */
+    int merging;       /* keep_sorted in use: the file is in order so far */
+    size_t cursor;     /* first sorted keep id not below the last id seen */
+    char last_id[64];  /* the last id seen, to notice a file out of order */
+    size_t last_len;
     size_t nrow, row_cap;
     char *scratch;     /* unescaped quoted fields */
     size_t scratch_cap;

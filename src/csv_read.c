@@ -257,6 +257,36 @@ static int raw_field(const csv_reader *rd, const char *p, long k, const char **f
     return 1;
 }
 
+static int bytes_cmp(const char *a, size_t na, const char *b, size_t nb)
+{
+    int c = memcmp(a, b, na < nb ? na : nb);
+    return c ? c : (na > nb) - (na < nb);
+}
+
+/* The merge with the sorted keep ids: 1 unwanted, 0 wanted, -1 the file has left sorted
+ * order here (merging stops; the hash decides from now on). Repeating a record gives the
+ * same verdict, as a record cut by the buffer's end is looked at again. */
+static int merge_verdict(csv_reader *rd, const char *f, size_t n)
+{
+    if (n > sizeof rd->last_id || bytes_cmp(f, n, rd->last_id, rd->last_len) < 0) {
+        rd->merging = 0;
+        return -1;
+    }
+    memcpy(rd->last_id, f, n);
+    rd->last_len = n;
+    const eff_dict *d = rd->opt->keep_ids;
+    size_t total = eff_dict_size(d);
+    int c = 1;
+    while (rd->cursor < total) {
+        int32_t code = rd->opt->keep_sorted[rd->cursor];
+        c = bytes_cmp(eff_dict_str(d, code), eff_dict_len(d, code), f, n);
+        if (c >= 0)
+            break;
+        rd->cursor++;
+    }
+    return rd->cursor < total && c == 0 ? 0 : 1;
+}
+
 /* 1 when the record at p is certainly not wanted by the early row filters. A record cut by
  * the buffer's end is decided again once it is whole. */
 static int unwanted(csv_reader *rd, const char *p)
@@ -273,6 +303,11 @@ static int unwanted(csv_reader *rd, const char *p)
             rd->undecided++;
             return 0;
         }
+        if (rd->merging) {
+            int r = merge_verdict(rd, fs, (size_t)(fe - fs));
+            if (r >= 0)
+                return r;
+        }
         uint64_t h = eff_hash_bytes(fs, (size_t)(fe - fs));
         size_t bit = (size_t)(h >> 20) & rd->keep_mask;
         if (!(rd->keep_bits[bit >> 6] >> (bit & 63) & 1))
@@ -288,6 +323,9 @@ static eff_status setup_filters(csv_reader *rd)
     const eff_csv_options *o = rd->opt;
     rd->keep_col = rd->require_col = -1;
     rd->undecided = 0;
+    rd->merging = o->keep_sorted != NULL;
+    rd->cursor = 0;
+    rd->last_len = 0;
     for (size_t j = 0; j < rd->ncol; j++) {
         if (o->keep_ids && o->keep_column && strcasecmp(rd->cols[j].name, o->keep_column) == 0)
             rd->keep_col = (long)j;

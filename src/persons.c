@@ -100,7 +100,6 @@ eff_status persons_read_file(eff_persons *p, const eff_config *c, eff_cfg_file f
                              const char *require, const eff_ctx *ctx, eff_table **t,
                              eff_error *err)
 {
-    (void)p;
     char path[4096];
     eff_status st = eff_config_path(c, f, year, path, sizeof path, err);
     if (st != EFF_OK)
@@ -110,6 +109,7 @@ eff_status persons_read_file(eff_persons *p, const eff_config *c, eff_cfg_file f
     opt.n_columns = n_cols;
     opt.id_column = keep ? c->columns[EFF_COL_PNR] : NULL;
     opt.id_set = keep;
+    opt.id_sorted = keep ? p->sorted_ids : NULL;
     opt.require_column = require;
     /* person ids are text even when every one is digits (leading zeros matter) */
     static const eff_cfg_col id_cols[] = {EFF_COL_PNR, EFF_COL_MOTHER, EFF_COL_FATHER,
@@ -403,6 +403,7 @@ void eff_persons_free(eff_persons *p)
     eff_free(p->inputs);
     eff_free(p->estate_ids);
     eff_free(p->linked);
+    eff_free(p->sorted_ids);
     pthread_mutex_destroy(&p->fill_lock);
     eff_free(p);
 }

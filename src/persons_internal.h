@@ -22,6 +22,7 @@ struct eff_persons {
     char *extra_name[EFF_PERSONS_MAX_EXTRA];
     char **inputs;                       /* the files read, in order */
     size_t n_inputs;
+    int32_t *sorted_ids;                 /* the kept ids' codes in byte order (pass 2's merge) */
     unsigned char *linked;               /* per person: some record present (after the scan) */
     pthread_mutex_t fill_lock;           /* records are filled one register-year at a time */
     int32_t *estate_ids;                 /* sorted ids of estates without a plan */

@@ -175,6 +175,20 @@ static eff_status note_inputs(eff_persons *p, const eff_config *c, eff_error *er
     return st;
 }
 
+/* The kept ids in byte order, for pass 2's merge with registers sorted by id. */
+static eff_status sort_ids(eff_persons *p, eff_error *err)
+{
+    int32_t *ranks = NULL;
+    size_t n = eff_dict_size(p->ids);
+    eff_status st = eff_dict_ranks(p->ids, &ranks, err);
+    if (st == EFF_OK && !(p->sorted_ids = eff_mallocarray(n ? n : 1, sizeof *p->sorted_ids)))
+        st = eff_error_set(err, EFF_ENOMEM, NULL, 0, 0, "out of memory");
+    for (size_t c = 0; st == EFF_OK && c < n; c++)
+        p->sorted_ids[ranks[c]] = (int32_t)c;
+    eff_free(ranks);
+    return st;
+}
+
 static double now(void)
 {
     struct timespec t;
@@ -208,6 +222,7 @@ static eff_status run_passes(eff_persons *p, const eff_config *c, const eff_ctx 
     for (size_t y = 0; sc.kept && y < ny; y++)
         eff_dict_release(sc.kept[y]);
     if (st == EFF_OK) st = persons_grow(p, eff_dict_size(p->ids), err);
+    if (st == EFF_OK) st = sort_ids(p, err);
     eff_log(ctx, EFF_LOG_DEBUG, "scan pass 1 (who lives in social housing): %.1f s, %zu persons "
             "kept", now() - t0, eff_dict_size(p->ids));
     t0 = now();

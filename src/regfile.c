@@ -122,6 +122,7 @@ eff_status eff_read_table(const char *path, const eff_read_options *opt, const e
     csv.n_columns = opt->n_columns;
     csv.keep_column = opt->id_column; /* most rows of a national register passed over early */
     csv.keep_ids = opt->id_column ? opt->id_set : NULL;
+    csv.keep_sorted = csv.keep_ids ? opt->id_sorted : NULL;
     csv.require_column = opt->require_column;
     eff_table *t = NULL;
     eff_csv_info info;

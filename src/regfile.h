@@ -34,6 +34,8 @@ typedef struct eff_read_options {
     size_t n_columns;
     const char *id_column;        /* with id_set: keep only rows whose id_column (text) is in */
     const eff_dict *id_set;       /* id_set, e.g. the persons of an evaluation (borrowed) */
+    const int32_t *id_sorted;     /* optional: id_set's codes in byte order (CSV: a register
+                                     sorted by id is filtered by a merge; borrowed) */
     const char *require_column;   /* rows where this column is missing are left out (CSV: most
                                      of them before they are built) */
     const char *catalog;          /* .sas7bcat; NULL: <name>.sas7bcat, else formats.sas7bcat,

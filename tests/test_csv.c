@@ -602,6 +602,26 @@ static void early_row_filters(void **state)
     assert_int_equal(eff_csv_read(path, &o, NULL, &t, &info, &err), EFF_EPARSE);
     assert_int_equal(err.line, 3);
     assert_non_null(strstr(err.msg, "expected 3 fields, found 2"));
+    /* the merge with sorted ids: a sorted file, then one that leaves order half-way (the
+     * hash takes over, the result is the same) */
+    int32_t *ranks, sorted[2];
+    assert_int_equal(eff_dict_ranks(ids, &ranks, NULL), EFF_OK);
+    for (int32_t c = 0; c < 2; c++)
+        sorted[ranks[c]] = c;
+    eff_free(ranks);
+    o.keep_sorted = sorted;
+    path = eff_test_write_str("merge.csv", "PNR,x\n0,a\n1,b\n1,c\n15,d\n2,e\n3,f\n");
+    assert_int_equal(eff_csv_read(path, &o, NULL, &t, &info, &err), EFF_OK);
+    assert_int_equal(eff_table_n_rows(t), 3); /* 1, 1, 2 */
+    assert_string_equal(eff_table_str(t, 1, 2), "e");
+    eff_table_free(t);
+    path = eff_test_write_str("merge2.csv", "PNR,x\n1,a\n3,b\n2,c\n0,d\n1,e\n");
+    assert_int_equal(eff_csv_read(path, &o, NULL, &t, &info, &err), EFF_OK);
+    assert_int_equal(eff_table_n_rows(t), 3); /* 1, 2, 1 */
+    assert_string_equal(eff_table_str(t, 1, 1), "c");
+    assert_string_equal(eff_table_str(t, 1, 2), "e");
+    eff_table_free(t);
+    o.keep_sorted = NULL;
     /* through regfile: the result is exact either way */
     eff_read_options ro = eff_read_options_default();
     ro.id_column = "PNR", ro.id_set = ids;

@@ -5,6 +5,7 @@
  * temporary name and renamed, so a failed run leaves no half-written output. */
 #include <errno.h>
 #include <getopt.h>
+#include <pthread.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -119,6 +120,21 @@ static eff_status hash_inputs(const eff_persons *p, const eff_config *c, run_inf
     return st;
 }
 
+typedef struct hash_task {
+    const eff_persons *persons;
+    const eff_config *cfg;
+    run_info *ri;
+    eff_status status;
+    eff_error err;
+} hash_task;
+
+static void *hash_thread(void *arg)
+{
+    hash_task *t = arg;
+    t->status = hash_inputs(t->persons, t->cfg, t->ri, &t->err);
+    return NULL;
+}
+
 static void free_inputs(run_info *ri)
 {
     for (size_t k = 0; k < ri->n_inputs; k++) {
@@ -168,11 +184,19 @@ int cmd_run(int argc, char **argv)
     if (st == EFF_OK)
         st = eff_persons_load(cfg, extra, extra_columns(cfg, extra), &ctx, &persons, &err);
     eff_log(&ctx, EFF_LOG_DEBUG, "registers read: %.1f s", seconds_since(&t0));
+    /* the inputs are checksummed while the evaluation runs: it uses one core */
+    hash_task ht = {persons, cfg, &ri, EFF_OK, {0}};
+    pthread_t hasher;
+    int hashing = st == EFF_OK && pthread_create(&hasher, NULL, hash_thread, &ht) == 0;
+    if (st == EFF_OK && !hashing)
+        hash_thread(&ht);
     if (st == EFF_OK)
         st = eff_eval_run(cfg, persons, &ctx, &eval, &err);
     eff_log(&ctx, EFF_LOG_DEBUG, "evaluation done: %.1f s", seconds_since(&t0));
-    if (st == EFF_OK)
-        st = hash_inputs(persons, cfg, &ri, &err);
+    if (hashing)
+        pthread_join(hasher, NULL);
+    if (st == EFF_OK && ht.status != EFF_OK)
+        st = ht.status, err = ht.err;
     eff_log(&ctx, EFF_LOG_DEBUG, "inputs checksummed: %.1f s", seconds_since(&t0));
     cli_progress_done();
     if (st == EFF_OK && mkdir(a.out, 0777) != 0 && errno != EEXIST)
