@@ -50,6 +50,9 @@ typedef struct csv_reader {
                             without a dictionary probe (a cache miss each) */
     size_t keep_mask;
     size_t undecided;  /* rows kept because a filter could not decide them early */
+    const char *view;  /* the record the early filters last looked at, its line end and */
+    const char *view_eol; /* whether it holds a quote: found once with memchr, used twice */
+    int view_quote;
     int merging;       /* keep_sorted in use: the file is in order so far */
     size_t cursor;     /* first sorted keep id not below the last id seen */
     char last_id[64];  /* the last id seen, to notice a file out of order */

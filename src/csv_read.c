@@ -235,6 +235,28 @@ static inline int try_number(csv_reader *rd, col_builder *c, char **pp)
 static int raw_field(const csv_reader *rd, const char *p, long k, const char **fs,
                      const char **fe)
 {
+    if (rd->view == p && rd->view_eol && !rd->view_quote && (size_t)k > rd->ncol / 2) {
+        /* a late field of a plain record: walk back from its end, fields are short */
+        const char *e = rd->view_eol;
+        if (e > p && e[-1] == '\r')
+            e--;
+        for (size_t j = rd->ncol - 1; j > (size_t)k; j--) {
+            while (e > p && e[-1] != rd->delim)
+                e--;
+            if (e == p)
+                return 0; /* fewer fields than the header: decided when it is parsed */
+            e--;
+        }
+        const char *b = e;
+        while (b > p && b[-1] != rd->delim)
+            b--;
+        while (b < e && (*b == ' ' || *b == '\t'))
+            b++;
+        while (e > b && (e[-1] == ' ' || e[-1] == '\t'))
+            e--;
+        *fs = b, *fe = e;
+        return 1;
+    }
     for (long j = 0; j < k; j++) {
         while (*p != rd->delim) {
             if (*p == '"' || *p == '\n' || *p == '\r' || *p == '\0')
@@ -255,6 +277,24 @@ static int raw_field(const csv_reader *rd, const char *p, long k, const char **f
         e--;
     *fs = p, *fe = e;
     return 1;
+}
+
+/* Bytes equal to c in [p, e), eight at a time (a zero byte of x ^ c..c is a match). */
+static size_t count_byte(const char *p, const char *e, char c)
+{
+    const uint64_t ones = 0x0101010101010101ULL, low7 = 0x7F7F7F7F7F7F7F7FULL;
+    const uint64_t pattern = ones * (unsigned char)c;
+    size_t n = 0;
+    for (; e - p >= 8; p += 8) {
+        uint64_t w;
+        memcpy(&w, p, 8);
+        uint64_t x = w ^ pattern;
+        uint64_t y = ((x & low7) + low7) | x;
+        n += (size_t)__builtin_popcountll(~y & ~low7);
+    }
+    for (; p < e; p++)
+        n += *p == c;
+    return n;
 }
 
 static int bytes_cmp(const char *a, size_t na, const char *b, size_t nb)
@@ -289,9 +329,12 @@ static int merge_verdict(csv_reader *rd, const char *f, size_t n)
 
 /* 1 when the record at p is certainly not wanted by the early row filters. A record cut by
  * the buffer's end is decided again once it is whole. */
-static int unwanted(csv_reader *rd, const char *p)
+static int unwanted(csv_reader *rd, const char *p, const char *lim)
 {
     const char *fs, *fe;
+    rd->view = p;
+    rd->view_eol = memchr(p, '\n', (size_t)(lim - p));
+    rd->view_quote = rd->view_eol ? memchr(p, '"', (size_t)(rd->view_eol - p)) != NULL : 1;
     if (rd->require_col >= 0) {
         if (!raw_field(rd, p, rd->require_col, &fs, &fe))
             rd->undecided++;
@@ -358,6 +401,12 @@ static int skip_record(csv_reader *rd, size_t *ppos, size_t end)
     long newlines = 0;
     size_t fields = 1;
     int in_quotes = 0;
+    if (rd->view == p && rd->view_eol && !rd->view_quote) { /* a plain record: counted fast */
+        const char *e = rd->view_eol > p && rd->view_eol[-1] == '\r' ? rd->view_eol - 1
+                                                                     : rd->view_eol;
+        fields += count_byte(p, e, rd->delim);
+        p = e;
+    }
     for (; p < lim; p++) {
         if (*p == '"')
             in_quotes = !in_quotes;
@@ -398,7 +447,7 @@ static int parse_record(csv_reader *rd, size_t *ppos, size_t end)
         rd->line++;
         return EFF_OK;
     }
-    if (unwanted(rd, p))
+    if ((rd->keep_col >= 0 || rd->require_col >= 0) && unwanted(rd, p, lim))
         return skip_record(rd, ppos, end);
     if (rd->nrow == rd->row_cap) {
         eff_status st = csv_reserve_rows(rd, rd->row_cap + rd->row_cap / 2 + 1024);
