@@ -18,6 +18,17 @@
 
 #include "../src/effekt.h"
 
+/* EFF_TEST_SANITIZED: built with AddressSanitizer (clang or gcc), where the slow statistical
+ * tests run smaller worlds. */
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define EFF_TEST_SANITIZED 1
+#endif
+#endif
+#if defined(__SANITIZE_ADDRESS__)
+#define EFF_TEST_SANITIZED 1
+#endif
+
 /* |got - want| <= atol + rtol * |want|; NaN equals NaN. Prints both to 17 digits on failure. */
 #define eff_assert_close(got, want, rtol, atol) \
     eff_assert_close_at((got), (want), (rtol), (atol), __FILE__, __LINE__)

@@ -24,15 +24,6 @@
 #include "eff_test.h"
 #include "../src/linalg.h"
 
-#if defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define EFF_TEST_SANITIZED 1
-#endif
-#endif
-#if defined(__SANITIZE_ADDRESS__)
-#define EFF_TEST_SANITIZED 1
-#endif
-
 enum { SEED = 20261125 };
 
 typedef enum target { PLANTED_LOG_ODDS, PLANTED_ATT, ZERO } target;

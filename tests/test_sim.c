@@ -7,15 +7,6 @@
 
 #include "eff_test.h"
 
-#if defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define EFF_TEST_SANITIZED 1
-#endif
-#endif
-#if defined(__SANITIZE_ADDRESS__)
-#define EFF_TEST_SANITIZED 1
-#endif
-
 static const char *run(const char *name, const eff_sim_options *o)
 {
     const char *dir = eff_test_path(name);
