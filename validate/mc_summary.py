@@ -33,6 +33,7 @@ for key in sorted(cells):
     v = [x for x in cells[key] if x is not None]
     miss = len(cells[key]) - len(v)
     if not v:
+        print(f"| {key[0]} | {key[1]} | {key[2]} | | | | | {miss} |")
         continue
     cov = sum(abs(d) <= z * s for d, s in v) / len(v)
     hit += sum(abs(d) <= z * s for d, s in v)
