@@ -40,8 +40,8 @@ eff_status persons_grow(eff_persons *p, size_t need, eff_error *err)
     return EFF_OK;
 }
 
-/* Store numbers of a table's text id column, interning new ids when `add`, else -1. */
-static eff_status map_ids(eff_persons *p, const eff_table *t, size_t col, int add,
+/* Store numbers of a table's text id column (-1 for an id the store does not keep). */
+static eff_status map_ids(const eff_persons *p, const eff_table *t, size_t col,
                           int32_t **map, eff_error *err)
 {
     const eff_dict *d = eff_table_dict(t, col);
@@ -49,18 +49,10 @@ static eff_status map_ids(eff_persons *p, const eff_table *t, size_t col, int ad
     *map = eff_mallocarray(n ? n : 1, sizeof **map);
     if (!*map)
         return eff_error_set(err, EFF_ENOMEM, NULL, 0, 0, "out of memory");
-    for (size_t c = 0; c < n; c++) {
-        const char *s = eff_dict_str(d, (int32_t)c);
-        size_t len = eff_dict_len(d, (int32_t)c);
-        int32_t code = eff_dict_find(p->ids, s, len);
-        if (code < 0 && add) {
-            eff_status st = eff_dict_intern(p->ids, s, len, &code, err);
-            if (st != EFF_OK)
-                return st;
-        }
-        (*map)[c] = code;
-    }
-    return persons_grow(p, eff_dict_size(p->ids), err);
+    for (size_t c = 0; c < n; c++) /* lookups only: the scan decided who is kept */
+        (*map)[c] = eff_dict_find(p->ids, eff_dict_str(d, (int32_t)c),
+                                  eff_dict_len(d, (int32_t)c));
+    return EFF_OK;
 }
 
 /* Rewrites "no column \"X\"" from a reader into an error at the config line naming X. */
@@ -226,10 +218,9 @@ eff_status persons_fill_bef(eff_persons *p, const eff_config *c, const eff_table
     size_t col[BEF_NCOL + EFF_PERSONS_MAX_EXTRA];
     eff_status st = persons_find_cols(t, names, kinds, BEF_NCOL + p->n_extra, col, err);
     int32_t *id = NULL, *mother = NULL, *father = NULL;
-    /* no interning here: the scan decided who is kept before any record is filled */
-    if (st == EFF_OK) st = map_ids(p, t, col[0], 0, &id, err);
-    if (st == EFF_OK) st = map_ids(p, t, col[7], 0, &mother, err);
-    if (st == EFF_OK) st = map_ids(p, t, col[8], 0, &father, err);
+    if (st == EFF_OK) st = map_ids(p, t, col[0], &id, err);
+    if (st == EFF_OK) st = map_ids(p, t, col[7], &mother, err);
+    if (st == EFF_OK) st = map_ids(p, t, col[8], &father, err);
     const int32_t *idc = st == EFF_OK ? eff_table_codes(t, col[0]) : NULL;
     const int32_t *mc = st == EFF_OK ? eff_table_codes(t, col[7]) : NULL;
     const int32_t *fc = st == EFF_OK ? eff_table_codes(t, col[8]) : NULL;
@@ -293,7 +284,7 @@ eff_status persons_fill_other(eff_persons *p, const eff_config *c, eff_cfg_file 
     size_t col[4];
     int32_t *id = NULL;
     eff_status st = persons_find_cols(t, names, "snnn", n, col, err);
-    if (st == EFF_OK) st = map_ids(p, t, col[0], 0, &id, err);
+    if (st == EFF_OK) st = map_ids(p, t, col[0], &id, err);
     const int32_t *idc = st == EFF_OK ? eff_table_codes(t, col[0]) : NULL;
     size_t y = (size_t)(year - p->y0);
     for (size_t r = 0; st == EFF_OK && r < eff_table_n_rows(t); r++) {
