@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "config_internal.h"
 #include "mem.h"
@@ -458,4 +459,19 @@ void eff_config_blame_file(const eff_config *c, eff_cfg_file f, eff_error *err)
                  eff_cfg_file_key[f], c->files[f], c->path);
     size_t len = strlen(err->msg);
     snprintf(err->msg + len, sizeof err->msg - len, "%s", where);
+}
+
+size_t eff_config_extra_columns(const eff_config *c, const char **out)
+{
+    size_t n = 0;
+    for (size_t k = 0; k < c->n_interventions; k++)
+        for (size_t j = 0; j < c->interventions[k].n_exact && n < EFF_CFG_MAX_EXTRA; j++) {
+            const char *name = c->interventions[k].exact[j];
+            size_t seen = 0;
+            while (seen < n && strcasecmp(out[seen], name) != 0)
+                seen++;
+            if (seen == n)
+                out[n++] = name;
+        }
+    return n;
 }

@@ -13,7 +13,7 @@
 
 #include "status.h"
 
-enum { EFF_CFG_MAX_LIST = 16, EFF_CFG_MAX_IV = 8, EFF_CFG_MAX_OUTCOMES = 8 };
+enum { EFF_CFG_MAX_LIST = 16, EFF_CFG_MAX_IV = 8, EFF_CFG_MAX_OUTCOMES = 8, EFF_CFG_MAX_EXTRA = 8 };
 
 /* Logical register columns, mapped to the extract's names in [columns]. */
 typedef enum eff_cfg_col {
@@ -147,5 +147,9 @@ void eff_config_blame_file(const eff_config *c, eff_cfg_file f, eff_error *err);
 
 /* The intervention whose id is `id`, or NULL. */
 const eff_cfg_intervention *eff_config_intervention(const eff_config *c, const char *id);
+
+/* The bef columns some intervention matches exactly on, each once, at most
+ * EFF_CFG_MAX_EXTRA: the store's extra columns (persons.h). Borrowed from c. */
+size_t eff_config_extra_columns(const eff_config *c, const char **out);
 
 #endif

@@ -80,6 +80,12 @@ eff_csv_options eff_csv_options_default(void);
 eff_status eff_csv_read(const char *path, const eff_csv_options *opt, const eff_ctx *ctx,
                         eff_table **out, eff_csv_info *info, eff_error *err);
 
+/* As eff_csv_read, from `len` bytes in memory (borrowed for the call); `name` stands for the
+ * path in the table's source and in messages. */
+eff_status eff_csv_read_mem(const char *name, const char *data, size_t len,
+                            const eff_csv_options *opt, const eff_ctx *ctx, eff_table **out,
+                            eff_csv_info *info, eff_error *err);
+
 typedef struct eff_csv_write_options {
     char delimiter;            /* default ',' */
     eff_csv_encoding encoding; /* UTF8 (default) or LATIN1 (characters outside it: error) */

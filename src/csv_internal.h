@@ -29,6 +29,8 @@ typedef struct csv_reader {
     const eff_ctx *ctx;
     eff_error *err;
     int fd;
+    const char *mem;            /* eff_csv_read_mem: the bytes instead of fd */
+    size_t mem_len, mem_pos;
     uint64_t file_size, bytes_read;
     char *buf;
     size_t cap, len, pos;

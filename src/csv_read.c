@@ -62,6 +62,15 @@ static eff_status fill(csv_reader *rd)
     }
     size_t old_len = rd->len;
     while (!rd->eof && rd->len < rd->cap - 1) { /* one byte kept for the final newline */
+        if (rd->mem) {
+            size_t n = rd->mem_len - rd->mem_pos, room = rd->cap - 1 - rd->len;
+            if (n > room)
+                n = room;
+            memcpy(rd->buf + rd->len, rd->mem + rd->mem_pos, n);
+            rd->mem_pos += n, rd->len += n, rd->bytes_read += n;
+            rd->eof = rd->mem_pos == rd->mem_len;
+            break;
+        }
         ssize_t n = read(rd->fd, rd->buf + rd->len, rd->cap - 1 - rd->len);
         if (n < 0) {
             if (errno == EINTR && !eff_ctx_cancelled(rd->ctx))
@@ -551,6 +560,10 @@ static eff_status parse_body(csv_reader *rd)
 
 static eff_status open_file(csv_reader *rd)
 {
+    if (rd->mem) {
+        rd->file_size = rd->mem_len;
+        return EFF_OK;
+    }
     rd->fd = open(rd->path, O_RDONLY);
     if (rd->fd < 0)
         return io_error(rd, "open the file");
@@ -568,7 +581,9 @@ static eff_status open_file(csv_reader *rd)
 
 static eff_status rewind_file(csv_reader *rd)
 {
-    if (lseek(rd->fd, 0, SEEK_SET) != 0)
+    if (rd->mem)
+        rd->mem_pos = 0;
+    else if (lseek(rd->fd, 0, SEEK_SET) != 0)
         return eff_error_set(rd->err, EFF_EPARSE, rd->path, 0, 0,
                              "a column's type changed late in the file and the input cannot be "
                              "read twice (a pipe?); give the type with --type");
@@ -632,8 +647,9 @@ static void free_reader(csv_reader *rd)
         close(rd->fd);
 }
 
-eff_status eff_csv_read(const char *path, const eff_csv_options *opt, const eff_ctx *ctx,
-                        eff_table **out, eff_csv_info *info, eff_error *err)
+static eff_status read_source(const char *path, const char *mem, size_t mem_len,
+                              const eff_csv_options *opt, const eff_ctx *ctx, eff_table **out,
+                              eff_csv_info *info, eff_error *err)
 {
     eff_csv_options defaults = eff_csv_options_default();
     eff_error local_err;
@@ -645,6 +661,7 @@ eff_status eff_csv_read(const char *path, const eff_csv_options *opt, const eff_
     rd.ctx = ctx;
     rd.err = err ? err : &local_err;
     rd.fd = -1;
+    rd.mem = mem, rd.mem_len = mem_len;
     rd.line = 1;
     rd.nul_off = SIZE_MAX;
     rd.keep_col = rd.require_col = -1;
@@ -674,4 +691,18 @@ eff_status eff_csv_read(const char *path, const eff_csv_options *opt, const eff_
     }
     free_reader(&rd);
     return st;
+}
+
+eff_status eff_csv_read(const char *path, const eff_csv_options *opt, const eff_ctx *ctx,
+                        eff_table **out, eff_csv_info *info, eff_error *err)
+{
+    return read_source(path, NULL, 0, opt, ctx, out, info, err);
+}
+
+eff_status eff_csv_read_mem(const char *name, const char *data, size_t len,
+                            const eff_csv_options *opt, const eff_ctx *ctx, eff_table **out,
+                            eff_csv_info *info, eff_error *err)
+{
+    static const char empty[1] = "";
+    return read_source(name, data ? data : empty, data ? len : 0, opt, ctx, out, info, err);
 }

@@ -5,13 +5,15 @@
  * misses were half the reader's time. */
 #include "dict.h"
 
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "mem.h"
 
 struct eff_dict {
-    int refs;
+    atomic_int refs; /* tables on several threads share a dictionary (in-memory registers) */
+    uint64_t serial;
     char *arena;
     size_t arena_used, arena_cap;
     size_t *offset;  /* offset[code] into arena */
@@ -50,7 +52,9 @@ eff_dict *eff_dict_new(void)
     eff_dict *d = eff_calloc(1, sizeof *d);
     if (!d)
         return NULL;
-    d->refs = 1;
+    static atomic_uint_fast64_t next_serial = 1;
+    atomic_init(&d->refs, 1);
+    d->serial = atomic_fetch_add(&next_serial, 1);
     d->n_slots = 16;
     d->slots = eff_calloc(d->n_slots, sizeof *d->slots);
     if (!d->slots) {
@@ -62,13 +66,13 @@ eff_dict *eff_dict_new(void)
 
 eff_dict *eff_dict_retain(eff_dict *d)
 {
-    d->refs++;
+    atomic_fetch_add(&d->refs, 1);
     return d;
 }
 
 void eff_dict_release(eff_dict *d)
 {
-    if (!d || --d->refs > 0)
+    if (!d || atomic_fetch_sub(&d->refs, 1) > 1)
         return;
     eff_free(d->arena);
     eff_free(d->offset);
@@ -76,6 +80,11 @@ void eff_dict_release(eff_dict *d)
     eff_free(d->hash);
     eff_free(d->slots);
     eff_free(d);
+}
+
+uint64_t eff_dict_serial(const eff_dict *d)
+{
+    return d->serial;
 }
 
 size_t eff_dict_size(const eff_dict *d)

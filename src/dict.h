@@ -16,8 +16,12 @@ typedef struct eff_dict eff_dict;
 eff_dict *eff_dict_new(void);
 /* Adds a reference; returns d. */
 eff_dict *eff_dict_retain(eff_dict *d);
-/* Drops a reference, freeing at zero. NULL is a no-op. */
+/* Drops a reference, freeing at zero. NULL is a no-op. References are counted atomically:
+ * tables on several threads may share a dictionary. */
 void eff_dict_release(eff_dict *d);
+/* A number no other dictionary of the process has had or will have (unlike its address,
+ * which a later dictionary may reuse): a key for caches of what was computed from it. */
+uint64_t eff_dict_serial(const eff_dict *d);
 
 /* Code of the string s[0..len) (copied), adding it if new. Strings may hold any bytes but NUL.
  * EFF_ENOMEM leaves the dictionary unchanged; EFF_EINVAL past INT32_MAX entries. */

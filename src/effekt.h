@@ -30,5 +30,6 @@
 #include "sim_check.h"
 #include "status.h"
 #include "table.h"
+#include "tableset.h"
 
 #endif

@@ -41,18 +41,43 @@ eff_status persons_grow(eff_persons *p, size_t need, eff_error *err)
 }
 
 /* Store numbers of a table's text id column (-1 for an id the store does not keep). */
-static eff_status map_ids(const eff_persons *p, const eff_table *t, size_t col,
-                          int32_t **map, eff_error *err)
+/* The person number of each code of the id column's dictionary (-1: not kept), borrowed
+ * from the cache until four more dictionaries have been mapped: a fill maps at most three. */
+static eff_status map_ids(eff_persons *p, const eff_table *t, size_t col, const int32_t **map,
+                          eff_error *err)
 {
     const eff_dict *d = eff_table_dict(t, col);
-    size_t n = eff_dict_size(d);
-    *map = eff_mallocarray(n ? n : 1, sizeof **map);
-    if (!*map)
+    uint64_t serial = eff_dict_serial(d);
+    size_t n = eff_dict_size(d), oldest = 0;
+    for (size_t k = 0; k < 4; k++) {
+        struct id_map *m = &p->id_maps[k];
+        if (m->serial == serial && m->size == n) {
+            m->used = ++p->id_map_clock;
+            *map = m->map;
+            return EFF_OK;
+        }
+        if (m->used < p->id_maps[oldest].used)
+            oldest = k;
+    }
+    struct id_map *m = &p->id_maps[oldest];
+    int32_t *fresh = eff_mallocarray(n ? n : 1, sizeof *fresh);
+    if (!fresh)
         return eff_error_set(err, EFF_ENOMEM, NULL, 0, 0, "out of memory");
     for (size_t c = 0; c < n; c++) /* lookups only: the scan decided who is kept */
-        (*map)[c] = eff_dict_find(p->ids, eff_dict_str(d, (int32_t)c),
-                                  eff_dict_len(d, (int32_t)c));
+        fresh[c] = eff_dict_find(p->ids, eff_dict_str(d, (int32_t)c),
+                                 eff_dict_len(d, (int32_t)c));
+    eff_free(m->map);
+    *m = (struct id_map){serial, n, fresh, ++p->id_map_clock};
+    *map = fresh;
     return EFF_OK;
+}
+
+void persons_drop_id_maps(eff_persons *p)
+{
+    for (size_t k = 0; k < 4; k++) {
+        eff_free(p->id_maps[k].map);
+        p->id_maps[k] = (struct id_map){0};
+    }
 }
 
 /* Rewrites "no column \"X\"" from a reader into an error at the config line naming X. */
@@ -103,6 +128,7 @@ eff_status persons_read_file(eff_persons *p, const eff_config *c, eff_cfg_file f
     opt.id_set = keep;
     opt.id_sorted = keep ? p->sorted_ids : NULL;
     opt.require_column = require;
+    opt.id_set_hint = keep != NULL; /* the fills pass over persons not kept */
     /* person ids are text even when every one is digits (leading zeros matter) */
     static const eff_cfg_col id_cols[] = {EFF_COL_PNR, EFF_COL_MOTHER, EFF_COL_FATHER,
                                           EFF_COL_PART_PNR};
@@ -217,7 +243,7 @@ eff_status persons_fill_bef(eff_persons *p, const eff_config *c, const eff_table
         names[BEF_NCOL + k] = p->extra_name[k], kinds[BEF_NCOL + k] = 'x';
     size_t col[BEF_NCOL + EFF_PERSONS_MAX_EXTRA];
     eff_status st = persons_find_cols(t, names, kinds, BEF_NCOL + p->n_extra, col, err);
-    int32_t *id = NULL, *mother = NULL, *father = NULL;
+    const int32_t *id = NULL, *mother = NULL, *father = NULL;
     if (st == EFF_OK) st = map_ids(p, t, col[0], &id, err);
     if (st == EFF_OK) st = map_ids(p, t, col[7], &mother, err);
     if (st == EFF_OK) st = map_ids(p, t, col[8], &father, err);
@@ -251,9 +277,6 @@ eff_status persons_fill_bef(eff_persons *p, const eff_config *c, const eff_table
         for (size_t k = 0; st == EFF_OK && k < p->n_extra; k++)
             st = extra_codes(p, t, col[BEF_NCOL + k], k, r, &p->extra[k][at], err);
     }
-    eff_free(id);
-    eff_free(mother);
-    eff_free(father);
     return st;
 }
 
@@ -282,7 +305,7 @@ eff_status persons_fill_other(eff_persons *p, const eff_config *c, eff_cfg_file 
             names[2] = c->columns[EFF_COL_CLASS], n = 3;
     }
     size_t col[4];
-    int32_t *id = NULL;
+    const int32_t *id = NULL;
     eff_status st = persons_find_cols(t, names, "snnn", n, col, err);
     if (st == EFF_OK) st = map_ids(p, t, col[0], &id, err);
     const int32_t *idc = st == EFF_OK ? eff_table_codes(t, col[0]) : NULL;
@@ -309,7 +332,6 @@ eff_status persons_fill_other(eff_persons *p, const eff_config *c, eff_cfg_file 
             }
         }
     }
-    eff_free(id);
     return st;
 }
 
@@ -395,6 +417,7 @@ void eff_persons_free(eff_persons *p)
     eff_free(p->estate_ids);
     eff_free(p->linked);
     eff_free(p->sorted_ids);
+    persons_drop_id_maps(p);
     pthread_mutex_destroy(&p->fill_lock);
     eff_free(p);
 }

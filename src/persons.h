@@ -14,7 +14,7 @@
 
 #include "config.h"
 
-enum { EFF_PERSONS_MAX_EXTRA = 8 };
+enum { EFF_PERSONS_MAX_EXTRA = EFF_CFG_MAX_EXTRA };
 
 typedef enum eff_origin { EFF_ORIGIN_DANISH, EFF_ORIGIN_WESTERN, EFF_ORIGIN_NON_WESTERN }
     eff_origin;

@@ -25,11 +25,21 @@ struct eff_persons {
     int32_t *sorted_ids;                 /* the kept ids' codes in byte order (pass 2's merge) */
     unsigned char *linked;               /* per person: some record present (after the scan) */
     pthread_mutex_t fill_lock;           /* records are filled one register-year at a time */
+    struct id_map {                      /* map_ids' cache (under fill_lock): a register id
+                                            dictionary's person numbers. In-memory registers
+                                            share one dictionary across every table */
+        uint64_t serial;                 /* eff_dict_serial; 0: empty */
+        size_t size;
+        int32_t *map;
+        unsigned long used;
+    } id_maps[4];
+    unsigned long id_map_clock;
     int32_t *estate_ids;                 /* sorted ids of estates without a plan */
     size_t n_control_estates;
 };
 
 eff_status persons_grow(eff_persons *p, size_t need, eff_error *err);
+void persons_drop_id_maps(eff_persons *p);
 eff_status persons_note_input(eff_persons *p, const char *path, eff_error *err);
 /* Reads file f of `year` (only `cols`; with `keep`, only the rows of those persons). */
 eff_status persons_read_file(eff_persons *p, const eff_config *c, eff_cfg_file f, int year,

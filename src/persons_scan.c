@@ -233,6 +233,7 @@ static eff_status run_passes(eff_persons *p, const eff_config *c, const eff_ctx 
         eff_parallel_for(parts, ny, pass2_part, &sc);
         st = first_error(&sc, ny, err);
     }
+    persons_drop_id_maps(p);
     eff_log(ctx, EFF_LOG_DEBUG, "scan pass 2 (their register-years): %.1f s", now() - t0);
     size_t n = eff_dict_size(p->ids);
     if (st == EFF_OK && !(p->linked = eff_calloc(n ? n : 1, 1)))

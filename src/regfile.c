@@ -5,6 +5,7 @@
 
 #include "mem.h"
 #include "regfile_internal.h"
+#include "tableset.h"
 
 eff_format eff_format_of(const char *path)
 {
@@ -51,35 +52,46 @@ eff_write_options eff_write_options_default(void)
     return o;
 }
 
+/* Which rows the read options keep: id in id_set (id column text), require_column present. */
+static eff_status kept_rows(const eff_table *t, const eff_read_options *opt, const char *path,
+                            unsigned char **out, eff_error *err)
+{
+    size_t col = 0, req = 0;
+    int by_id = opt->id_column && opt->id_set, by_req = opt->require_column != NULL;
+    eff_status st = by_id ? eff_table_col(t, opt->id_column, &col, err) : EFF_OK;
+    if (!st && by_req)
+        st = eff_table_col(t, opt->require_column, &req, err);
+    if (st)
+        return st;
+    if (by_id && eff_table_col_type(t, col) != EFF_TYPE_STR)
+        return eff_error_set(err, EFF_EINVAL, path, 0, 0, "id column \"%s\" is not text",
+                             opt->id_column);
+    size_t n = eff_table_n_rows(t);
+    unsigned char *keep = eff_malloc(n ? n : 1);
+    if (!keep)
+        return eff_error_set(err, EFF_ENOMEM, path, 0, 0, "out of memory");
+    const int32_t *codes = by_id ? eff_table_codes(t, col) : NULL;
+    const eff_dict *d = by_id ? eff_table_dict(t, col) : NULL;
+    for (size_t i = 0; i < n; i++) {
+        keep[i] = !by_req || !eff_table_is_na(t, req, i);
+        if (by_id && keep[i])
+            keep[i] = codes[i] >= 0 && eff_dict_find(opt->id_set, eff_dict_str(d, codes[i]),
+                                                     eff_dict_len(d, codes[i])) >= 0;
+    }
+    *out = keep;
+    return EFF_OK;
+}
+
 /* The row filters after a read: the CSV reader passes most unwanted rows over early, not
  * all (quoted fields), and ReadStat's reader filters ids only. */
 static eff_status filter_ids(eff_table **t, const eff_read_options *opt, const char *path,
                              eff_error *err)
 {
-    size_t col = 0, req = 0;
-    int by_id = opt->id_column && opt->id_set, by_req = opt->require_column != NULL;
-    eff_status st = by_id ? eff_table_col(*t, opt->id_column, &col, err) : EFF_OK;
-    if (!st && by_req)
-        st = eff_table_col(*t, opt->require_column, &req, err);
-    if (st)
-        return st;
-    if (by_id && eff_table_col_type(*t, col) != EFF_TYPE_STR)
-        return eff_error_set(err, EFF_EINVAL, path, 0, 0, "id column \"%s\" is not text",
-                             opt->id_column);
-    size_t n = eff_table_n_rows(*t);
-    unsigned char *keep = eff_malloc(n ? n : 1);
-    if (!keep)
-        return eff_error_set(err, EFF_ENOMEM, path, 0, 0, "out of memory");
-    const int32_t *codes = by_id ? eff_table_codes(*t, col) : NULL;
-    const eff_dict *d = by_id ? eff_table_dict(*t, col) : NULL;
-    for (size_t i = 0; i < n; i++) {
-        keep[i] = !by_req || !eff_table_is_na(*t, req, i);
-        if (by_id && keep[i])
-            keep[i] = codes[i] >= 0 && eff_dict_find(opt->id_set, eff_dict_str(d, codes[i]),
-                                                     eff_dict_len(d, codes[i])) >= 0;
-    }
-    eff_table *kept;
-    st = eff_table_filter(*t, keep, &kept, err);
+    unsigned char *keep = NULL;
+    eff_status st = kept_rows(*t, opt, path, &keep, err);
+    eff_table *kept = NULL;
+    if (!st)
+        st = eff_table_filter(*t, keep, &kept, err);
     eff_free(keep);
     if (st)
         return st;
@@ -88,12 +100,53 @@ static eff_status filter_ids(eff_table **t, const eff_read_options *opt, const c
     return EFF_OK;
 }
 
+/* A table held in memory (eff_ctx.tables), read as its file would be: the selected columns
+ * in the file's order, the kept rows. */
+static eff_status read_stored(const eff_table *src, const char *path,
+                              const eff_read_options *opt, eff_table **out, eff_error *err)
+{
+    size_t n_cols = eff_table_n_cols(src), n_sel = 0;
+    size_t *cols = eff_mallocarray(n_cols ? n_cols : 1, sizeof *cols);
+    unsigned char *keep = NULL;
+    int64_t *rows = NULL;
+    eff_status st = cols ? EFF_OK : eff_error_set(err, EFF_ENOMEM, path, 0, 0, "out of memory");
+    for (size_t k = 0; st == EFF_OK && opt->columns && k < opt->n_columns; k++)
+        if (eff_table_find(src, opt->columns[k]) < 0)
+            st = eff_error_set(err, EFF_EINVAL, path, 1, 0, "no column \"%s\"",
+                               opt->columns[k]);
+    for (size_t j = 0; st == EFF_OK && j < n_cols; j++) {
+        int wanted = !opt->columns;
+        for (size_t k = 0; !wanted && k < opt->n_columns; k++)
+            wanted = strcasecmp(opt->columns[k], eff_table_col_name(src, j)) == 0;
+        if (wanted)
+            cols[n_sel++] = j;
+    }
+    size_t n = eff_table_n_rows(src), n_kept = 0;
+    eff_read_options filters = *opt;
+    if (opt->id_set_hint) /* nothing to save: the table is built already */
+        filters.id_set = NULL;
+    if (st == EFF_OK && ((filters.id_column && filters.id_set) || filters.require_column))
+        st = kept_rows(src, &filters, path, &keep, err);
+    if (st == EFF_OK && !(rows = eff_mallocarray(n ? n : 1, sizeof *rows)))
+        st = eff_error_set(err, EFF_ENOMEM, path, 0, 0, "out of memory");
+    for (size_t i = 0; st == EFF_OK && i < n; i++)
+        if (!keep || keep[i])
+            rows[n_kept++] = (int64_t)i;
+    if (st == EFF_OK)
+        st = eff_table_select(src, cols, n_sel, rows, n_kept, out, err);
+    eff_free(cols), eff_free(keep), eff_free(rows);
+    return st;
+}
+
 eff_status eff_read_table(const char *path, const eff_read_options *opt, const eff_ctx *ctx,
                           eff_table **out, eff_error *err)
 {
     eff_read_options defaults = eff_read_options_default();
     if (!opt)
         opt = &defaults;
+    const eff_table *stored = ctx ? eff_tableset_get(ctx->tables, path) : NULL;
+    if (stored)
+        return read_stored(stored, path, opt, out, err);
     eff_format format = eff_format_of(path);
     if (format == EFF_FORMAT_UNKNOWN)
         return eff_error_set(err, EFF_EINVAL, path, 0, 0,

@@ -38,6 +38,9 @@ typedef struct eff_read_options {
                                      sorted by id is filtered by a merge; borrowed) */
     const char *require_column;   /* rows where this column is missing are left out (CSV: most
                                      of them before they are built) */
+    int id_set_hint;              /* 1: the caller passes over rows outside id_set itself, so
+                                     a reader may keep them where dropping them costs more
+                                     than it saves (a table held in memory) */
     const char *catalog;          /* .sas7bcat; NULL: <name>.sas7bcat, else formats.sas7bcat,
                                      beside the file when present */
     int labels_as_text;           /* 1: numeric columns with value labels become text columns

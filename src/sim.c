@@ -42,6 +42,13 @@ static eff_status check_options(const eff_sim_options *o, eff_error *err)
         return eff_error_set(err, EFF_EINVAL, NULL, 0, 0, "--scale must be in (0, 1]");
     if (!(o->almen_scale >= 0 && o->almen_scale <= 1))
         return eff_error_set(err, EFF_EINVAL, NULL, 0, 0, "--almen-scale must be in (0, 1]");
+    int y0 = o->year_first ? o->year_first : SIM_Y0, y1 = o->year_last ? o->year_last : SIM_Y1;
+    if (y0 < SIM_Y0 || y1 > SIM_Y1 || y0 > y1)
+        return eff_error_set(err, EFF_EINVAL, NULL, 0, 0, "the years must lie in %d-%d",
+                             SIM_Y0, SIM_Y1);
+    if (o->registers & ~((1u << EFF_SIM_N_REGISTERS) - 1))
+        return eff_error_set(err, EFF_EINVAL, NULL, 0, 0, "unknown register bits %#x",
+                             o->registers);
     if (!(o->participants_scale > 0 && o->participants_scale <= 100))
         return eff_error_set(err, EFF_EINVAL, NULL, 0, 0, "--participants-scale must be in (0, 100]");
     if (o->plans < 1 || o->plans > 89)
@@ -67,7 +74,7 @@ static eff_status prepare_dir(const eff_sim_options *o, const char *dir, eff_err
     if (o->check_space && (o->assume_free_bytes || statvfs(dir, &vfs) == 0)) {
         uint64_t avail = o->assume_free_bytes ? o->assume_free_bytes
                                               : (uint64_t)vfs.f_bavail * vfs.f_frsize;
-        uint64_t need = eff_sim_estimate_bytes(o) + (UINT64_C(64) << 20);
+        uint64_t need = (o->tables ? 0 : eff_sim_estimate_bytes(o)) + (UINT64_C(64) << 20);
         if (avail < need)
             return eff_error_set(err, EFF_EIO, dir, 0, 0,
                                  "not enough free disk space: this run writes about %.1f GB and "

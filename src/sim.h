@@ -42,6 +42,17 @@ typedef enum eff_sim_effects {
     EFF_SIM_EFFECTS_FILE       /* effects_file, in truth.csv's columns */
 } eff_sim_effects;
 
+/* The yearly registers (docs/registers.md), as bits of eff_sim_options.registers. */
+typedef enum eff_sim_register {
+    EFF_SIM_BEF, EFF_SIM_UDDA, EFF_SIM_BFL, EFF_SIM_FRAVAER, EFF_SIM_RAS, EFF_SIM_IND,
+    EFF_SIM_KRIM, EFF_SIM_N_REGISTERS
+} eff_sim_register;
+/* What the effect evaluation reads (persons.h). */
+#define EFF_SIM_EVAL_REGISTERS                                                                \
+    ((1u << EFF_SIM_BEF) | (1u << EFF_SIM_UDDA) | (1u << EFF_SIM_BFL) | (1u << EFF_SIM_FRAVAER))
+
+struct eff_tableset;
+
 typedef struct eff_sim_options {
     uint64_t seed;
     double scale;              /* sampling fraction outside the plans, (0, 1]; default 0.05 */
@@ -56,6 +67,18 @@ typedef struct eff_sim_options {
     int plans;                 /* 1..89 (default 89): fewer plans for quick looks and tests */
     double icc;                /* area x year intra-cluster correlation, [0, 0.5); default 0.02 */
     int check_space;           /* 1 (default): refuse when the disk is short */
+    unsigned registers;        /* bits (1u << eff_sim_register) of the yearly registers made;
+                                  0 (default): all. A register left out costs no draws of the
+                                  others: they are the same either way */
+    int year_first, year_last; /* the yearly registers of these years only (0: 2008, 2020).
+                                  Every year's draws are its own, so the years made are the
+                                  same either way; the truth of a participant's event time
+                                  needs its year */
+    struct eff_tableset *tables; /* borrowed; when set, the yearly registers are put here as
+                                  tables (read back from their CSV with the declared types)
+                                  under the paths their files would have, and not written: the
+                                  Monte Carlo's in-memory replication mode. The small files
+                                  (areas, participants, survey, truth) are still written */
     uint64_t assume_free_bytes; /* tests: the free space to assume (0: ask the file system) */
 } eff_sim_options;
 

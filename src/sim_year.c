@@ -32,6 +32,8 @@ typedef struct year_job {
     const double *shocks; /* [cluster * OUT_N + outcome] */
     size_t first_block;
     sim_buf (*bufs)[SIM_REG_N]; /* one set per part */
+    unsigned registers;         /* bits of the registers made */
+    eff_dict *persons;          /* in-memory registers: every pnr, code = person index */
     int failed;
 } year_job;
 
@@ -48,9 +50,10 @@ static void put_pnr(sim_buf *b, const sim_world *w, int32_t person)
         sim_put_na(b);
         return;
     }
-    char s[11];
-    sim_pnr_format(w->pnr[person], s);
-    sim_put_str(b, s);
+    char s[11] = "";
+    if (!b->cols) /* in column mode the person's index is its code */
+        sim_pnr_format(w->pnr[person], s);
+    sim_put_person(b, person, s);
 }
 
 /* The person-year's treatment at event time year - g, and where its truth goes. */
@@ -312,18 +315,27 @@ static void person(year_job *job, size_t i, sim_buf *bufs, gsl_rng *r)
     x.hh = sim_hh(w, p->household, job->year);
     x.shock = job->shocks + (size_t)x.h->cluster * OUT_N;
     draw_work(w, i, &x, r);
-    row_bef(&bufs[SIM_REG_BEF], w, i, &x);
-    row_udda(&bufs[SIM_REG_UDDA], w, i, &x);
-    if (x.hours > 0) {
+    unsigned want = job->registers;
+    if (want & (1u << SIM_REG_BEF))
+        row_bef(&bufs[SIM_REG_BEF], w, i, &x);
+    if (want & (1u << SIM_REG_UDDA))
+        row_udda(&bufs[SIM_REG_UDDA], w, i, &x);
+    if ((want & (1u << SIM_REG_BFL)) && x.hours > 0) {
         put_pnr(&bufs[SIM_REG_BFL], w, (int32_t)i);
         sim_put_int(&bufs[SIM_REG_BFL], (long long)x.hours);
         sim_end_row(&bufs[SIM_REG_BFL]);
     }
-    row_absence(&bufs[SIM_REG_FRAVAER], w, i, &x, r);
+    if (want & (1u << SIM_REG_FRAVAER))
+        row_absence(&bufs[SIM_REG_FRAVAER], w, i, &x, r);
+    if (!(want & ((1u << SIM_REG_RAS) | (1u << SIM_REG_KRIM) | (1u << SIM_REG_IND))))
+        return; /* their draws come after every other register's */
     seek(r, w, i, job->year, OUT_N); /* status draws */
-    row_ras(&bufs[SIM_REG_RAS], w, i, &x, r);
-    row_crime(&bufs[SIM_REG_KRIM], w, i, &x, r);
-    row_income(&bufs[SIM_REG_IND], w, i, &x, r);
+    if (want & (1u << SIM_REG_RAS))
+        row_ras(&bufs[SIM_REG_RAS], w, i, &x, r);
+    if (want & (1u << SIM_REG_KRIM))
+        row_crime(&bufs[SIM_REG_KRIM], w, i, &x, r);
+    if (want & (1u << SIM_REG_IND))
+        row_income(&bufs[SIM_REG_IND], w, i, &x, r);
 }
 
 static void run_blocks(void *arg, size_t lo, size_t hi, int part)
@@ -359,7 +371,9 @@ static eff_status write_year(sim_world *w, year_job *job, int parts, const char 
     int opened = 0;
     eff_status st = EFF_OK;
     for (; opened < SIM_REG_N && st == EFF_OK; opened++)
-        st = sim_file_open(&files[opened], dir, opened, job->year, w->opt.format, err);
+        if (job->registers & (1u << opened))
+            st = sim_file_open(&files[opened], dir, opened, job->year, w->opt.format,
+                               w->opt.tables, job->persons, err);
     size_t n_blocks = (w->n_persons + BLOCK - 1) / BLOCK;
     for (size_t first = 0; st == EFF_OK && first < n_blocks; first += (size_t)parts) {
         size_t count = n_blocks - first < (size_t)parts ? n_blocks - first : (size_t)parts;
@@ -369,7 +383,8 @@ static eff_status write_year(sim_world *w, year_job *job, int parts, const char 
             st = eff_error_set(err, EFF_ENOMEM, NULL, 0, 0, "out of memory");
         for (size_t part = 0; part < count && st == EFF_OK; part++)
             for (int reg = 0; reg < SIM_REG_N && st == EFF_OK; reg++)
-                st = sim_file_write(&files[reg], &job->bufs[part][reg], err);
+                if (job->registers & (1u << reg))
+                    st = sim_file_write(&files[reg], &job->bufs[part][reg], err);
         if (st == EFF_OK && eff_ctx_cancelled(ctx))
             st = eff_error_set(err, EFF_EABORT, NULL, 0, 0, "interrupted");
         if (st == EFF_OK && ctx && ctx->progress) {
@@ -380,11 +395,34 @@ static eff_status write_year(sim_world *w, year_job *job, int parts, const char 
         }
     }
     for (int reg = 0; reg < opened; reg++) {
+        if (!(job->registers & (1u << reg)))
+            continue;
         if (st == EFF_OK)
             st = sim_file_close(&files[reg], ctx, s, err);
         else
             sim_file_abort(&files[reg]);
     }
+    return st;
+}
+
+/* In-memory registers: the pnr dictionary (person i has code i) and buffers in column mode. */
+static eff_status columns_mode(const sim_world *w, year_job *job, int parts, eff_error *err)
+{
+    if (!(job->persons = eff_dict_new()))
+        return eff_error_set(err, EFF_ENOMEM, NULL, 0, 0, "out of memory");
+    eff_status st = EFF_OK;
+    for (size_t i = 0; st == EFF_OK && i < w->n_persons; i++) {
+        char s[11];
+        int32_t code;
+        sim_pnr_format(w->pnr[i], s);
+        st = eff_dict_intern(job->persons, s, strlen(s), &code, err);
+        if (st == EFF_OK && code != (int32_t)i) /* pnrs are unique: never */
+            st = eff_error_set(err, EFF_EINVAL, NULL, 0, 0, "internal error: pnr %s repeated", s);
+    }
+    for (int part = 0; st == EFF_OK && part < parts; part++)
+        for (int reg = 0; reg < SIM_REG_N && st == EFF_OK; reg++)
+            if (sim_buf_columns(&job->bufs[part][reg], reg) != 0)
+                st = eff_error_set(err, EFF_ENOMEM, NULL, 0, 0, "out of memory");
     return st;
 }
 
@@ -401,9 +439,12 @@ eff_status sim_years_write(sim_world *w, const char *dir, const eff_ctx *ctx,
         eff_free(shocks), eff_free(bufs);
         return eff_error_set(err, EFF_ENOMEM, NULL, 0, 0, "out of memory");
     }
-    year_job job = {.w = w, .shocks = shocks, .bufs = bufs};
-    eff_status st = EFF_OK;
-    for (int year = SIM_Y0; year <= SIM_Y1 && st == EFF_OK; year++) {
+    year_job job = {.w = w, .shocks = shocks, .bufs = bufs,
+                    .registers = w->opt.registers ? w->opt.registers : (1u << SIM_REG_N) - 1};
+    eff_status st = w->opt.tables ? columns_mode(w, &job, parts, err) : EFF_OK;
+    int first = w->opt.year_first ? w->opt.year_first : SIM_Y0;
+    int last = w->opt.year_last ? w->opt.year_last : SIM_Y1;
+    for (int year = first; year <= last && st == EFF_OK; year++) {
         job.year = year;
         fill_shocks(w, year, shocks, n_clusters);
         st = write_year(w, &job, parts, dir, ctx, s, err);
@@ -411,6 +452,7 @@ eff_status sim_years_write(sim_world *w, const char *dir, const eff_ctx *ctx,
     for (int part = 0; part < parts; part++)
         for (int reg = 0; reg < SIM_REG_N; reg++)
             sim_buf_free(&bufs[part][reg]);
+    eff_dict_release(job.persons);
     eff_free(bufs), eff_free(shocks);
     return st;
 }

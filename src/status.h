@@ -35,7 +35,7 @@ typedef void (*eff_log_fn)(void *user, eff_log_level level, const char *msg);
 /* Called with bytes done and bytes in all (0 when unknown); return non-zero to stop. */
 typedef int (*eff_progress_fn)(void *user, uint64_t done, uint64_t total);
 
-/* The run context: callbacks and the cancel flag. A public value type; all fields optional.
+/* The run context: callbacks, the cancel flag and in-memory tables. A public value type; all fields optional.
  * `cancel` is borrowed: a signal handler sets *cancel non-zero and long-running functions
  * return EFF_EABORT at their next check (at least once per read buffer). */
 typedef struct eff_ctx {
@@ -44,6 +44,8 @@ typedef struct eff_ctx {
     eff_progress_fn progress;
     void *progress_user;
     volatile sig_atomic_t *cancel;
+    const struct eff_tableset *tables; /* borrowed; readers look paths up here before the file
+                                          system (tableset.h: the Monte Carlo's in-memory mode) */
 } eff_ctx;
 
 /* A silent context: no log, no progress, no cancel flag. */

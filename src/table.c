@@ -303,16 +303,18 @@ static void *gather(const column *c, const int64_t *rows, size_t n)
     return out;
 }
 
-eff_status eff_table_take(const eff_table *t, const int64_t *rows, size_t n, eff_table **out,
-                          eff_error *err)
+eff_status eff_table_select(const eff_table *t, const size_t *cols, size_t n_cols,
+                            const int64_t *rows, size_t n, eff_table **out, eff_error *err)
 {
     eff_table *r = eff_table_new(n);
     if (!r || eff_table_set_source(r, t->source, err) != EFF_OK) {
         eff_table_free(r);
         return eff_error_set(err, EFF_ENOMEM, t->source, 0, 0, "out of memory selecting rows");
     }
-    for (size_t j = 0; j < t->n_cols; j++) {
-        const column *c = &t->cols[j];
+    if (!cols)
+        n_cols = t->n_cols;
+    for (size_t j = 0; j < n_cols; j++) {
+        const column *c = &t->cols[cols ? cols[j] : j];
         void *data = gather(c, rows, n);
         eff_status st = data ? add_column(r, c->name, c->type, data, NULL, err)
                              : eff_error_set(err, EFF_ENOMEM, t->source, 0, 0,
@@ -331,6 +333,12 @@ eff_status eff_table_take(const eff_table *t, const int64_t *rows, size_t n, eff
     }
     *out = r;
     return EFF_OK;
+}
+
+eff_status eff_table_take(const eff_table *t, const int64_t *rows, size_t n, eff_table **out,
+                          eff_error *err)
+{
+    return eff_table_select(t, NULL, 0, rows, n, out, err);
 }
 
 eff_status eff_table_filter(const eff_table *t, const unsigned char *keep, eff_table **out,

@@ -89,6 +89,10 @@ const char *eff_table_source(const eff_table *t);
  * missing row. Caller owns *out. */
 eff_status eff_table_take(const eff_table *t, const int64_t *rows, size_t n, eff_table **out,
                           eff_error *err);
+/* As eff_table_take, keeping only the columns cols[0..n_cols) in that order (cols NULL: all).
+ * Columns keep their metadata; string columns share their dictionaries. */
+eff_status eff_table_select(const eff_table *t, const size_t *cols, size_t n_cols,
+                            const int64_t *rows, size_t n, eff_table **out, eff_error *err);
 /* New table of the rows where keep[row] != 0. Caller owns *out. */
 eff_status eff_table_filter(const eff_table *t, const unsigned char *keep, eff_table **out,
                             eff_error *err);

@@ -28,11 +28,11 @@ enum { SEED = 20261125 };
 
 typedef enum target { PLANTED_LOG_ODDS, PLANTED_ATT, ZERO } target;
 
-static eff_eval *evaluate(const char *dir, eff_config **c, eff_persons **p)
+static eff_eval *evaluate(const char *dir, const eff_ctx *ctx, eff_config **c, eff_persons **p)
 {
     eff_error err;
     if (eff_config_load("tests/data/run/recovery.ini", dir, c, &err) != EFF_OK ||
-        eff_persons_load(*c, (const char *[]){"koen"}, 1, NULL, p, &err) != EFF_OK) {
+        eff_persons_load(*c, (const char *[]){"koen"}, 1, ctx, p, &err) != EFF_OK) {
         print_error("%s:%ld: %s\n", err.path, err.line, err.msg);
         fail();
     }
@@ -44,10 +44,15 @@ static eff_eval *evaluate(const char *dir, eff_config **c, eff_persons **p)
     return e;
 }
 
-static const char *world(const char *name, eff_sim_dgp dgp, eff_sim_effects effects)
+/* The registers stay in memory (test_sim_memory: the same values as the files, the same
+ * evaluation), only those the evaluation reads, in its years 2011-2019. */
+static const char *world(const char *name, eff_sim_dgp dgp, eff_sim_effects effects,
+                         eff_tableset *tables)
 {
     eff_sim_options o = eff_sim_options_default();
     o.seed = SEED, o.dgp = dgp, o.effects = effects;
+    o.tables = tables, o.registers = EFF_SIM_EVAL_REGISTERS;
+    o.year_first = 2011, o.year_last = 2019;
     o.participants_scale = 10, o.almen_scale = 0.25, o.scale = 0.02;
 #ifdef EFF_TEST_SANITIZED
     o.plans = 10, o.participants_scale = 3, o.almen_scale = 0.05;
@@ -143,13 +148,17 @@ static void check_subgroup(const eff_eval_iv *iv, const eff_eval_subgroup *sg,
 
 static void check_world(const char *name, eff_sim_dgp dgp, eff_sim_effects effects, target tg)
 {
-    const char *dir = world(name, dgp, effects);
+    eff_tableset *tables = eff_tableset_new();
+    const char *dir = world(name, dgp, effects, tables);
     char path[600];
     snprintf(path, sizeof path, "%s/truth.csv", dir);
     eff_table *truth = eff_test_read_csv(path);
     eff_config *c;
     eff_persons *p;
-    eff_eval *e = evaluate(dir, &c, &p);
+    eff_ctx ctx = eff_ctx_default();
+    ctx.tables = tables;
+    eff_eval *e = evaluate(dir, &ctx, &c, &p);
+    eff_tableset_free(tables);
     tally t = {0};
     for (size_t k = 0; k < e->n_ivs; k++) {
         const eff_eval_iv *iv = &e->ivs[k];

@@ -145,16 +145,6 @@ static void free_inputs(run_info *ri)
     free(ri->sha256);
 }
 
-/* The bef columns matched exactly or split on, over every intervention. */
-static size_t extra_columns(const eff_config *c, const char **out)
-{
-    size_t n = 0;
-    for (size_t k = 0; k < c->n_interventions; k++)
-        for (size_t j = 0; j < c->interventions[k].n_exact && n < EFF_PERSONS_MAX_EXTRA; j++)
-            out[n++] = c->interventions[k].exact[j];
-    return n;
-}
-
 static double seconds_since(const struct timespec *t0)
 {
     struct timespec t1;
@@ -182,7 +172,7 @@ int cmd_run(int argc, char **argv)
     const char *extra[EFF_PERSONS_MAX_EXTRA];
     eff_status st = eff_config_load(a.config, a.data_dir, &cfg, &err);
     if (st == EFF_OK)
-        st = eff_persons_load(cfg, extra, extra_columns(cfg, extra), &ctx, &persons, &err);
+        st = eff_persons_load(cfg, extra, eff_config_extra_columns(cfg, extra), &ctx, &persons, &err);
     eff_log(&ctx, EFF_LOG_DEBUG, "registers read: %.1f s", seconds_since(&t0));
     /* the inputs are checksummed while the evaluation runs: it uses one core */
     hash_task ht = {persons, cfg, &ri, EFF_OK, {0}};
