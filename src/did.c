@@ -18,6 +18,8 @@ struct eff_did {
     size_t *delta_col;   /* per effect: its delta's term, SIZE_MAX when not estimable */
     double *att_grad;    /* per effect: the gradient of ATT_e (p entries) */
     eff_wald pretrend;
+    eff_did_left_out left_out[64];
+    size_t n_left_out;
 };
 
 /* A numeric column's value as a double (NaN when missing). */
@@ -282,7 +284,7 @@ static eff_status effects(eff_did *res, const eff_did_spec *s, const layout *l, 
         res->delta_col[e - s->emin] = j;
         st = eff_glm_average_effect_grad(res->glm, res->design, j, rows, m, &ef->att, grad, err);
         if (st == EFF_OK)
-            ef->att_se = sqrt(fmax(0, eff_glm_cov_of(res->glm, grad, grad)));
+            ef->att_se = eff_glm_se_of(res->glm, grad);
         if (st == EFF_OK && e < -1) { /* the pre-trend test's row */
             memset(&r_mat[q * l->p], 0, l->p * sizeof *r_mat);
             r_mat[q * l->p + j] = 1;
@@ -298,9 +300,76 @@ static eff_status effects(eff_did *res, const eff_did_spec *s, const layout *l, 
     return st;
 }
 
-eff_status eff_did_fit(const eff_table *panel, const eff_did_spec *spec, const eff_ctx *ctx,
+/* The treated at event time e all with one outcome (no participant had a leisure job two
+ * years before): their delta's estimate would not exist. Their rows are left out, and the
+ * effect is reported as not estimable, as Stata leaves out the term and its observations. */
+static int leave_out_effect_cell(const eff_table *t, int e, const cols *c, size_t *rows,
+                                 size_t *n, eff_did *res)
+{
+    size_t count = 0, ones = 0;
+    for (size_t i = 0; i < *n; i++)
+        if (num(t, c->treated, rows[i]) == 1 && num(t, c->e, rows[i]) == e)
+            count++, ones += num(t, c->y, rows[i]) == 1;
+    if (count == 0 || (ones != 0 && ones != count) || count == *n || res->n_left_out == 64)
+        return 0;
+    eff_did_left_out *lo = &res->left_out[res->n_left_out++];
+    snprintf(lo->name, sizeof lo->name, "treated:e=%d", e);
+    lo->value = 1, lo->outcome = ones != 0, lo->rows = count;
+    size_t kept = 0;
+    for (size_t i = 0; i < *n; i++)
+        if (!(num(t, c->treated, rows[i]) == 1 && num(t, c->e, rows[i]) == e))
+            rows[kept++] = rows[i];
+    *n = kept;
+    return 1;
+}
+
+/* A 0/1 covariate one of whose values meets only one outcome (no western mother enrolled)
+ * separates: the logit's estimate would not exist. As Stata's logit does, the covariate is
+ * left out with the rows at that value, which the model predicts perfectly and which say
+ * nothing about the other terms (R's glm reaches the same estimates of them while that
+ * covariate's coefficient runs off to infinity). Repeated, since leaving rows out may make
+ * another covariate separate. `s` is the caller's copy: its covariates are rewritten. */
+static void leave_out_separating(const eff_table *t, eff_did_spec *s, const char **x_names,
+                                 cols *c, size_t *rows, size_t *n, eff_did *res)
+{
+    for (int again = 1; again;) {
+        again = 0;
+        for (size_t k = 0; k < s->n_x && !again; k++) {
+            size_t count[2] = {0, 0}, ones[2] = {0, 0};
+            int binary = 1;
+            for (size_t i = 0; i < *n && binary; i++) {
+                double x = num(t, c->x[k], rows[i]);
+                binary = x == 0 || x == 1;
+                count[x == 1]++, ones[x == 1] += num(t, c->y, rows[i]) == 1;
+            }
+            for (int v = 0; binary && v < 2 && !again && count[0] && count[1]; v++) {
+                if ((ones[v] != 0 && ones[v] != count[v]) || res->n_left_out == 64)
+                    continue;
+                eff_did_left_out *lo = &res->left_out[res->n_left_out++];
+                snprintf(lo->name, sizeof lo->name, "%s", x_names[k]);
+                lo->value = v, lo->outcome = ones[v] != 0, lo->rows = count[v];
+                size_t kept = 0;
+                for (size_t i = 0; i < *n; i++)
+                    if (num(t, c->x[k], rows[i]) != v)
+                        rows[kept++] = rows[i];
+                *n = kept;
+                for (size_t m = k; m + 1 < s->n_x; m++)
+                    x_names[m] = x_names[m + 1], c->x[m] = c->x[m + 1];
+                s->n_x--;
+                again = 1;
+            }
+        }
+        for (int e = s->emin; e <= s->emax && !again; e++)
+            again = e != -1 && leave_out_effect_cell(t, e, c, rows, n, res);
+    }
+}
+
+eff_status eff_did_fit(const eff_table *panel, const eff_did_spec *spec_in, const eff_ctx *ctx,
                        eff_did **out, eff_error *err)
 {
+    eff_did_spec own = *spec_in;
+    const eff_did_spec *spec = &own;
+    const char *x_names[64];
     *out = NULL;
     cols c;
     eff_status st = resolve(panel, spec, &c, err);
@@ -313,6 +382,11 @@ eff_status eff_did_fit(const eff_table *panel, const eff_did_spec *spec, const e
         return eff_error_set(err, EFF_ENOMEM, NULL, 0, 0, "out of memory");
     }
     size_t n = usable_rows(panel, spec, &c, rows);
+    for (size_t k = 0; k < own.n_x; k++)
+        x_names[k] = own.x[k];
+    own.x = x_names;
+    if (own.leave_out_separating && own.family == EFF_GLM_LOGIT)
+        leave_out_separating(panel, &own, x_names, &c, rows, &n, res);
     layout l;
     st = make_layout(panel, spec, &c, rows, n, &l, err);
     if (st == EFF_OK)
@@ -386,4 +460,10 @@ const eff_glm *eff_did_model(const eff_did *d)
 size_t eff_did_n_obs(const eff_did *d)
 {
     return eff_design_n(d->design);
+}
+
+size_t eff_did_n_left_out(const eff_did *d) { return d->n_left_out; }
+const eff_did_left_out *eff_did_left_out_at(const eff_did *d, size_t k)
+{
+    return k < d->n_left_out ? &d->left_out[k] : NULL;
 }

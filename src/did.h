@@ -33,7 +33,18 @@ typedef struct eff_did_spec {
     const char *weights;    /* optional matching weights */
     int emin, emax;         /* the window; rows outside it are left out; -1 is the reference */
     eff_glm_family family;
+    int leave_out_separating; /* logit: a 0/1 covariate one of whose values meets only one
+                                 outcome is left out with the rows at that value, as Stata's
+                                 logit does (eff_did_left_out); else such data is an error */
 } eff_did_spec;
+
+/* A covariate left out for separation: rows where it equaled `value` were not used. */
+typedef struct eff_did_left_out {
+    char name[64];
+    int value;
+    int outcome;             /* the only outcome those rows had */
+    size_t rows;
+} eff_did_left_out;
 
 typedef struct eff_did_effect {
     int event_time;
@@ -64,5 +75,9 @@ double eff_did_att_cov(const eff_did *d, size_t k, size_t l);
 eff_wald eff_did_pretrend(const eff_did *d);
 const eff_glm *eff_did_model(const eff_did *d);
 size_t eff_did_n_obs(const eff_did *d);
+
+/* The covariates left out for separation, in the order they were (leave_out_separating). */
+size_t eff_did_n_left_out(const eff_did *d);
+const eff_did_left_out *eff_did_left_out_at(const eff_did *d, size_t k);
 
 #endif

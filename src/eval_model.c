@@ -124,27 +124,38 @@ static double extra_value(const eval_job *j, const extra_col *x, const eval_unit
 }
 
 /* Dummies for the values seen (observed outcome) of a current age or class, the smallest
- * value the reference. Sparse values at either end (under 2% of the observations) join
- * their neighbour, as a dummy for a handful of observations invites separation. */
+ * value the reference. Values at either end join their neighbour while they are sparse
+ * (under 2% of the observations), as a dummy for a handful of observations invites
+ * separation, or while a 0/1 outcome is the same in all their observations (no 13-year-old
+ * with a leisure job), as their dummy would separate: the maximum likelihood estimate would
+ * not exist, where Stata drops the observations and fixest the fixed-effect group. */
 static size_t level_dummies(const eval_job *j, const sg_units *su, xkind kind, extra_col *out,
                             size_t max)
 {
-    long seen[131] = {0}, total = 0;
+    long seen[131] = {0}, ones[131] = {0}, total = 0;
+    int binary = j->iv->outcome->kind != EFF_OUTCOME_VALUE;
     for (size_t i = 0; i < su->n; i++)
         for (int e = j->iv->emin; e <= j->iv->emax; e++) {
             const eval_unit *u = su->u[i];
             const eff_py *q = eff_persons_at(j->p, u->person, u->g + e);
-            if (!q || isnan(eval_outcome(j->p, j->iv->outcome, u->person, u->g + e)))
+            double y = q ? eval_outcome(j->p, j->iv->outcome, u->person, u->g + e) : NAN;
+            if (isnan(y))
                 continue;
             int v = kind == X_AGE ? q->age : q->school_class;
             if (v >= 0 && v <= 130)
-                seen[v]++, total++;
+                seen[v]++, ones[v] += y == 1, total++;
         }
     int lo = 0, hi = 130;
-    for (long below = 0; lo < 130 && (below += seen[lo]) * 50 < total;)
+    long below = seen[0], below1 = ones[0], above = seen[130], above1 = ones[130];
+    /* pooled ends: lo..(lo) and (hi)..130 */
+    while (lo < 130 && (below * 50 < total || (binary && (below1 == 0 || below1 == below)))) {
         lo++;
-    for (long above = 0; hi > lo && (above += seen[hi]) * 50 < total;)
+        below += seen[lo], below1 += ones[lo];
+    }
+    while (hi > lo && (above * 50 < total || (binary && (above1 == 0 || above1 == above)))) {
         hi--;
+        above += seen[hi], above1 += ones[hi];
+    }
     size_t n = 0;
     for (int v = lo + 1; v <= hi && n < max; v++) {
         if (!seen[v])
@@ -267,10 +278,16 @@ static eff_status build_panel(const eval_job *j, const sg_units *su, eff_cluster
         if (st == EFF_OK) st = add_i64(sp->t, names[k], cols[k], err);
         else eff_free(cols[k]);
     }
+    /* with dummies for the age in the year itself, the age in g-1 is that age less e + 1
+     * (but for the pooled ends): nearly collinear, it would only blow up the variances */
+    int age_dummies = 0;
+    for (size_t k = 0; k < n_inter; k++)
+        age_dummies |= extra[k].kind == X_AGE;
     for (size_t k = 0; k < n_cov; k++) {
-        if (st == EFF_OK)
-            st = add_f64(sp, k < j->covs.n_model ? j->covs.names[k] : extra[k - j->covs.n_model].name,
-                         x[k], n, k < j->covs.n_model, err);
+        int model = k < j->covs.n_model;
+        if (st == EFF_OK && !(model && age_dummies && strcmp(j->covs.names[k], "age") == 0))
+            st = add_f64(sp, model ? j->covs.names[k] : extra[k - j->covs.n_model].name, x[k],
+                         n, model, err);
         else
             eff_free(x[k]);
     }
@@ -497,7 +514,8 @@ static eff_status fit(eval_job *j, const sg_units *su, eff_cluster_kind kind,
                          .n_x = sp.n_x, .weights = "w", .emin = j->iv->emin,
                          .emax = j->iv->emax,
                          .family = j->iv->outcome->kind == EFF_OUTCOME_VALUE ? EFF_GLM_GAUSSIAN
-                                                                             : EFF_GLM_LOGIT};
+                                                                             : EFF_GLM_LOGIT,
+                         .leave_out_separating = 1};
     if (st == EFF_OK && j->iv->profile.cohort &&
         strcmp(j->iv->profile.subgroup ? j->iv->profile.subgroup : "all", sg->id) == 0)
         st = check_profile(j, &sp, err);
@@ -514,6 +532,19 @@ static eff_status fit(eval_job *j, const sg_units *su, eff_cluster_kind kind,
             if (st == EFF_OK)
                 st = eval_warn(j, "%s, %s: %s", j->iv->id, sg->id, why);
         }
+    }
+    for (size_t k = 0; st == EFF_OK && d && k < eff_did_n_left_out(d); k++) {
+        const eff_did_left_out *lo = eff_did_left_out_at(d, k);
+        if (strncmp(lo->name, "treated:e=", 10) == 0)
+            st = eval_warn(j, "%s, %s: every one of the %zu participants' observations at e = %s "
+                           "has outcome %d: that effect is not estimable, and they are left "
+                           "out, as Stata's logit does", j->iv->id, sg->id, lo->rows,
+                           lo->name + 10, lo->outcome);
+        else
+            st = eval_warn(j, "%s, %s: every one of the %zu observations with %s = %d has "
+                           "outcome %d: the covariate is left out with them, as Stata's logit "
+                           "does (its estimate would not exist)", j->iv->id, sg->id, lo->rows,
+                           lo->name, lo->value, lo->outcome);
     }
     if (st == EFF_OK && d) {
         sg->estimated = 1;

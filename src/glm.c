@@ -1,5 +1,6 @@
 /* glm.c - eff_glm_fit: input checks, collinearity, the fit, separation checks, variance and
  * the summary statistics; the result object and its accessors. */
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -177,23 +178,30 @@ static eff_status check_separation_1d(const eff_design *d, const unsigned char *
     return st;
 }
 
-/* After the fit: exploding standard errors name the regressors running off to infinity. */
-static eff_status check_separation_fit(const eff_glm *g, eff_error *err)
+/* The terms whose standard errors explode, quoted into names; their count. */
+static size_t unbounded_terms(const eff_glm *g, char *names, size_t size)
 {
-    char names[400] = "";
     size_t len = 0, count = 0;
+    names[0] = '\0';
     for (size_t j = 0; j < g->p; j++) {
         if (!g->keep[j])
             continue;
         double b = g->coef[j], se = sqrt(g->vcov[j * g->p + j]);
         if (!(se <= SEPARATION_SE_RATIO * (1 + fabs(b)))) {
             count++;
-            if (len + strlen(g->terms[j]) + 4 < sizeof names)
-                len += (size_t)snprintf(names + len, sizeof names - len, "%s\"%s\"",
-                                        len ? ", " : "", g->terms[j]);
+            if (len + strlen(g->terms[j]) + 4 < size)
+                len += (size_t)snprintf(names + len, size - len, "%s\"%s\"", len ? ", " : "",
+                                        g->terms[j]);
         }
     }
-    if (!count)
+    return count;
+}
+
+/* After the fit: exploding standard errors name the regressors running off to infinity. */
+static eff_status check_separation_fit(const eff_glm *g, eff_error *err)
+{
+    char names[400];
+    if (!unbounded_terms(g, names, sizeof names))
         return EFF_OK;
     return eff_error_set(err, EFF_EINVAL, NULL, 0, 0,
                          "quasi-complete separation: fitted probabilities of 0 or 1 and standard "
@@ -412,6 +420,10 @@ static eff_status fit_with(eff_glm *g, const eff_design *d, const eff_glm_option
         g->stats.n_clusters = w.n_clusters;
         st = fit_kept(g, d, o, &w, beta, vcov_k, err);
         *ill_conditioned = w.ill_conditioned;
+        g->stats.n_extreme = 0;
+        for (size_t i = 0; st == EFF_OK && g->family == EFF_GLM_LOGIT && i < n; i++)
+            g->stats.n_extreme += (!w.w || w.w[i] > 0) &&
+                                  (mu[i] < 10 * DBL_EPSILON || mu[i] > 1 - 10 * DBL_EPSILON);
     }
     eff_free(owned);
     eff_free(beta);
@@ -436,15 +448,26 @@ static eff_status rank_columns(eff_glm *g, const eff_design *d, const eff_glm_op
     return st;
 }
 
-/* After the fit, for logit: separation shows as a fit that does not converge or whose errors
- * explode; only then is the data scanned for the regressor that separates. */
-static eff_status check_fit(eff_glm *g, const eff_design *d, eff_status st, eff_error *err)
+/* After the fit, for logit: the data is scanned for a regressor that separates (one pass, the
+ * cost of an iteration: how far the iterations ran before stopping must not decide whether
+ * separation is seen). Exploding errors without such a regressor are separation by a
+ * combination when some fitted probability is 0 or 1 or the fit did not converge; otherwise
+ * they belong to terms that are nearly collinear (identified by a handful of observations):
+ * the estimate exists, and R's glm reports it as it is; so does this, with a warning. */
+static eff_status check_fit(eff_glm *g, const eff_design *d, eff_status st, const eff_ctx *ctx,
+                            eff_error *err)
 {
-    if (st == EFF_OK && g->family == EFF_GLM_LOGIT &&
-        (!g->stats.converged || check_separation_fit(g, NULL) != EFF_OK)) {
+    char names[400];
+    if (st == EFF_OK && g->family == EFF_GLM_LOGIT) {
         st = check_separation_1d(d, g->keep, err);
-        if (!st)
-            st = check_separation_fit(g, err);
+        if (!st && unbounded_terms(g, names, sizeof names) > 0) {
+            if (g->stats.converged && g->stats.n_extreme == 0)
+                eff_log(ctx, EFF_LOG_WARN, "standard errors of %s are very large: the terms "
+                        "are nearly collinear (no fitted probability is 0 or 1, so this is not "
+                        "separation); the fit is kept", names);
+            else
+                st = check_separation_fit(g, err);
+        }
     } else if (st == EFF_ENOCONV && g->family == EFF_GLM_LOGIT) {
         eff_error first = err ? *err : (eff_error){0};
         if (check_separation_1d(d, g->keep, err) == EFF_OK && err)
@@ -491,7 +514,7 @@ eff_status eff_glm_fit(const eff_design *d, const eff_glm_options *opt, const ef
                                 "iterations)",
             t1 - t0, t2 - t1, seconds() - t2, g->stats.iterations);
     if (st != EFF_EABORT)
-        st = check_fit(g, d, st, err);
+        st = check_fit(g, d, st, ctx, err);
     if (st) {
         /* A non-finite regressor value makes the fit fail: the scan for it (a pass over the
          * data) is spent only then, and its message replaces the fit's. */

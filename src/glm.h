@@ -67,6 +67,9 @@ typedef struct eff_glm_stats {
     double loglik, deviance, null_deviance, aic;
     double sigma;        /* linear: residual standard error; logit: 1 */
     int iterations, converged;
+    size_t n_extreme;    /* logit: observations whose fitted probability is within 10 machine
+                            epsilons of 0 or 1 (R's "fitted probabilities numerically 0 or 1
+                            occurred"), the mark of separation */
     double t_df;         /* degrees of freedom of t and F denominators; 0 for z and chi-square */
 } eff_glm_stats;
 
@@ -122,5 +125,9 @@ eff_status eff_glm_average_effect_grad(const eff_glm *g, const eff_design *d, si
 /* a' V b over the kept terms: the covariance of two delta-method quantities with gradients
  * a and b (a = b: the variance). */
 double eff_glm_cov_of(const eff_glm *g, const double *a, const double *b);
+/* sqrt(a' V a): the delta-method standard error; NaN when the sum lost its precision (terms
+ * of V many orders above the result cancel: nearly collinear terms with huge variances in
+ * the gradient), where a clamp at zero would print a standard error of 0. */
+double eff_glm_se_of(const eff_glm *g, const double *a);
 
 #endif

@@ -146,11 +146,25 @@ double eff_glm_cov_of(const eff_glm *g, const double *a, const double *b)
     return v;
 }
 
-static double delta_se(const eff_glm *g, const double *grad)
+double eff_glm_se_of(const eff_glm *g, const double *a)
 {
-    double v = eff_glm_cov_of(g, grad, grad);
+    double v = 0, magnitude = 0;
+    for (size_t i = 0; i < g->p; i++) {
+        if (!g->keep[i] || a[i] == 0)
+            continue;
+        for (size_t j = 0; j < g->p; j++)
+            if (g->keep[j]) {
+                double t = a[i] * g->vcov[j * g->p + i] * a[j];
+                v += t, magnitude += fabs(t);
+            }
+    }
+    /* rounding leaves about p^2 epsilons of the magnitude: far below 1e-11 of it for any
+     * model this library fits, so a smaller result is noise */
+    if (magnitude > 0 && !(v > 1e-11 * magnitude))
+        return NAN;
     return sqrt(v > 0 ? v : 0);
 }
+
 
 eff_status eff_glm_lincomb(const eff_glm *g, const double *xs, const double *offsets,
                            const double *c, size_t m, double *value, double *se, eff_error *err)
@@ -168,7 +182,7 @@ eff_status eff_glm_lincomb(const eff_glm *g, const double *xs, const double *off
             grad[j] += c[k] * slope * x[j];
     }
     *value = sum;
-    *se = delta_se(g, grad);
+    *se = eff_glm_se_of(g, grad);
     eff_free(grad);
     return EFF_OK;
 }
@@ -226,7 +240,7 @@ eff_status eff_glm_average_effect(const eff_glm *g, const eff_design *d, size_t 
         return eff_error_set(err, EFF_ENOMEM, NULL, 0, 0, "out of memory");
     eff_status st = eff_glm_average_effect_grad(g, d, j, rows, n_rows, value, grad, err);
     if (st == EFF_OK)
-        *se = delta_se(g, grad);
+        *se = eff_glm_se_of(g, grad);
     eff_free(grad);
     return st;
 }

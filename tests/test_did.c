@@ -1,8 +1,8 @@
 /* test_did.c - src/did.c against R: glm (epsilon 1e-15) with the event-time, treated,
  * treated x event-time, cohort and covariate terms, sandwich::vcovCL by person, the ATT on
  * the response scale with its delta-method SE, the joint covariances of the deltas and of
- * the ATTs, and the pre-trend Wald test
- * (tests/ref/did/make_refs.R made the references). */
+ * the ATTs, and the pre-trend Wald test (tests/ref/did/make_refs.R made the references); a
+ * separating covariate left out as Stata's logit does (make_sep_refs.R). */
 #include "eff_test.h"
 
 /* The joint covariances of the deltas and of the ATTs, against R's (make_refs.R). */
@@ -89,6 +89,89 @@ static void test_linear_against_r(void **state)
     compare(EFF_GLM_GAUSSIAN, "tests/ref/did/linear.csv");
 }
 
+/* A 0/1 covariate whose value 1 meets only y = 0: left out with its rows, as Stata's logit
+ * does; the rest against R's glm on those rows (make_sep_refs.R). Without the option, the
+ * separation is an error naming it. */
+static void test_separating_covariate_left_out(void **state)
+{
+    (void)state;
+    eff_table *panel = eff_test_read_csv("tests/ref/did/panel_sep.csv");
+    eff_table *ref = eff_test_read_csv("tests/ref/did/logit_sep.csv");
+    static const char *const x[] = {"age", "rare", "girl"};
+    eff_did_spec s = {.y = "yb", .treated = "treated", .event_time = "e", .cohort = "g",
+                      .cluster = "id", .x = x, .n_x = 3, .emin = -2, .emax = 2,
+                      .family = EFF_GLM_LOGIT};
+    eff_did *d = NULL;
+    eff_error err;
+    assert_int_equal(eff_did_fit(panel, &s, NULL, &d, &err), EFF_EINVAL);
+    assert_non_null(strstr(err.msg, "separation: regressor \"rare\""));
+    s.leave_out_separating = 1;
+    assert_int_equal(eff_did_fit(panel, &s, NULL, &d, &err), EFF_OK);
+    size_t c[6];
+    static const char *const cols[] = {"event_time", "estimate", "std_error", "att", "att_se",
+                                       "rows_left_out"};
+    for (int k = 0; k < 6; k++)
+        assert_int_equal(eff_table_col(ref, cols[k], &c[k], &err), EFF_OK);
+    assert_int_equal(eff_did_n_left_out(d), 1);
+    const eff_did_left_out *lo = eff_did_left_out_at(d, 0);
+    assert_string_equal(lo->name, "rare");
+    assert_int_equal(lo->value, 1);
+    assert_int_equal(lo->outcome, 0);
+    assert_int_equal(lo->rows, eff_table_i64(ref, c[5])[0]);
+    assert_null(eff_did_left_out_at(d, 1));
+    assert_int_equal(eff_did_n_obs(d), 7500 - lo->rows);
+    for (size_t r = 0; r < eff_table_n_rows(ref); r++) {
+        int e = (int)eff_table_i64(ref, c[0])[r];
+        const eff_did_effect *ef = eff_did_effect_at(d, (size_t)(e + 2));
+        eff_assert_close(ef->coef.estimate, eff_table_f64(ref, c[1])[r], 1e-7, 1e-10);
+        eff_assert_close(ef->coef.std_error, eff_table_f64(ref, c[2])[r], 1e-7, 1e-10);
+        eff_assert_close(ef->att, eff_table_f64(ref, c[3])[r], 1e-7, 1e-10);
+        eff_assert_close(ef->att_se, eff_table_f64(ref, c[4])[r], 1e-7, 1e-10);
+    }
+    eff_did_free(d);
+    /* the caller's covariate list is untouched */
+    assert_string_equal(s.x[1], "rare");
+    assert_int_equal(s.n_x, 3);
+    eff_table_free(panel);
+    eff_table_free(ref);
+}
+
+/* No treated observation at e = -2 has the outcome: that delta is not estimable, its rows are
+ * left out, the other deltas are R's on the remaining rows (make_sep_refs.R). */
+static void test_separating_effect_cell(void **state)
+{
+    (void)state;
+    eff_table *panel = eff_test_read_csv("tests/ref/did/panel_cell.csv");
+    eff_table *ref = eff_test_read_csv("tests/ref/did/logit_cell.csv");
+    static const char *const x[] = {"age", "girl"};
+    eff_did_spec s = {.y = "yb", .treated = "treated", .event_time = "e", .cohort = "g",
+                      .cluster = "id", .x = x, .n_x = 2, .emin = -2, .emax = 2,
+                      .family = EFF_GLM_LOGIT, .leave_out_separating = 1};
+    eff_did *d = NULL;
+    eff_error err;
+    assert_int_equal(eff_did_fit(panel, &s, NULL, &d, &err), EFF_OK);
+    assert_int_equal(eff_did_n_left_out(d), 1);
+    const eff_did_left_out *lo = eff_did_left_out_at(d, 0);
+    assert_string_equal(lo->name, "treated:e=-2");
+    assert_int_equal(lo->outcome, 0);
+    size_t c[4];
+    static const char *const cols[] = {"event_time", "estimate", "std_error", "rows_left_out"};
+    for (int k = 0; k < 4; k++)
+        assert_int_equal(eff_table_col(ref, cols[k], &c[k], &err), EFF_OK);
+    assert_int_equal(lo->rows, eff_table_i64(ref, c[3])[0]);
+    assert_false(eff_did_effect_at(d, 0)->estimable);
+    for (size_t r = 0; r < eff_table_n_rows(ref); r++) {
+        int e = (int)eff_table_i64(ref, c[0])[r];
+        const eff_did_effect *ef = eff_did_effect_at(d, (size_t)(e + 2));
+        assert_true(ef->estimable);
+        eff_assert_close(ef->coef.estimate, eff_table_f64(ref, c[1])[r], 1e-7, 1e-10);
+        eff_assert_close(ef->coef.std_error, eff_table_f64(ref, c[2])[r], 1e-7, 1e-10);
+    }
+    eff_did_free(d);
+    eff_table_free(panel);
+    eff_table_free(ref);
+}
+
 static void test_bad_specs(void **state)
 {
     (void)state;
@@ -110,6 +193,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_logit_against_r),
         cmocka_unit_test(test_linear_against_r),
+        cmocka_unit_test(test_separating_covariate_left_out),
+        cmocka_unit_test(test_separating_effect_cell),
         cmocka_unit_test(test_bad_specs),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

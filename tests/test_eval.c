@@ -213,6 +213,8 @@ static void test_options(void **state)
         assert_int_not_equal(f->cohorts[k], 2014);
     for (size_t g = 0; g < f->n_subgroups; g++) {
         const eff_eval_subgroup *sg = &f->subgroups[g];
+        if (!sg->estimated)
+            print_error("%s: %s\n", sg->id, sg->why_not);
         assert_true(sg->estimated);
         for (size_t k = 1; k < sg->n_effects; k++) /* balanced: every person at every e */
             assert_int_equal(sg->effects[k].n_obs, sg->effects[0].n_obs);

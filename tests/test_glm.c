@@ -440,6 +440,41 @@ static void separation_is_reported(void **state)
     assert_non_null(strstr(err.msg, "separation"));
 }
 
+/* Two nearly collinear regressors: each coefficient's variance is huge and their sum's small;
+ * a' V a for the sum cancels terms twelve orders larger, so its standard error is NaN, not
+ * the 0 a clamp would print; each alone has a finite one. */
+static void delta_se_precision(void **state)
+{
+    (void)state;
+    char *csv = malloc(64 * 420), *w = csv;
+    w += sprintf(w, "y,x1,x2\n");
+    for (int i = 0; i < 400; i++) {
+        double x1 = 2 * sin(i), x2 = x1 + 1e-7 * cos(7.0 * i);
+        w += sprintf(w, "%d,%.17g,%.17g\n", (i * 7919) % 13 < 6, x1, x2);
+    }
+    eff_table *t = eff_test_read_csv(eff_test_write_str("near.csv", csv));
+    free(csv);
+    const char *x[] = {"x1", "x2"};
+    eff_design_spec spec = {"y", x, 2, 0, NULL, NULL, NULL};
+    eff_design *d = NULL;
+    eff_glm *g = NULL;
+    eff_error err;
+    assert_int_equal(eff_design_from_table(t, &spec, &d, &err), EFF_OK);
+    eff_glm_options o = eff_glm_options_default();
+    o.family = EFF_GLM_LOGIT;
+    assert_int_equal(eff_glm_fit(d, &o, NULL, &g, &err), EFF_OK);
+    assert_int_equal(eff_glm_get_stats(g).n_extreme, 0);
+    double sum[3] = {0, 1, 1}, one[3] = {0, 1, 0};
+    assert_true(isnan(eff_glm_se_of(g, sum)));
+    double se1 = eff_glm_se_of(g, one);
+    assert_true(isfinite(se1) && se1 > 1e3);
+    double intercept[3] = {1, 0, 0};
+    eff_assert_close(eff_glm_se_of(g, intercept), sqrt(eff_glm_vcov(g)[0]), 1e-12, 0);
+    eff_glm_free(g);
+    eff_design_free(d);
+    eff_table_free(t);
+}
+
 /* A set cancel flag (a signal) stops the fit with EFF_EABORT and no result. */
 static void cancel_flag_stops_the_fit(void **state)
 {
@@ -504,6 +539,7 @@ int main(void)
         cmocka_unit_test(bad_inputs),
         cmocka_unit_test(non_finite_regressor_is_named),
         cmocka_unit_test(separation_is_reported),
+        cmocka_unit_test(delta_se_precision),
         cmocka_unit_test(cancel_flag_stops_the_fit),
         cmocka_unit_test(allocation_failure_sweep),
     };
