@@ -35,7 +35,7 @@ A = build/asan
 
 .PHONY: all deps check demo bench clean asan tests fuzz
 .SECONDARY:
-all: $(B)/effekt $(B)/libeffekt.a
+all: $(B)/effekt $(B)/libeffekt.a $(B)/effekt-mc
 
 deps:
 	@scripts/install-deps
@@ -50,6 +50,9 @@ $(1)/libeffekt.a: $(call objs,$(1),$(LIB_SRC))
 	ar rcs $$@ $$^
 
 $(1)/effekt: $(call objs,$(1),$(CLI_SRC)) $(1)/libeffekt.a
+	$(2) $(3) -o $$@ $$^ $(LDLIBS)
+
+$(1)/effekt-mc: $(1)/obj/validate/mc.o $(1)/libeffekt.a
 	$(2) $(3) -o $$@ $$^ $(LDLIBS)
 
 $(1)/tests/test_%: $(1)/obj/tests/test_%.o $(1)/libeffekt.a
