@@ -6,7 +6,12 @@
  * buffer per register and block of persons, and the blocks are written in pnr order. For SAS
  * and Stata the year's CSV goes to a hidden temporary file that is read back (with the
  * register's declared types) and written through ReadStat; so every format holds the same
- * values, rounded the same way. Owns its buffers and open files. */
+ * values, rounded the same way.
+ * In memory (eff_sim_options.tables) the same put calls append typed values to columns
+ * instead, rounded as the text would read back; person ids are codes of one dictionary of
+ * every pnr (code = person index), shared by all the tables, so neither the simulator nor
+ * the store interns a pnr per row. test_sim_memory holds the two ways to the same values.
+ * Owns its buffers and open files. */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
