@@ -20,6 +20,7 @@ struct eff_did {
     eff_wald pretrend;
     eff_did_left_out left_out[64];
     size_t n_left_out;
+    unsigned char cell_left_out[64]; /* by e - emin: that effect is not estimable */
 };
 
 /* A numeric column's value as a double (NaN when missing). */
@@ -84,6 +85,9 @@ static eff_status resolve(const eff_table *t, const eff_did_spec *s, cols *c, ef
 {
     if (s->n_x > 64)
         return eff_error_set(err, EFF_EINVAL, NULL, 0, 0, "at most 64 covariates");
+    if (s->emax - s->emin >= 64)
+        return eff_error_set(err, EFF_EINVAL, NULL, 0, 0, "an event-time window of at most 64 "
+                             "years");
     if (s->emin > -1 || s->emax < -1)
         return eff_error_set(err, EFF_EINVAL, NULL, 0, 0,
                              "the event-time window %d..%d must hold the reference year -1",
@@ -270,11 +274,16 @@ static eff_status effects(eff_did *res, const eff_did_spec *s, const layout *l, 
                 rows[m++] = i;
         }
         ef->n_treated = m;
-        if (slot < 0 || eff_glm_dropped(res->glm, col_delta(l, slot)) || m == 0) {
+        if (slot < 0 || res->cell_left_out[e - s->emin] ||
+            eff_glm_dropped(res->glm, col_delta(l, slot)) || m == 0) {
             ef->coef = eff_glm_coef_row(res->glm, slot < 0 ? 0 : col_delta(l, slot));
             ef->estimable = 0;
             if (slot < 0)
                 ef->coef.estimate = 0, ef->coef.std_error = NAN;
+            else if (res->cell_left_out[e - s->emin]) { /* a kept term measuring nothing */
+                double nan = NAN;
+                ef->coef = (eff_coef_row){nan, nan, nan, nan, nan, nan, nan, nan, nan, nan, nan};
+            }
             continue;
         }
         size_t j = col_delta(l, slot);
@@ -300,26 +309,29 @@ static eff_status effects(eff_did *res, const eff_did_spec *s, const layout *l, 
     return st;
 }
 
-/* The treated at event time e all with one outcome (no participant had a leisure job two
- * years before): their delta's estimate would not exist. Their rows are left out, and the
- * effect is reported as not estimable, as Stata leaves out the term and its observations. */
-static int leave_out_effect_cell(const eff_table *t, int e, const cols *c, size_t *rows,
-                                 size_t *n, eff_did *res)
+/* The treated (or the controls) at event time e all with one outcome (no participant had a
+ * leisure job two years before; no control mother enrolled that year): the estimate of that
+ * delta (or of the event-time term it is measured against) would not exist. Their rows are
+ * left out and the effect is reported as not estimable, as Stata leaves out the term and its
+ * observations. */
+static int leave_out_effect_cell(const eff_table *t, const eff_did_spec *s, int e, int treated,
+                                 const cols *c, size_t *rows, size_t *n, eff_did *res)
 {
     size_t count = 0, ones = 0;
     for (size_t i = 0; i < *n; i++)
-        if (num(t, c->treated, rows[i]) == 1 && num(t, c->e, rows[i]) == e)
+        if (num(t, c->treated, rows[i]) == treated && num(t, c->e, rows[i]) == e)
             count++, ones += num(t, c->y, rows[i]) == 1;
     if (count == 0 || (ones != 0 && ones != count) || count == *n || res->n_left_out == 64)
         return 0;
     eff_did_left_out *lo = &res->left_out[res->n_left_out++];
-    snprintf(lo->name, sizeof lo->name, "treated:e=%d", e);
+    snprintf(lo->name, sizeof lo->name, "%s:e=%d", treated ? "treated" : "control", e);
     lo->value = 1, lo->outcome = ones != 0, lo->rows = count;
     size_t kept = 0;
     for (size_t i = 0; i < *n; i++)
-        if (!(num(t, c->treated, rows[i]) == 1 && num(t, c->e, rows[i]) == e))
+        if (!(num(t, c->treated, rows[i]) == treated && num(t, c->e, rows[i]) == e))
             rows[kept++] = rows[i];
     *n = kept;
+    res->cell_left_out[e - s->emin] = 1;
     return 1;
 }
 
@@ -360,7 +372,8 @@ static void leave_out_separating(const eff_table *t, eff_did_spec *s, const char
             }
         }
         for (int e = s->emin; e <= s->emax && !again; e++)
-            again = e != -1 && leave_out_effect_cell(t, e, c, rows, n, res);
+            for (int treated = 1; treated >= 0 && !again; treated--)
+                again = e != -1 && leave_out_effect_cell(t, s, e, treated, c, rows, n, res);
     }
 }
 

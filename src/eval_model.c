@@ -535,11 +535,12 @@ static eff_status fit(eval_job *j, const sg_units *su, eff_cluster_kind kind,
     }
     for (size_t k = 0; st == EFF_OK && d && k < eff_did_n_left_out(d); k++) {
         const eff_did_left_out *lo = eff_did_left_out_at(d, k);
-        if (strncmp(lo->name, "treated:e=", 10) == 0)
-            st = eval_warn(j, "%s, %s: every one of the %zu participants' observations at e = %s "
-                           "has outcome %d: that effect is not estimable, and they are left "
-                           "out, as Stata's logit does", j->iv->id, sg->id, lo->rows,
-                           lo->name + 10, lo->outcome);
+        if (strncmp(lo->name, "treated:e=", 10) == 0 || strncmp(lo->name, "control:e=", 10) == 0)
+            st = eval_warn(j, "%s, %s: every one of the %zu %s observations at e = %s has "
+                           "outcome %d: that effect is not estimable, and they are left out, as "
+                           "Stata's logit does", j->iv->id, sg->id, lo->rows,
+                           lo->name[0] == 't' ? "participants'" : "controls'", lo->name + 10,
+                           lo->outcome);
         else
             st = eval_warn(j, "%s, %s: every one of the %zu observations with %s = %d has "
                            "outcome %d: the covariate is left out with them, as Stata's logit "

@@ -22,6 +22,7 @@ void eff_glm_free(eff_glm *g)
         eff_free(g->terms[j]);
     eff_free(g->terms);
     eff_free(g->keep);
+    eff_free(g->unbounded);
     eff_free(g->coef);
     eff_free(g->vcov);
     eff_free(g);
@@ -178,16 +179,16 @@ static eff_status check_separation_1d(const eff_design *d, const unsigned char *
     return st;
 }
 
-/* The terms whose standard errors explode, quoted into names; their count. */
+/* The terms whose model-based standard errors explode (glm_mark_unbounded), quoted into
+ * names; their count. The model-based ones, so that the verdict does not depend on the
+ * variance asked for: a cluster-robust variance can explode where the information does not,
+ * and the other way round. */
 static size_t unbounded_terms(const eff_glm *g, char *names, size_t size)
 {
     size_t len = 0, count = 0;
     names[0] = '\0';
     for (size_t j = 0; j < g->p; j++) {
-        if (!g->keep[j])
-            continue;
-        double b = g->coef[j], se = sqrt(g->vcov[j * g->p + j]);
-        if (!(se <= SEPARATION_SE_RATIO * (1 + fabs(b)))) {
+        if (g->keep[j] && g->unbounded[j]) {
             count++;
             if (len + strlen(g->terms[j]) + 4 < size)
                 len += (size_t)snprintf(names + len, size - len, "%s\"%s\"", len ? ", " : "",
@@ -220,9 +221,10 @@ static eff_glm *new_result(const eff_design *d, eff_glm_family family)
     g->p = p;
     g->terms = eff_calloc(p, sizeof *g->terms);
     g->keep = eff_calloc(p, 1);
+    g->unbounded = eff_calloc(p, 1);
     g->coef = eff_mallocarray(p, sizeof *g->coef);
     g->vcov = eff_mallocarray(p * p, sizeof *g->vcov);
-    int ok = g->terms && g->keep && g->coef && g->vcov;
+    int ok = g->terms && g->keep && g->unbounded && g->coef && g->vcov;
     for (size_t j = 0; ok && j < p; j++)
         ok = (g->terms[j] = eff_strdup(eff_design_term(d, j) ? eff_design_term(d, j) : "")) != NULL;
     if (!ok) {
@@ -367,6 +369,14 @@ static eff_status fit_kept(eff_glm *g, const eff_design *d, const eff_glm_option
     if (!st) {
         summary_stats(g, w, dev, n_obs);
         expand(g, beta, vcov_k, w->k);
+        memset(g->unbounded, 0, g->p);
+        for (size_t j = 0, a = 0; g->family == EFF_GLM_LOGIT && j < g->p; j++) {
+            if (!g->keep[j])
+                continue;
+            double se = sqrt(w->bread[a * w->k + a]); /* the inverse information */
+            g->unbounded[j] = !(se <= SEPARATION_SE_RATIO * (1 + fabs(beta[a])));
+            a++;
+        }
     }
     return st;
 }

@@ -9,6 +9,9 @@ struct eff_glm {
     size_t p;              /* all terms */
     char **terms;
     unsigned char *keep;   /* 1: estimated */
+    unsigned char *unbounded; /* logit: the model-based standard error (inverse information)
+                                 explodes: separation or near-collinearity, whatever the
+                                 variance reported */
     double *coef;          /* p, NaN where dropped */
     double *vcov;          /* p x p */
     eff_glm_stats stats;

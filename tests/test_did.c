@@ -136,13 +136,14 @@ static void test_separating_covariate_left_out(void **state)
     eff_table_free(ref);
 }
 
-/* No treated observation at e = -2 has the outcome: that delta is not estimable, its rows are
- * left out, the other deltas are R's on the remaining rows (make_sep_refs.R). */
-static void test_separating_effect_cell(void **state)
+/* One cell of the design with a single outcome: the treated at e = -2 without the outcome, or
+ * the controls at e = 0. That delta is not estimable, the cell's rows are left out, and the
+ * other deltas are R's on the remaining rows (make_sep_refs.R). */
+static void expect_cell_left_out(const char *panel_path, const char *ref_path, const char *name,
+                                 int e_lost)
 {
-    (void)state;
-    eff_table *panel = eff_test_read_csv("tests/ref/did/panel_cell.csv");
-    eff_table *ref = eff_test_read_csv("tests/ref/did/logit_cell.csv");
+    eff_table *panel = eff_test_read_csv(panel_path);
+    eff_table *ref = eff_test_read_csv(ref_path);
     static const char *const x[] = {"age", "girl"};
     eff_did_spec s = {.y = "yb", .treated = "treated", .event_time = "e", .cohort = "g",
                       .cluster = "id", .x = x, .n_x = 2, .emin = -2, .emax = 2,
@@ -152,14 +153,16 @@ static void test_separating_effect_cell(void **state)
     assert_int_equal(eff_did_fit(panel, &s, NULL, &d, &err), EFF_OK);
     assert_int_equal(eff_did_n_left_out(d), 1);
     const eff_did_left_out *lo = eff_did_left_out_at(d, 0);
-    assert_string_equal(lo->name, "treated:e=-2");
+    assert_string_equal(lo->name, name);
     assert_int_equal(lo->outcome, 0);
     size_t c[4];
     static const char *const cols[] = {"event_time", "estimate", "std_error", "rows_left_out"};
     for (int k = 0; k < 4; k++)
         assert_int_equal(eff_table_col(ref, cols[k], &c[k], &err), EFF_OK);
     assert_int_equal(lo->rows, eff_table_i64(ref, c[3])[0]);
-    assert_false(eff_did_effect_at(d, 0)->estimable);
+    const eff_did_effect *lost = eff_did_effect_at(d, (size_t)(e_lost + 2));
+    assert_false(lost->estimable);
+    assert_true(isnan(lost->coef.estimate) && isnan(lost->att));
     for (size_t r = 0; r < eff_table_n_rows(ref); r++) {
         int e = (int)eff_table_i64(ref, c[0])[r];
         const eff_did_effect *ef = eff_did_effect_at(d, (size_t)(e + 2));
@@ -170,6 +173,15 @@ static void test_separating_effect_cell(void **state)
     eff_did_free(d);
     eff_table_free(panel);
     eff_table_free(ref);
+}
+
+static void test_separating_effect_cell(void **state)
+{
+    (void)state;
+    expect_cell_left_out("tests/ref/did/panel_cell.csv", "tests/ref/did/logit_cell.csv",
+                         "treated:e=-2", -2);
+    expect_cell_left_out("tests/ref/did/panel_ctl.csv", "tests/ref/did/logit_ctl.csv",
+                         "control:e=0", 0);
 }
 
 static void test_bad_specs(void **state)

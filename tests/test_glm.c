@@ -438,6 +438,13 @@ static void separation_is_reported(void **state)
                               "1,3,-2\n",
                               "y", xz, 2, EFF_GLM_LOGIT, EFF_VCOV_IID, NULL, &err), EFF_EINVAL);
     assert_non_null(strstr(err.msg, "separation"));
+    /* the same verdict whatever the variance: with clusters, whose robust variance does not
+     * explode as the information does */
+    assert_int_equal(fit_text("y,x,z,c\n0,-1,-1,1\n0,-2,1,2\n0,1,-2,3\n0,-3,2,4\n1,1,1,1\n"
+                              "1,2,-1,2\n1,-1,2,3\n1,3,-2,4\n",
+                              "y", xz, 2, EFF_GLM_LOGIT, EFF_VCOV_CLUSTER, "c", &err),
+                     EFF_EINVAL);
+    assert_non_null(strstr(err.msg, "separation"));
 }
 
 /* Two nearly collinear regressors: each coefficient's variance is huge and their sum's small;

@@ -72,3 +72,27 @@ for (k in seq_len(nrow(cell))) {
 }
 cell$rows_left_out <- sum(p$treated == 1 & p$e == -2)
 write.csv(cell, "tests/ref/did/logit_cell.csv", row.names = FALSE)
+
+# The third case: no control has yb = 1 at e = 0 (panel_ctl.csv). The term for e = 0 would run
+# off; Stata leaves it out with those rows, and then the participants' e = 0 has nothing to be
+# measured against: delta_0 is not estimable. The reference is R's glm on the other rows, where
+# E0 and E0:treated are the same column (R aliases one); the other deltas are unchanged by
+# which one goes.
+p <- read.csv("tests/ref/did/panel.csv")
+p$yb[p$treated == 0 & p$e == 0] <- 0L
+write.csv(p[, c("id", "e", "treated", "g", "age", "girl", "yb")], "tests/ref/did/panel_ctl.csv",
+          row.names = FALSE)
+s <- p[!(p$treated == 0 & p$e == 0), ]
+X <- design(s, FALSE)
+X <- X[, colnames(X) != "E0:treated"]
+fit <- glm(s$yb ~ X - 1, family = binomial, control = ctl)
+b <- coef(fit)
+V <- vcovCL(fit, cluster = s$id, type = "HC0", cadjust = TRUE)
+terms <- sub("^X", "", names(b))
+ctl_out <- data.frame(event_time = c(-2, 1, 2), estimate = NA, std_error = NA)
+for (k in seq_len(nrow(ctl_out))) {
+  j <- which(terms == paste0("E", ctl_out$event_time[k], ":treated"))
+  ctl_out$estimate[k] <- b[j]; ctl_out$std_error[k] <- sqrt(V[j, j])
+}
+ctl_out$rows_left_out <- sum(p$treated == 0 & p$e == 0)
+write.csv(ctl_out, "tests/ref/did/logit_ctl.csv", row.names = FALSE)
