@@ -132,32 +132,32 @@ static double linear_predictor(const eff_glm *g, const double *x)
     return eta;
 }
 
-/* sqrt(grad' V grad) over the kept terms. */
-double eff_glm_cov_of(const eff_glm *g, const double *a, const double *b)
+/* a' V b over the kept terms, and the sum of its terms' magnitudes (what rounding scales with). */
+static double quad_form(const eff_glm *g, const double *a, const double *b, double *magnitude)
 {
-    double v = 0;
-    for (size_t i = 0; i < g->p; i++) {
-        if (!g->keep[i] || a[i] == 0)
-            continue;
-        for (size_t j = 0; j < g->p; j++)
-            if (g->keep[j])
-                v += a[i] * g->vcov[j * g->p + i] * b[j];
-    }
-    return v;
-}
-
-double eff_glm_se_of(const eff_glm *g, const double *a)
-{
-    double v = 0, magnitude = 0;
+    double v = 0, m = 0;
     for (size_t i = 0; i < g->p; i++) {
         if (!g->keep[i] || a[i] == 0)
             continue;
         for (size_t j = 0; j < g->p; j++)
             if (g->keep[j]) {
-                double t = a[i] * g->vcov[j * g->p + i] * a[j];
-                v += t, magnitude += fabs(t);
+                double t = a[i] * g->vcov[j * g->p + i] * b[j];
+                v += t, m += fabs(t);
             }
     }
+    *magnitude = m;
+    return v;
+}
+
+double eff_glm_cov_of(const eff_glm *g, const double *a, const double *b)
+{
+    double magnitude;
+    return quad_form(g, a, b, &magnitude);
+}
+
+double eff_glm_se_of(const eff_glm *g, const double *a)
+{
+    double magnitude, v = quad_form(g, a, a, &magnitude);
     /* rounding leaves about p^2 epsilons of the magnitude: far below 1e-11 of it for any
      * model this library fits, so a smaller result is noise */
     if (magnitude > 0 && !(v > 1e-11 * magnitude))

@@ -52,6 +52,16 @@ cat(R.version.string, "sandwich", as.character(packageVersion("sandwich")),
     "; all-rows glm deltas within", format(gap, digits = 2), "\n",
     file = "tests/ref/did/SOURCE_sep.txt")
 
+# The deltas at event times `evs` of the logit of s$yb on X, with vcovCL by person.
+deltas <- function(s, X, evs) {
+  fit <- glm(s$yb ~ X - 1, family = binomial, control = ctl)
+  b <- coef(fit)
+  V <- vcovCL(fit, cluster = s$id, type = "HC0", cadjust = TRUE)
+  terms <- sub("^X", "", names(b))
+  j <- match(paste0("E", evs, ":treated"), terms)
+  data.frame(event_time = evs, estimate = b[j], std_error = sqrt(diag(V)[j]), row.names = NULL)
+}
+
 # The second case: no treated person has yb = 1 at e = -2 (panel_cell.csv). Stata leaves the
 # term out with those rows; the reference is R's glm on the other rows without that term.
 p <- read.csv("tests/ref/did/panel.csv")
@@ -61,15 +71,7 @@ write.csv(p[, c("id", "e", "treated", "g", "age", "girl", "yb")], "tests/ref/did
 s <- p[!(p$treated == 1 & p$e == -2), ]
 X <- design(s, FALSE)
 X <- X[, colnames(X) != "E-2:treated"]
-fit <- glm(s$yb ~ X - 1, family = binomial, control = ctl)
-b <- coef(fit)
-V <- vcovCL(fit, cluster = s$id, type = "HC0", cadjust = TRUE)
-terms <- sub("^X", "", names(b))
-cell <- data.frame(event_time = c(0, 1, 2), estimate = NA, std_error = NA)
-for (k in seq_len(nrow(cell))) {
-  j <- which(terms == paste0("E", cell$event_time[k], ":treated"))
-  cell$estimate[k] <- b[j]; cell$std_error[k] <- sqrt(V[j, j])
-}
+cell <- deltas(s, X, c(0, 1, 2))
 cell$rows_left_out <- sum(p$treated == 1 & p$e == -2)
 write.csv(cell, "tests/ref/did/logit_cell.csv", row.names = FALSE)
 
@@ -85,14 +87,6 @@ write.csv(p[, c("id", "e", "treated", "g", "age", "girl", "yb")], "tests/ref/did
 s <- p[!(p$treated == 0 & p$e == 0), ]
 X <- design(s, FALSE)
 X <- X[, colnames(X) != "E0:treated"]
-fit <- glm(s$yb ~ X - 1, family = binomial, control = ctl)
-b <- coef(fit)
-V <- vcovCL(fit, cluster = s$id, type = "HC0", cadjust = TRUE)
-terms <- sub("^X", "", names(b))
-ctl_out <- data.frame(event_time = c(-2, 1, 2), estimate = NA, std_error = NA)
-for (k in seq_len(nrow(ctl_out))) {
-  j <- which(terms == paste0("E", ctl_out$event_time[k], ":treated"))
-  ctl_out$estimate[k] <- b[j]; ctl_out$std_error[k] <- sqrt(V[j, j])
-}
+ctl_out <- deltas(s, X, c(-2, 1, 2))
 ctl_out$rows_left_out <- sum(p$treated == 0 & p$e == 0)
 write.csv(ctl_out, "tests/ref/did/logit_ctl.csv", row.names = FALSE)
