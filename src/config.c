@@ -17,19 +17,20 @@
 
 const char *const eff_cfg_col_key[EFF_COL_N] = {
     "pnr", "sex", "age", "origin", "capital", "family_type", "children", "mother", "father",
-    "estate", "vocational", "enrolled", "education", "hours", "absence", "estate_id",
-    "plan_2006_10", "plan_2011_14", "participation_pnr", "participation_activity",
-    "participation_start", "participation_plan"};
+    "estate", "vocational", "enrolled", "education", "hours", "absence", "class",
+    "estate_id", "plan_2006_10", "plan_2011_14", "participation_pnr", "participation_activity",
+    "participation_start", "participation_plan", "case", "event_date", "family", "birth_date"};
 const char *const eff_cfg_col_default[EFF_COL_N] = {
     "PNR", "KOEN", "ALDER", "herkomst", "hovedstad", "FAMILIE_TYPE", "ANTBOERNF", "MOR_ID",
     "FAR_ID", "afdeling", "erhvkomp", "i_uddannelse", "UDD", "LOENTIMER", "FRAVAER_PCT",
     "KLASSETRIN",
-    "estate_id", "plan_2006_10", "plan_2011_14", "pnr", "aktivitet", "start_aar", "plan_id"};
+    "estate_id", "plan_2006_10", "plan_2011_14", "pnr", "aktivitet", "start_aar", "plan_id",
+    "SAGSNR", "GERNINGSDATO", "FAMILIE_ID", "FOED_DAG"};
 const char *const eff_cfg_file_key[EFF_FILE_N] = {"bef", "udda", "bfl", "fravaer", "estates",
-                                                  "participation"};
+                                                  "participation", "ras", "ind", "krim"};
 static const char *const file_default[EFF_FILE_N] = {
     "bef{year}.csv", "udda{year}.csv", "bfl{year}.csv", "fravaer{year}.csv", "afdelinger.csv",
-    "deltagelse.csv"};
+    "deltagelse.csv", "ras{year}.csv", "ind{year}.csv", "krim{year}.csv"};
 
 static char *counting_reader(char *str, int num, void *stream)
 {
@@ -315,8 +316,14 @@ static int handler(void *user, const char *section, const char *name, const char
         eff_cfg_intervention *iv = intervention_of(ps, section + 13);
         return iv ? cfg_iv_key(ps, iv, name, val) : 0;
     }
-    return cfg_fail(ps, "unknown section [%s] (expected run, files, columns, outcome.ID or "
-                    "intervention.ID)%s", section, "");
+    if (strcmp(section, "indicators") == 0)
+        return cfg_indicators_key(ps, name, val);
+    if (strncmp(section, "indicator.", 10) == 0 && section[10]) {
+        eff_cfg_indicator *d = cfg_indicator_of(ps, section + 10);
+        return d ? cfg_ind_key(ps, d, name, val) : 0;
+    }
+    return cfg_fail(ps, "unknown section [%s] (expected run, files, columns, outcome.ID, "
+                    "intervention.ID, indicators or indicator.ID)%s", section, "");
 }
 
 static eff_status set_defaults(eff_config *c, const char *path, const char *data_dir,
@@ -416,6 +423,7 @@ void eff_config_free(eff_config *c)
         eff_free(iv->profile.subgroup);
         eff_free(iv->profile.label);
     }
+    cfg_ind_free(c);
     eff_free(c);
 }
 

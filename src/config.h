@@ -23,6 +23,7 @@ typedef enum eff_cfg_col {
     EFF_COL_CLASS,
     EFF_COL_ESTATE_ID, EFF_COL_PLAN_2006_10, EFF_COL_PLAN_2011_14,
     EFF_COL_PART_PNR, EFF_COL_PART_ACTIVITY, EFF_COL_PART_START, EFF_COL_PART_PLAN,
+    EFF_COL_CASE, EFF_COL_EVENT_DATE, EFF_COL_FAMILY, EFF_COL_BIRTH_DATE,
     EFF_COL_N
 } eff_cfg_col;
 
@@ -31,7 +32,7 @@ extern const char *const eff_cfg_col_default[EFF_COL_N]; /* Statistics Denmark's
 
 typedef enum eff_cfg_file {
     EFF_FILE_BEF, EFF_FILE_UDDA, EFF_FILE_BFL, EFF_FILE_FRAVAER, EFF_FILE_ESTATES,
-    EFF_FILE_PARTICIPATION, EFF_FILE_N
+    EFF_FILE_PARTICIPATION, EFF_FILE_RAS, EFF_FILE_IND, EFF_FILE_KRIM, EFF_FILE_N
 } eff_cfg_file;
 
 extern const char *const eff_cfg_file_key[EFF_FILE_N];
@@ -107,6 +108,62 @@ typedef struct eff_cfg_intervention {
     long line;
 } eff_cfg_intervention;
 
+/* Status indicators ([indicators], [indicator.ID]; config_ind.c, indicator.h). A condition
+ * is terms `COLUMN OP VALUE` joined by `&`, over the columns of a year's person registers;
+ * a term on a missing value is false. */
+enum { EFF_CFG_MAX_IND = 40, EFF_CFG_MAX_TERMS = 8, EFF_CFG_MAX_SUBGROUP_COLS = 2 };
+
+typedef enum eff_cmp_op { EFF_OP_EQ, EFF_OP_NE, EFF_OP_LT, EFF_OP_LE, EFF_OP_GT, EFF_OP_GE }
+    eff_cmp_op;
+
+typedef struct eff_cfg_term {
+    char *column;
+    eff_cmp_op op;
+    char *text;      /* the value as written */
+    double number;   /* the value as a number; NaN when it is not one */
+} eff_cfg_term;
+
+typedef struct eff_cfg_cond {
+    eff_cfg_term terms[EFF_CFG_MAX_TERMS];
+    size_t n;        /* 0: always true */
+    long line;
+} eff_cfg_cond;
+
+typedef enum eff_ind_measure {
+    EFF_IND_SHARE,   /* percent of the population with `condition` */
+    EFF_IND_MEAN,    /* mean of `value` over the population where it is present */
+    EFF_IND_RATE,    /* distinct (case, date) events in the year per `per` residents */
+    EFF_IND_POVERTY, /* percent whose equivalised family income is below line x median */
+    EFF_IND_N_MEASURES
+} eff_ind_measure;
+
+typedef enum eff_poverty_scale { EFF_SCALE_COLUMN, EFF_SCALE_OECD_MODIFIED, EFF_SCALE_OECD,
+    EFF_SCALE_SQRT } eff_poverty_scale;
+
+typedef struct eff_cfg_indicator {
+    char *id;
+    char *title;                  /* chart title; NULL: the id */
+    eff_ind_measure measure;
+    int has_measure;
+    int age_min, age_max;         /* age on 1 January (the age column) */
+    char sex;                     /* 0 any, 'M' or 'K' */
+    eff_cfg_cond filter;          /* who is in the population, besides age and sex */
+    eff_cfg_cond condition;       /* share: the condition; rate: which events count */
+    char *value;                  /* mean: the column; poverty: the income column */
+    long value_line;
+    char *subgroups[EFF_CFG_MAX_SUBGROUP_COLS]; /* bef columns crossed; none: only `all` */
+    size_t n_subgroups;
+    long subgroups_line;
+    int year_first, year_last;    /* 0: [indicators] years, else [run] years */
+    double per;                   /* rate: per this many residents (1000) */
+    double poverty_line;          /* poverty: the share of the median (0.5) */
+    eff_poverty_scale scale;      /* poverty: how family income is equivalised */
+    char *wealth;                 /* poverty: the family wealth column, or NULL */
+    double wealth_limit;          /* poverty: above it a family is not poor */
+    int exclude_students;         /* poverty: leave out families whose adults all study */
+    long line;
+} eff_cfg_indicator;
+
 typedef struct eff_config {
     char *path;
     char *dir;                      /* where relative file names resolve */
@@ -126,6 +183,13 @@ typedef struct eff_config {
     size_t n_outcomes;
     eff_cfg_intervention interventions[EFF_CFG_MAX_IV];
     size_t n_interventions;
+    eff_cfg_indicator *indicators;  /* EFF_CFG_MAX_IND of them */
+    size_t n_indicators;
+    int ind_year_first, ind_year_last; /* [indicators] years; 0: [run] years */
+    char *ind_weights;              /* [indicators] weights: area type -> weight, or NULL */
+    long ind_weights_line;
+    char *ind_seed_figures;         /* [indicators] seed_figures: the seed's values, or NULL */
+    long ind_seed_figures_line;
 } eff_config;
 
 /* Reads and checks `path`. `data_dir` (may be NULL) overrides the config file's directory as

@@ -1,5 +1,6 @@
 /* config_internal.h - shared by config.c (the file, [run], [files], [columns], [outcome.*])
- * and config_iv.c ([intervention.*] and the checks made once the whole file is read). */
+ * config_iv.c ([intervention.*] and the checks made once the whole file is read) and
+ * config_ind.c ([indicators], [indicator.*]). */
 #ifndef EFF_CONFIG_INTERNAL_H
 #define EFF_CONFIG_INTERNAL_H
 
@@ -29,5 +30,12 @@ char *cfg_trim(char *s);
 int cfg_iv_key(parse_state *ps, eff_cfg_intervention *iv, const char *name, const char *v);
 /* Cross-checks once the file is read; 0 ok, else the error is filled. */
 int cfg_resolve(parse_state *ps);
+
+/* config_ind.c: [indicators] and [indicator.ID]. */
+int cfg_indicators_key(parse_state *ps, const char *name, const char *v);
+eff_cfg_indicator *cfg_indicator_of(parse_state *ps, const char *id);
+int cfg_ind_key(parse_state *ps, eff_cfg_indicator *d, const char *name, const char *v);
+int cfg_ind_resolve(parse_state *ps); /* 0 ok */
+void cfg_ind_free(eff_config *c);
 
 #endif

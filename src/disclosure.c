@@ -9,7 +9,8 @@
 typedef struct sdc_cell {
     char *id;
     long persons, with;
-    int headline;   /* hidden for a margin only when no other cell of it is shown */
+    int cost;       /* what hiding it costs: -1 not published anyway, 0 a cell, 1 a headline
+                       (hidden for a margin only when no other cell of it is shown) */
     int suppressed;
     char reason[96];
 } sdc_cell;
@@ -118,8 +119,8 @@ static void primary(eff_sdc *s)
     long t = s->threshold;
     for (size_t k = 0; k < s->n_cells; k++) {
         sdc_cell *c = &s->cells[k];
-        if (c->suppressed)
-            continue;
+        if (c->suppressed || (c->cost < 0 && c->persons == 0))
+            continue; /* an empty unpublished cell gives nothing away */
         if (c->persons < t)
             snprintf(c->reason, sizeof c->reason, "primary: %s persons (< %ld)",
                      c->persons ? "too few" : "no", t);
@@ -140,24 +141,34 @@ static size_t margin_cell(const sdc_margin *m, size_t k)
     return k == 0 ? m->total : m->parts[k - 1];
 }
 
-/* One more cell of every margin that has exactly one suppressed; 1 when any was added. */
+/* One more cell of every margin that gives a hidden cell away: exactly one hidden, or hidden
+ * parts (the total shown) whose sum rests on too few persons. An empty cell never protects
+ * anything, so it is never the one picked. 1 when any was added. */
 static int secondary_round(eff_sdc *s)
 {
     int added = 0;
     for (size_t g = 0; g < s->n_margins; g++) {
         const sdc_margin *m = &s->margins[g];
         size_t hidden = 0, one = 0, pick = (size_t)-1;
+        long hidden_parts = 0;
         for (size_t k = 0; k <= m->n; k++) {
             size_t c = margin_cell(m, k);
             if (s->cells[c].suppressed) {
                 hidden++, one = c;
-            } else if (pick == (size_t)-1 || s->cells[c].headline < s->cells[pick].headline ||
-                       (s->cells[c].headline == s->cells[pick].headline &&
-                        s->cells[c].persons < s->cells[pick].persons)) {
-                pick = c; /* the smallest shown cell costs the least; a headline the most */
+                if (k > 0)
+                    hidden_parts += s->cells[c].persons;
+            } else if (s->cells[c].persons > 0 &&
+                       (pick == (size_t)-1 || s->cells[c].cost < s->cells[pick].cost ||
+                        (s->cells[c].cost == s->cells[pick].cost &&
+                         s->cells[c].persons < s->cells[pick].persons))) {
+                pick = c; /* an unpublished cell costs nothing, the smallest shown cell the
+                             least, a headline the most */
             }
         }
-        if (hidden != 1 || pick == (size_t)-1)
+        int total_shown = !s->cells[m->total].suppressed;
+        int gives_away = hidden == 1 || (hidden > 1 && total_shown && hidden_parts > 0 &&
+                                         hidden_parts < s->threshold);
+        if (!gives_away || pick == (size_t)-1)
             continue;
         sdc_cell *c = &s->cells[pick];
         c->suppressed = 1;
@@ -208,7 +219,13 @@ size_t eff_sdc_n_suppressed(const eff_sdc *s)
 void eff_sdc_headline(eff_sdc *s, size_t index)
 {
     if (index < s->n_cells)
-        s->cells[index].headline = 1;
+        s->cells[index].cost = 1;
+}
+
+void eff_sdc_unpublished(eff_sdc *s, size_t index)
+{
+    if (index < s->n_cells)
+        s->cells[index].cost = -1;
 }
 
 int eff_sdc_coef_ok(const eff_sdc *s, long persons_y1, long persons_y0)

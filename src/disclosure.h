@@ -8,8 +8,10 @@
  * - primary suppression: fewer persons than the threshold, or (for a share) fewer than the
  *   threshold with the condition or without it;
  * - secondary suppression: a margin with exactly one suppressed cell gives it away (it is
- *   the total less the others), so the margin's smallest shown cell is suppressed as well,
- *   until no margin has exactly one; cells only ever become suppressed, so this ends.
+ *   the total less the others), and so do suppressed parts whose sum rests on fewer persons
+ *   than the threshold; so the margin's cheapest non-empty shown cell (an unpublished one,
+ *   else the smallest) is suppressed as well, until no margin gives one away; cells only ever
+ *   become suppressed, so this ends. An empty cell is never the partner: it hides nothing.
  * Every suppression keeps its reason. The threshold is 5 by default and never below 3.
  * Limits: the margin rule (no margin with exactly one hidden cell) is the usual heuristic, not
  * an exact audit: a linear combination across several margins can in principle still narrow a
@@ -50,6 +52,12 @@ eff_status eff_sdc_margin(eff_sdc *s, size_t total, const size_t *parts, size_t 
 /* Marks a headline figure (an analysed N): secondary suppression picks it only when no
  * other shown cell of the margin is left. Primary suppression is unchanged. */
 void eff_sdc_headline(eff_sdc *s, size_t index);
+
+/* Marks a cell that is never printed but ties printed cells together (the rest of the country
+ * in "whole population = udsat + almen + the rest"; persons with a missing subgroup value in
+ * "all = the subgroups"): it is registered so that a margin can give it away, and secondary
+ * suppression hides it first, at no cost. Empty, it is not sensitive: nothing to give away. */
+void eff_sdc_unpublished(eff_sdc *s, size_t index);
 
 /* Primary, then secondary suppression to a fixed point. May be called again after more cells
  * are registered. */

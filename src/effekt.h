@@ -17,6 +17,7 @@
 #include "disclosure.h"
 #include "eval.h"
 #include "glm.h"
+#include "indicator.h"
 #include "labels.h"
 #include "match.h"
 #include "mem.h"

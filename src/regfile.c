@@ -1,5 +1,7 @@
 /* regfile.c - picks the reader or writer for a file by its extension; CSV goes to csv.h,
  * the rest to ReadStat (regfile_read.c, regfile_write.c). */
+#include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
@@ -138,6 +140,56 @@ static eff_status read_stored(const eff_table *src, const char *path,
     return st;
 }
 
+/* The columns of a file with no rows: a stored table's, the CSV header line parsed alone, or
+ * ReadStat's variables (regfile_read.c stops at the first value). */
+static eff_status read_header(const eff_table *stored, const char *path,
+                              const eff_read_options *opt, const eff_ctx *ctx, eff_table **out,
+                              eff_error *err)
+{
+    if (stored) {
+        size_t n = eff_table_n_cols(stored), *cols = eff_mallocarray(n + 1, sizeof *cols);
+        if (!cols)
+            return eff_error_set(err, EFF_ENOMEM, path, 0, 0, "out of memory");
+        for (size_t j = 0; j < n; j++)
+            cols[j] = j;
+        eff_status st = eff_table_select(stored, cols, n, NULL, 0, out, err);
+        eff_free(cols);
+        return st;
+    }
+    eff_format format = eff_format_of(path);
+    if (format == EFF_FORMAT_UNKNOWN)
+        return eff_error_set(err, EFF_EINVAL, path, 0, 0,
+                             "unknown file type (expected .csv, .tsv, .txt, .sas7bdat, .xpt, "
+                             ".dta or .sav)");
+    if (format != EFF_FORMAT_CSV)
+        return rf_read_readstat(path, format, opt, ctx, out, err);
+    FILE *fp = fopen(path, "rb");
+    if (!fp)
+        return eff_error_set(err, EFF_EIO, path, 0, 0, "cannot open: %s", strerror(errno));
+    size_t cap = opt->csv.max_line_bytes ? opt->csv.max_line_bytes : (size_t)1 << 20;
+    char *line = eff_malloc(cap + 2);
+    size_t n = 0;
+    int c = 0;
+    while (line && n < cap && (c = getc(fp)) != EOF && c != '\n')
+        line[n++] = (char)c;
+    int failed = ferror(fp);
+    fclose(fp);
+    if (!line)
+        return eff_error_set(err, EFF_ENOMEM, path, 0, 0, "out of memory");
+    if (failed) {
+        eff_free(line);
+        return eff_error_set(err, EFF_EIO, path, 0, 0, "cannot read the header");
+    }
+    line[n++] = '\n';
+    eff_csv_options csv = opt->csv;
+    csv.allow_empty = 1;
+    csv.columns = NULL, csv.n_columns = 0, csv.keep_column = NULL, csv.keep_ids = NULL;
+    csv.keep_sorted = NULL, csv.require_column = NULL;
+    eff_status st = eff_csv_read_mem(path, line, n, &csv, ctx, out, NULL, err);
+    eff_free(line);
+    return st;
+}
+
 eff_status eff_read_table(const char *path, const eff_read_options *opt, const eff_ctx *ctx,
                           eff_table **out, eff_error *err)
 {
@@ -145,6 +197,8 @@ eff_status eff_read_table(const char *path, const eff_read_options *opt, const e
     if (!opt)
         opt = &defaults;
     const eff_table *stored = ctx ? eff_tableset_get(ctx->tables, path) : NULL;
+    if (opt->header_only)
+        return read_header(stored, path, opt, ctx, out, err);
     if (stored)
         return read_stored(stored, path, opt, out, err);
     eff_format format = eff_format_of(path);

@@ -45,6 +45,8 @@ typedef struct eff_read_options {
                                      beside the file when present */
     int labels_as_text;           /* 1: numeric columns with value labels become text columns
                                      of their labels (eff_table_labels_to_text) */
+    int header_only;              /* 1: no rows, only the columns (all of them; `columns` and
+                                     the row filters are ignored): what a file holds */
 } eff_read_options;
 
 eff_read_options eff_read_options_default(void);

@@ -48,6 +48,7 @@ typedef struct rs_reader {
     eff_labels **sets;
     size_t n_sets, cap_sets;
     char rs_msg[256];    /* ReadStat's last error text */
+    int header_done;     /* header_only: the first value arrived, the columns are known */
 } rs_reader;
 
 static int fail(rs_reader *rd, eff_status st)
@@ -275,6 +276,8 @@ static int buffer_string(rs_reader *rd, rs_col *c, const char *s)
 static int on_value(int obs, readstat_variable_t *variable, readstat_value_t value, void *user)
 {
     rs_reader *rd = user;
+    if (rd->opt->header_only) /* the variables are all known once a value arrives */
+        return rd->header_done = 1, READSTAT_HANDLER_ABORT;
     if (obs != rd->cur_obs) {
         int r = start_row(rd, obs);
         if (r != READSTAT_HANDLER_OK)
@@ -443,6 +446,8 @@ static eff_status parse_data(rs_reader *rd)
     readstat_set_progress_handler(p, on_progress);
     readstat_error_t e = parser_for(rd->format)(p, rd->path, rd);
     readstat_parser_free(p);
+    if (rd->header_done && e == READSTAT_ERROR_USER_ABORT && rd->status == EFF_OK)
+        e = READSTAT_OK;
     if (e == READSTAT_OK && rd->status == EFF_OK && commit_row(rd) != READSTAT_HANDLER_OK)
         return rd->status;
     return e == READSTAT_OK && rd->status == EFF_OK ? EFF_OK : readstat_failure(rd, e);

@@ -267,3 +267,17 @@ int cli_parse_seed(const char *cmd, const char *arg, uint64_t *out)
                ? cli_usage(cmd, "--seed takes a whole number from 0 to 2^64-1, not '%s'", arg)
                : 0;
 }
+
+void cli_svg_text(cli_out *o, const char *s)
+{
+    for (; *s; s++) {
+        if (*s == '<')
+            cli_out_printf(o, "&lt;");
+        else if (*s == '>')
+            cli_out_printf(o, "&gt;");
+        else if (*s == '&')
+            cli_out_printf(o, "&amp;");
+        else
+            cli_out_write(o, s, 1);
+    }
+}

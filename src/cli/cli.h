@@ -70,6 +70,8 @@ void cli_out_printf(cli_out *o, const char *fmt, ...) __attribute__((format(prin
 void cli_out_write(cli_out *o, const char *s, size_t n);
 /* Commits (or checks stdout); on failure fills err. */
 eff_status cli_out_close(cli_out *o, eff_error *err);
+/* Text into SVG or HTML, with <, > and & escaped. */
+void cli_svg_text(cli_out *o, const char *s);
 /* Drops the output (temp file removed). */
 void cli_out_abort(cli_out *o);
 /* Ends a command: on success commits the output (whose failure then counts), else drops it.

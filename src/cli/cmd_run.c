@@ -170,17 +170,19 @@ int cmd_run(int argc, char **argv)
     eff_persons *persons = NULL;
     eff_eval *eval = NULL;
     const char *extra[EFF_PERSONS_MAX_EXTRA];
+    eff_indicators *ind = NULL;
     eff_status st = eff_config_load(a.config, a.data_dir, &cfg, &err);
-    if (st == EFF_OK)
+    int evaluate = st == EFF_OK && cfg->n_interventions > 0;
+    if (evaluate)
         st = eff_persons_load(cfg, extra, eff_config_extra_columns(cfg, extra), &ctx, &persons, &err);
     eff_log(&ctx, EFF_LOG_DEBUG, "registers read: %.1f s", seconds_since(&t0));
     /* the inputs are checksummed while the evaluation runs: it uses one core */
     hash_task ht = {persons, cfg, &ri, EFF_OK, {0}};
     pthread_t hasher;
-    int hashing = st == EFF_OK && pthread_create(&hasher, NULL, hash_thread, &ht) == 0;
-    if (st == EFF_OK && !hashing)
+    int hashing = evaluate && st == EFF_OK && pthread_create(&hasher, NULL, hash_thread, &ht) == 0;
+    if (evaluate && st == EFF_OK && !hashing)
         hash_thread(&ht);
-    if (st == EFF_OK)
+    if (evaluate && st == EFF_OK)
         st = eff_eval_run(cfg, persons, &ctx, &eval, &err);
     eff_log(&ctx, EFF_LOG_DEBUG, "evaluation done: %.1f s", seconds_since(&t0));
     if (hashing)
@@ -188,12 +190,15 @@ int cmd_run(int argc, char **argv)
     if (st == EFF_OK && ht.status != EFF_OK)
         st = ht.status, err = ht.err;
     eff_log(&ctx, EFF_LOG_DEBUG, "inputs checksummed: %.1f s", seconds_since(&t0));
+    if (st == EFF_OK && cfg->n_indicators > 0)
+        st = eff_ind_compute(cfg, &ctx, &ind, &err);
+    eff_log(&ctx, EFF_LOG_DEBUG, "indicators done: %.1f s", seconds_since(&t0));
     cli_progress_done();
     if (st == EFF_OK && mkdir(a.out, 0777) != 0 && errno != EEXIST)
         st = eff_error_set(&err, EFF_EIO, a.out, 0, 0, "cannot create the output directory: %s",
                            strerror(errno));
     if (st == EFF_OK) {
-        ri.cfg = cfg, ri.eval = eval;
+        ri.cfg = cfg, ri.eval = eval, ri.ind = ind;
         ri.seconds = seconds_since(&t0);
         st = run_write_files(&ri, &err);
     }
@@ -212,6 +217,7 @@ int cmd_run(int argc, char **argv)
     rc = st == EFF_OK ? EXIT_OK : cli_fail(&err);
     free_inputs(&ri);
     eff_eval_free(eval);
+    eff_ind_free(ind);
     eff_persons_free(persons);
     eff_config_free(cfg);
     return rc;

@@ -100,20 +100,6 @@ void balance_write_csv(cli_out *o, const balance_rows *b)
 
 /* ---- the love plot ---- */
 
-static void svg_text(cli_out *o, const char *s)
-{
-    for (; *s; s++) {
-        if (*s == '<')
-            cli_out_printf(o, "&lt;");
-        else if (*s == '>')
-            cli_out_printf(o, "&gt;");
-        else if (*s == '&')
-            cli_out_printf(o, "&amp;");
-        else
-            cli_out_write(o, s, 1);
-    }
-}
-
 void love_plot_write(cli_out *o, const balance_rows *b, int da)
 {
     const double left = 200, width = 420, top = 50, row = 22;
@@ -138,7 +124,7 @@ void love_plot_write(cli_out *o, const balance_rows *b, int da)
         cli_out_printf(o, "<text x=\"%.0f\" y=\"%.1f\" text-anchor=\"end\" "
                           "dominant-baseline=\"middle\">",
                        left - 8, y);
-        svg_text(o, b->rows[k].name);
+        cli_svg_text(o, b->rows[k].name);
         cli_out_printf(o, "</text>\n");
         double xa = left + width * fabs(b->rows[k].all.smd) / xmax;
         double xm = left + width * fabs(b->rows[k].matched.smd) / xmax;

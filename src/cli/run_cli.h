@@ -1,5 +1,6 @@
 /* run_cli.h - shared by the parts of `effekt run`: cmd_run.c (options and the flow),
- * run_out.c (the files under --out) and run_text.c (the tables on the terminal). */
+ * run_out.c (the files under --out), run_ind.c (the indicators' files) and run_text.c (the
+ * tables on the terminal). */
 #ifndef EFF_RUN_CLI_H
 #define EFF_RUN_CLI_H
 
@@ -10,7 +11,8 @@
 typedef struct run_info {
     const char *config_path;
     const eff_config *cfg;
-    const eff_eval *eval;
+    const eff_eval *eval;      /* NULL when the config has no interventions */
+    const eff_indicators *ind; /* NULL when it has no indicators */
     cli_lang lang;
     const char *out_dir;
     char started[32];         /* ISO 8601, UTC */
@@ -24,6 +26,9 @@ typedef struct run_info {
 eff_status run_write_files(const run_info *info, eff_error *err);
 /* results.json as a jansson tree (caller owns). */
 json_t *run_results_json(const run_info *info);
+/* run_ind.c: indicators.csv and figures/indicator_ID.svg; results.json's "indicators". */
+eff_status run_write_indicators(const run_info *info, eff_error *err);
+json_t *run_indicators_json(const run_info *info);
 /* The seed's tables on stdout. */
 void run_print_tables(const run_info *info);
 

@@ -1,6 +1,7 @@
 /* run_json.c - results.json of `effekt run` (INTERFACES.md schema, version 1): every number
  * of the run, with suppressed cells as null and the disclosure log at the end. */
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "run_cli.h"
@@ -193,15 +194,26 @@ static json_t *iv_json(const eff_eval_iv *iv)
     return o;
 }
 
-static json_t *disclosure_json(const eff_sdc *s)
+/* Every suppressed cell of the effect evaluation and of the indicators, with its reason. */
+static json_t *disclosure_json(const run_info *ri)
 {
     json_t *list = json_array();
-    for (size_t k = 0; k < eff_sdc_n_cells(s); k++)
+    const eff_sdc *s = ri->eval ? ri->eval->sdc : NULL;
+    for (size_t k = 0; s && k < eff_sdc_n_cells(s); k++)
         if (eff_sdc_suppressed(s, k))
             json_array_append_new(list, json_pack("{s:s,s:s}", "id", eff_sdc_id(s, k), "reason",
                                                   eff_sdc_reason(s, k)));
-    return json_pack("{s:I,s:I,s:o}", "threshold", (json_int_t)eff_sdc_threshold(s),
-                     "n_suppressed", (json_int_t)eff_sdc_n_suppressed(s), "suppressed", list);
+    for (size_t k = 0; k < eff_ind_n_cells(ri->ind); k++) {
+        const eff_ind_cell *c = eff_ind_cell_at(ri->ind, k);
+        if (c->n >= 0)
+            continue;
+        char id[512];
+        snprintf(id, sizeof id, "indicators/%s/%s/%s/%d", c->indicator, c->group, c->subgroup,
+                 c->year);
+        json_array_append_new(list, json_pack("{s:s,s:s}", "id", id, "reason", c->reason));
+    }
+    return json_pack("{s:I,s:I,s:o}", "threshold", (json_int_t)ri->cfg->threshold,
+                     "n_suppressed", (json_int_t)json_array_size(list), "suppressed", list);
 }
 
 json_t *run_results_json(const run_info *ri)
@@ -215,11 +227,11 @@ json_t *run_results_json(const run_info *ri)
                             ri->lang == CLI_DA ? "da" : "en", "started", ri->started, "seconds",
                             jnum(ri->seconds));
     json_t *ivs = json_object();
-    for (size_t k = 0; k < ri->eval->n_ivs; k++)
+    for (size_t k = 0; ri->eval && k < ri->eval->n_ivs; k++)
         json_object_set_new(ivs, ri->eval->ivs[k].cfg->id, iv_json(&ri->eval->ivs[k]));
     return json_pack("{s:i,s:s,s:o,s:o,s:o,s:o,s:o,s:o,s:o}", "schema_version", 1,
                      "effekt_version", EFFEKT_VERSION, "run", run, "interventions", ivs,
-                     "indicators", json_array(), "funding", json_null(), "survey", json_null(),
-                     "disclosure", disclosure_json(ri->eval->sdc), "warnings",
-                     strings(ri->eval->warnings, ri->eval->n_warnings));
+                     "indicators", run_indicators_json(ri), "funding", json_null(), "survey",
+                     json_null(), "disclosure", disclosure_json(ri), "warnings",
+                     ri->eval ? strings(ri->eval->warnings, ri->eval->n_warnings) : json_array());
 }

@@ -63,7 +63,7 @@ static eff_status write_effects(const run_info *ri, eff_error *err)
         return st;
     cli_out_printf(&o, "intervention,outcome,subgroup,event_time,estimate,std_error,ci_low,"
                        "ci_high,p_value,stars,odds_ratio,att_pp,att_pp_se,n_persons,n_obs\n");
-    for (size_t k = 0; k < ri->eval->n_ivs; k++) {
+    for (size_t k = 0; ri->eval && k < ri->eval->n_ivs; k++) {
         const eff_eval_iv *iv = &ri->eval->ivs[k];
         int logit = iv->cfg->outcome->kind != EFF_OUTCOME_VALUE;
         for (size_t g = 0; g < iv->n_subgroups; g++)
@@ -156,7 +156,8 @@ static eff_status write_typical(const run_info *ri, const eff_eval_iv *iv, eff_e
 eff_status run_write_files(const run_info *ri, eff_error *err)
 {
     eff_status st = write_effects(ri, err);
-    for (size_t k = 0; st == EFF_OK && k < ri->eval->n_ivs; k++) {
+    if (st == EFF_OK) st = run_write_indicators(ri, err);
+    for (size_t k = 0; st == EFF_OK && ri->eval && k < ri->eval->n_ivs; k++) {
         const eff_eval_iv *iv = &ri->eval->ivs[k];
         char dir[4096];
         snprintf(dir, sizeof dir, "%s/%s", ri->out_dir, iv->cfg->id);

@@ -236,10 +236,37 @@ static void print_flow(const eff_eval_iv *iv, int da)
     printf("\n");
 }
 
+/* One line per indicator: its latest year's values for the three groups (subgroup all). */
+static void print_indicators(const run_info *ri, int da)
+{
+    if (!ri->ind || ri->cfg->n_indicators == 0)
+        return;
+    printf("\n== %s\n\n%-28s %6s %10s %10s %10s\n", da ? "Indikatorer" : "Indicators",
+           da ? "indikator" : "indicator", da ? "år" : "year", "udsat", "almen", "befolkning");
+    for (size_t k = 0; k < ri->cfg->n_indicators; k++) {
+        const eff_cfg_indicator *d = &ri->cfg->indicators[k];
+        double v[3] = {NAN, NAN, NAN};
+        static const char *const groups[3] = {"udsat", "almen", "befolkning"};
+        for (size_t i = 0; i < eff_ind_n_cells(ri->ind); i++) {
+            const eff_ind_cell *c = eff_ind_cell_at(ri->ind, i);
+            if (c->year != d->year_last || strcmp(c->indicator, d->id) ||
+                strcmp(c->subgroup, "all"))
+                continue;
+            for (int g = 0; g < 3; g++)
+                if (strcmp(c->group, groups[g]) == 0)
+                    v[g] = c->value;
+        }
+        printf("%-28s %6d", d->id, d->year_last);
+        for (int g = 0; g < 3; g++)
+            isfinite(v[g]) ? printf(" %10.1f", v[g]) : printf(" %10s", ".");
+        printf("\n");
+    }
+}
+
 void run_print_tables(const run_info *ri)
 {
     int da = ri->lang == CLI_DA;
-    for (size_t k = 0; k < ri->eval->n_ivs; k++) {
+    for (size_t k = 0; ri->eval && k < ri->eval->n_ivs; k++) {
         const eff_eval_iv *iv = &ri->eval->ivs[k];
         printf("\n== %s: %s\n\n", da ? "Indsats" : "Intervention", iv->cfg->id);
         print_flow(iv, da);
@@ -252,10 +279,10 @@ void run_print_tables(const run_info *ri)
         print_effects(iv, da);
         print_typical(iv, da);
     }
-    for (size_t w = 0; w < ri->eval->n_warnings; w++)
+    print_indicators(ri, da);
+    for (size_t w = 0; ri->eval && w < ri->eval->n_warnings; w++)
         printf("%s: %s\n", da ? "Advarsel" : "Warning", ri->eval->warnings[w]);
     printf("\n%s: %zu %s %ld.\n", da ? "Diskretionering" : "Disclosure control",
-           eff_sdc_n_suppressed(ri->eval->sdc),
-           da ? "celler skjult; tærskel" : "cells suppressed; threshold",
-           eff_sdc_threshold(ri->eval->sdc));
+           (ri->eval ? eff_sdc_n_suppressed(ri->eval->sdc) : 0) + eff_ind_n_suppressed(ri->ind),
+           da ? "celler skjult; tærskel" : "cells suppressed; threshold", ri->cfg->threshold);
 }

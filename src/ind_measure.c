@@ -1,0 +1,268 @@
+/* ind_measure.c - the two measures that need more than a row of the frame (ind_internal.h):
+ *   events: distinct (case, offence date) pairs per person in the year, from the events
+ *     register (krim), rows passed through the indicator's `events` terms; two offences of one
+ *     case on one date are one event, as the seed counts them;
+ *   poverty: the family's equivalised disposable income (the register's, or the family income
+ *     over an equivalence scale of the family's members: modified OECD 1 + 0.5 per further
+ *     person aged 14 or over + 0.3 per child under 14; OECD 1 + 0.7 + 0.5; the square root of
+ *     the family's size) below `poverty_line` times the weighted median of everybody's that
+ *     year. A family above the wealth limit is not poor; with exclude_students a family whose
+ *     members aged 18 and over are all enrolled is left out, as Statistics Denmark does. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "date.h"
+#include "ind_internal.h"
+#include "mem.h"
+#include "regfile.h"
+
+typedef struct event_key {
+    int32_t row;
+    int32_t date;
+    double ref; /* the case: a number, or a text column's code */
+} event_key;
+
+static int by_event(const void *a, const void *b)
+{
+    const event_key *x = a, *y = b;
+    if (x->row != y->row) return (x->row > y->row) - (x->row < y->row);
+    if (x->ref != y->ref) return (x->ref > y->ref) - (x->ref < y->ref);
+    return (x->date > y->date) - (x->date < y->date);
+}
+
+typedef struct event_cols {
+    const char *names[2 + EFF_CFG_MAX_TERMS + 1];
+    ind_col cols[2 + EFF_CFG_MAX_TERMS + 1];
+    size_t n;
+} event_cols;
+
+static const ind_col *event_find(const void *where, const char *name)
+{
+    const event_cols *e = where;
+    for (size_t k = 1; k < e->n; k++)
+        if (strcasecmp(e->names[k], name) == 0)
+            return &e->cols[k];
+    return NULL;
+}
+
+/* Every column the events need is in the register, else the config line naming it. */
+static eff_status check_event_columns(const ind_frame *f, const eff_cfg_indicator *d,
+                                      const event_cols *e, const eff_ctx *ctx, eff_error *err)
+{
+    const eff_config *c = f->c;
+    char path[4096];
+    eff_status st = eff_config_path(c, EFF_FILE_KRIM, f->year, path, sizeof path, err);
+    eff_read_options o = eff_read_options_default();
+    o.header_only = 1;
+    eff_table *header = NULL;
+    if (st == EFF_OK && (st = eff_read_table(path, &o, ctx, &header, err)) != EFF_OK)
+        eff_config_blame_file(c, EFF_FILE_KRIM, err);
+    for (size_t k = 0; st == EFF_OK && k < e->n; k++) {
+        if (eff_table_find(header, e->names[k]) >= 0)
+            continue;
+        static const eff_cfg_col logical[3] = {EFF_COL_PNR, EFF_COL_CASE, EFF_COL_EVENT_DATE};
+        long line = k < 3 ? c->column_lines[logical[k]] : d->condition.line;
+        st = eff_error_set(err, EFF_EINVAL, c->path, line, 0,
+                           "[indicator.%s]: the events register %s has no column '%s'%s",
+                           d->id, path, e->names[k],
+                           k < 3 && !line ? " (name it under [columns])" : "");
+    }
+    eff_table_free(header);
+    return st;
+}
+
+eff_status ind_events(const ind_frame *f, const eff_cfg_indicator *d, const eff_ctx *ctx,
+                      int32_t **events, eff_error *err)
+{
+    const eff_config *c = f->c;
+    event_cols e = {.names = {c->columns[EFF_COL_PNR], c->columns[EFF_COL_CASE],
+                              c->columns[EFF_COL_EVENT_DATE]}, .n = 3};
+    for (size_t k = 0; k < d->condition.n; k++) {
+        size_t j = 1;
+        while (j < e.n && strcasecmp(e.names[j], d->condition.terms[k].column) != 0)
+            j++;
+        if (j == e.n)
+            e.names[e.n++] = d->condition.terms[k].column;
+    }
+    eff_table *t = NULL;
+    int32_t *rows = NULL;
+    event_key *keys = NULL;
+    ind_cond cond;
+    eff_status st = check_event_columns(f, d, &e, ctx, err);
+    if (st == EFF_OK) st = ind_read(f, EFF_FILE_KRIM, e.names, e.n, ctx, &t, err);
+    size_t n = st == EFF_OK ? eff_table_n_rows(t) : 0, at[2 + EFF_CFG_MAX_TERMS + 1];
+    if (st == EFF_OK) st = ind_find_cols(t, e.names, e.n, at, err);
+    for (size_t k = 1; st == EFF_OK && k < e.n; k++)
+        st = ind_col_fill(&e.cols[k], n, t, at[k], NULL, err);
+    if (st == EFF_OK) st = ind_cond_resolve(c, &d->condition, event_find, &e, &cond, err);
+    if (st == EFF_OK && e.cols[2].is_text)
+        st = eff_error_set(err, EFF_EINVAL, eff_table_source(t), 0, 0,
+                           "%s must be a date (or days since 1970)", e.names[2]);
+    if (st == EFF_OK) st = ind_map_rows(f, t, at[0], &rows, err);
+    *events = st == EFF_OK ? eff_calloc(f->n + 1, sizeof **events) : NULL;
+    keys = st == EFF_OK ? eff_mallocarray(n + 1, sizeof *keys) : NULL;
+    if (st == EFF_OK && (!*events || !keys))
+        st = eff_error_set(err, EFF_ENOMEM, NULL, 0, 0, "out of memory");
+    size_t m = 0;
+    for (size_t r = 0; st == EFF_OK && r < n; r++) {
+        double date = e.cols[2].num[r];
+        int year = 0, month, day;
+        if (rows[r] < 0 || isnan(date) || !ind_cond_holds(&cond, r))
+            continue;
+        eff_date_to_ymd((int32_t)date, &year, &month, &day);
+        if (year != f->year) /* by offence date */
+            continue;
+        const ind_col *cs = &e.cols[1];
+        double ref = cs->is_text ? cs->code[r] : cs->num[r];
+        keys[m++] = (event_key){rows[r], (int32_t)date, isnan(ref) ? -1.0 - (double)r : ref};
+    }
+    if (st == EFF_OK) {
+        qsort(keys, m, sizeof *keys, by_event);
+        for (size_t k = 0; k < m; k++)
+            if (k == 0 || by_event(&keys[k], &keys[k - 1]) != 0)
+                (*events)[keys[k].row]++;
+    }
+    if (st != EFF_OK)
+        eff_free(*events), *events = NULL;
+    for (size_t k = 1; k < e.n; k++)
+        ind_col_free(&e.cols[k]);
+    eff_free(keys);
+    eff_free(rows);
+    eff_table_free(t);
+    return st;
+}
+
+/* ---- poverty ---- */
+
+typedef struct weighted {
+    double x, w;
+} weighted;
+
+static int by_x(const void *a, const void *b)
+{
+    double x = ((const weighted *)a)->x, y = ((const weighted *)b)->x;
+    return (x > y) - (x < y);
+}
+
+/* The weighted median: the smallest x with at least half the weight at or below it. */
+static double weighted_median(weighted *v, size_t n)
+{
+    if (n == 0)
+        return NAN;
+    qsort(v, n, sizeof *v, by_x);
+    double total = 0, run = 0;
+    for (size_t k = 0; k < n; k++)
+        total += v[k].w;
+    for (size_t k = 0; k < n; k++)
+        if ((run += v[k].w) >= 0.5 * total)
+            return v[k].x;
+    return v[n - 1].x;
+}
+
+typedef struct member {
+    double family;
+    int32_t row;
+} member;
+
+static int by_family(const void *a, const void *b)
+{
+    const member *x = a, *y = b;
+    if (x->family != y->family) return (x->family > y->family) - (x->family < y->family);
+    return (x->row > y->row) - (x->row < y->row);
+}
+
+static double scale_of(eff_poverty_scale s, int older, int children)
+{
+    /* the first person counts 1 (a family of children only: its first child) */
+    switch (s) {
+    case EFF_SCALE_OECD_MODIFIED:
+        return older > 0 ? 1 + 0.5 * (older - 1) + 0.3 * children : 1 + 0.3 * (children - 1);
+    case EFF_SCALE_OECD:
+        return older > 0 ? 1 + 0.7 * (older - 1) + 0.5 * children : 1 + 0.5 * (children - 1);
+    default: return sqrt((double)(older + children));
+    }
+}
+
+/* Per row: the equivalised income (NaN: none) and, with exclude_students, -1 for a student
+ * family; families by the family column. */
+static eff_status by_families(const ind_frame *f, const eff_cfg_indicator *d, const ind_col *inc,
+                              double *eq, eff_error *err)
+{
+    const eff_config *c = f->c;
+    const ind_col *fam = &f->cols[ind_frame_col(f, c->columns[EFF_COL_FAMILY])];
+    long enr_k = d->exclude_students ? ind_frame_col(f, c->columns[EFF_COL_ENROLLED]) : -1;
+    const ind_col *enr = enr_k >= 0 ? &f->cols[enr_k] : NULL;
+    if (enr && enr->is_text)
+        return eff_error_set(err, EFF_EINVAL, c->path, c->column_lines[EFF_COL_ENROLLED], 0,
+                             "%s must be 0/1", c->columns[EFF_COL_ENROLLED]);
+    member *m = eff_mallocarray(f->n + 1, sizeof *m);
+    if (!m)
+        return eff_error_set(err, EFF_ENOMEM, NULL, 0, 0, "out of memory");
+    size_t n = 0;
+    for (size_t i = 0; i < f->n; i++) {
+        double key = fam->is_text ? (fam->code[i] < 0 ? NAN : fam->code[i]) : fam->num[i];
+        if (isnan(key))
+            eq[i] = d->scale == EFF_SCALE_COLUMN ? eq[i] : inc->num[i]; /* alone */
+        else
+            m[n++] = (member){key, (int32_t)i};
+    }
+    qsort(m, n, sizeof *m, by_family);
+    for (size_t a = 0, b; a < n; a = b) {
+        int older = 0, children = 0, adults = 0, studying = 0;
+        for (b = a; b < n && m[b].family == m[a].family; b++) {
+            int age = f->age[m[b].row];
+            age >= 14 ? older++ : children++;
+            if (age >= 18 && enr)
+                adults++, studying += enr->num[m[b].row] == 1;
+        }
+        int students = enr && adults > 0 && studying == adults;
+        for (size_t k = a; k < b; k++) {
+            int32_t i = m[k].row;
+            if (students)
+                eq[i] = -INFINITY; /* marked: left out */
+            else if (d->scale != EFF_SCALE_COLUMN)
+                eq[i] = inc->num[i] / scale_of(d->scale, older, children);
+        }
+    }
+    eff_free(m);
+    return EFF_OK;
+}
+
+eff_status ind_poverty(const ind_frame *f, const eff_cfg_indicator *d, const double *weights,
+                       int8_t **poor, eff_error *err)
+{
+    const eff_config *c = f->c;
+    const ind_col *inc = &f->cols[ind_frame_col(f, d->value)];
+    long wk = d->wealth ? ind_frame_col(f, d->wealth) : -1;
+    const ind_col *wealth = wk >= 0 ? &f->cols[wk] : NULL;
+    if (inc->is_text || (wealth && wealth->is_text))
+        return eff_error_set(err, EFF_EINVAL, c->path, d->value_line, 0,
+                             "income and wealth must be numbers");
+    double *eq = eff_mallocarray(f->n + 1, sizeof *eq);
+    weighted *v = eff_mallocarray(f->n + 1, sizeof *v);
+    *poor = eff_mallocarray(f->n + 1, sizeof **poor);
+    eff_status st = eq && v && *poor ? EFF_OK
+                                     : eff_error_set(err, EFF_ENOMEM, NULL, 0, 0, "out of memory");
+    for (size_t i = 0; st == EFF_OK && i < f->n; i++)
+        eq[i] = inc->num[i];
+    if (st == EFF_OK && (d->scale != EFF_SCALE_COLUMN || d->exclude_students))
+        st = by_families(f, d, inc, eq, err);
+    size_t n = 0;
+    for (size_t i = 0; st == EFF_OK && i < f->n; i++)
+        if (!isnan(eq[i]) && isfinite(eq[i]))
+            v[n++] = (weighted){eq[i], weights[f->area[i]]};
+    double line = d->poverty_line * weighted_median(v, n);
+    for (size_t i = 0; st == EFF_OK && i < f->n; i++) {
+        if (isnan(eq[i]) || !isfinite(eq[i]))
+            (*poor)[i] = -1;
+        else
+            (*poor)[i] = eq[i] < line && !(wealth && wealth->num[i] > d->wealth_limit);
+    }
+    if (st != EFF_OK)
+        eff_free(*poor), *poor = NULL;
+    eff_free(eq);
+    eff_free(v);
+    return st;
+}
