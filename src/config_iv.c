@@ -247,7 +247,7 @@ int cfg_resolve(parse_state *ps)
             return fail_at(ps, iv->line, "[intervention.%s]: min_post_periods is longer than "
                            "the window%s", iv->id, "");
     }
-    if (c->year_last - c->year_first < 3)
+    if (c->n_interventions > 0 && c->year_last - c->year_first < 3) /* g-2 .. g+1 */
         return fail_at(ps, 0, "years: the register years span fewer than four years%s%s", "",
                        "");
     return 0;

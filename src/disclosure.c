@@ -141,8 +141,17 @@ static size_t margin_cell(const sdc_margin *m, size_t k)
     return k == 0 ? m->total : m->parts[k - 1];
 }
 
+/* Persons (and, for a share, those with and without the condition) too few to show; 0 is
+ * nobody, which gives nothing away. */
+static int sensitive(const eff_sdc *s, long persons, long with)
+{
+    long t = s->threshold;
+    return (persons > 0 && persons < t) ||
+           (with >= 0 && ((with > 0 && with < t) || (persons - with > 0 && persons - with < t)));
+}
+
 /* One more cell of every margin that gives a hidden cell away: exactly one hidden, or hidden
- * parts (the total shown) whose sum rests on too few persons. An empty cell never protects
+ * parts (the total shown) whose sum rests on too few persons (with or without the condition). An empty cell never protects
  * anything, so it is never the one picked. 1 when any was added. */
 static int secondary_round(eff_sdc *s)
 {
@@ -150,13 +159,16 @@ static int secondary_round(eff_sdc *s)
     for (size_t g = 0; g < s->n_margins; g++) {
         const sdc_margin *m = &s->margins[g];
         size_t hidden = 0, one = 0, pick = (size_t)-1;
-        long hidden_parts = 0;
+        long sum = 0, sum_with = 0; /* of the hidden parts; sum_with < 0: not a share */
         for (size_t k = 0; k <= m->n; k++) {
             size_t c = margin_cell(m, k);
             if (s->cells[c].suppressed) {
                 hidden++, one = c;
-                if (k > 0)
-                    hidden_parts += s->cells[c].persons;
+                if (k > 0) {
+                    sum += s->cells[c].persons;
+                    sum_with = s->cells[c].with < 0 || sum_with < 0 ? -1
+                                                                   : sum_with + s->cells[c].with;
+                }
             } else if (s->cells[c].persons > 0 &&
                        (pick == (size_t)-1 || s->cells[c].cost < s->cells[pick].cost ||
                         (s->cells[c].cost == s->cells[pick].cost &&
@@ -165,9 +177,8 @@ static int secondary_round(eff_sdc *s)
                              least, a headline the most */
             }
         }
-        int total_shown = !s->cells[m->total].suppressed;
-        int gives_away = hidden == 1 || (hidden > 1 && total_shown && hidden_parts > 0 &&
-                                         hidden_parts < s->threshold);
+        int gives_away = hidden == 1 ||
+                         (hidden > 1 && !s->cells[m->total].suppressed && sensitive(s, sum, sum_with));
         if (!gives_away || pick == (size_t)-1)
             continue;
         sdc_cell *c = &s->cells[pick];

@@ -161,8 +161,12 @@ static eff_status read_header(const eff_table *stored, const char *path,
         return eff_error_set(err, EFF_EINVAL, path, 0, 0,
                              "unknown file type (expected .csv, .tsv, .txt, .sas7bdat, .xpt, "
                              ".dta or .sav)");
-    if (format != EFF_FORMAT_CSV)
-        return rf_read_readstat(path, format, opt, ctx, out, err);
+    if (format != EFF_FORMAT_CSV) {
+        eff_read_options all = *opt;
+        all.columns = NULL, all.n_columns = 0, all.id_column = NULL, all.id_set = NULL;
+        all.id_sorted = NULL, all.require_column = NULL;
+        return rf_read_readstat(path, format, &all, ctx, out, err);
+    }
     FILE *fp = fopen(path, "rb");
     if (!fp)
         return eff_error_set(err, EFF_EIO, path, 0, 0, "cannot open: %s", strerror(errno));

@@ -285,6 +285,48 @@ static eff_table *sample_table(void)
     return t;
 }
 
+/* header_only: the columns of a file, no rows, whatever the format (and the store). */
+static void header_only(void **state)
+{
+    (void)state;
+    eff_table *t = sample_table();
+    static const char *const names[] = {"h.sas7bdat", "h.dta", "h.sav", "h.csv"};
+    eff_tableset *set = eff_tableset_new();
+    eff_error err;
+    assert_non_null(set);
+    for (size_t k = 0; k < 5; k++) {
+        const char *path = eff_test_path(k < 4 ? names[k] : "stored.csv");
+        eff_ctx ctx = eff_ctx_default();
+        if (k < 4) {
+            assert_int_equal(eff_write_table(t, path, NULL, NULL, &err), EFF_OK);
+        } else { /* a table held in memory is read as its file would be */
+            assert_int_equal(eff_tableset_put(set, path, sample_table(), &err), EFF_OK);
+            ctx.tables = set;
+        }
+        eff_read_options o = eff_read_options_default();
+        o.header_only = 1;
+        const char *only = "nonsense"; /* a selection is ignored: the header is every column */
+        o.columns = &only, o.n_columns = 1;
+        eff_table *h = NULL;
+        if (eff_read_table(path, &o, &ctx, &h, &err) != EFF_OK) {
+            print_error("%s: %s\n", path, err.msg);
+            fail();
+        }
+        assert_int_equal(eff_table_n_rows(h), 0);
+        assert_int_equal(eff_table_n_cols(h), eff_table_n_cols(t));
+        for (size_t j = 0; j < eff_table_n_cols(t); j++)
+            assert_string_equal(eff_table_col_name(h, j), eff_table_col_name(t, j));
+        eff_table_free(h);
+    }
+    eff_read_options o = eff_read_options_default();
+    o.header_only = 1;
+    eff_table *h = NULL;
+    assert_int_equal(eff_read_table(eff_test_path("none.csv"), &o, NULL, &h, &err), EFF_EIO);
+    assert_null(h);
+    eff_tableset_free(set);
+    eff_table_free(t);
+}
+
 static void round_trips(void **state)
 {
     (void)state;
@@ -483,6 +525,7 @@ int main(void)
         cmocka_unit_test(dates_and_datetimes),
         cmocka_unit_test(selection_and_id_filter),
         cmocka_unit_test(round_trips),
+        cmocka_unit_test(header_only),
         cmocka_unit_test(bad_files),
         cmocka_unit_test(claims_more_rows_than_it_holds),
         cmocka_unit_test(corrupt_bytes_never_crash),
