@@ -26,6 +26,8 @@ MEASURES = {  # calibration key prefix -> indicator id, subgroup columns
     "employment": ("beskaeftigelse_25_50", ["herkomst"]),
     "vocational": ("erhvervskompetence", []),
 }
+# keys without a year: their cell
+FIXED = {"neet_persist.udsat": ("neet_persistens_16_24", "udsat", "all", "2015")}
 
 
 def main():
@@ -33,6 +35,9 @@ def main():
     rows = []
     for r in csv.DictReader(open("data/calibration.csv", encoding="utf-8")):
         parts = r["key"].split(".")
+        if r["key"] in FIXED and r["seed_id"] in seed:
+            rows.append([*FIXED[r["key"]], r["seed_id"], seed[r["seed_id"]]])
+            continue
         if parts[0] not in MEASURES or not r["seed_id"] or r["seed_id"] not in seed:
             continue
         indicator, cols = MEASURES[parts[0]]

@@ -134,6 +134,11 @@ typedef enum eff_ind_measure {
     EFF_IND_MEAN,    /* mean of `value` over the population where it is present */
     EFF_IND_RATE,    /* distinct (case, date) events in the year per `per` residents */
     EFF_IND_POVERTY, /* percent whose equivalised family income is below line x median */
+    EFF_IND_RECIDIVISM, /* percent of those with an event in the year (the first: the index)
+                           with another on a later date within `within_days` */
+    EFF_IND_DEBUT_AGE,  /* mean age at the first event on record, for debuts in the year */
+    EFF_IND_PERSISTENCE, /* percent of `of`'s base-year group still in its condition `after`
+                            years later, whatever their age or address then */
     EFF_IND_N_MEASURES
 } eff_ind_measure;
 
@@ -161,6 +166,12 @@ typedef struct eff_cfg_indicator {
     char *wealth;                 /* poverty: the family wealth column, or NULL */
     double wealth_limit;          /* poverty: above it a family is not poor */
     int exclude_students;         /* poverty: leave out families whose adults all study */
+    int within_days;              /* recidivism: 730 */
+    char *of;                     /* persistence: the share indicator whose condition persists */
+    long of_line;
+    const struct eff_cfg_indicator *base; /* persistence: `of`, resolved */
+    int after;                    /* persistence: years later (required) */
+    int base_year;                /* persistence: the base year; 0: `of`'s first year */
     long line;
 } eff_cfg_indicator;
 
@@ -186,6 +197,8 @@ typedef struct eff_config {
     eff_cfg_indicator *indicators;  /* EFF_CFG_MAX_IND of them */
     size_t n_indicators;
     int ind_year_first, ind_year_last; /* [indicators] years; 0: [run] years */
+    int history_first, history_last;   /* [indicators] history: the years of events read for
+                                          recidivism and debut age; 0: the indicator years */
     char *ind_weights;              /* [indicators] weights: area type -> weight, or NULL */
     long ind_weights_line;
     char *ind_seed_figures;         /* [indicators] seed_figures: the seed's values, or NULL */

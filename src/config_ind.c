@@ -11,8 +11,8 @@
 #include "config_internal.h"
 #include "mem.h"
 
-static const char *const measure_names[EFF_IND_N_MEASURES] = {"share", "mean", "rate",
-                                                              "poverty"};
+static const char *const measure_names[EFF_IND_N_MEASURES] = {
+    "share", "mean", "rate", "poverty", "recidivism", "debut_age", "persistence"};
 static const char *const scale_names[] = {"column", "oecd_modified", "oecd", "sqrt"};
 
 static const struct { const char *text; eff_cmp_op op; } ops[] = {
@@ -185,6 +185,22 @@ int cfg_ind_key(parse_state *ps, eff_cfg_indicator *d, const char *name, const c
     if (strcmp(name, "wealth") == 0) return str_key(ps, &d->wealth, NULL, v);
     if (strcmp(name, "wealth_limit") == 0)
         return number_key(ps, name, v, -1e15, 1e15, &d->wealth_limit);
+    if (strcmp(name, "within_days") == 0) {
+        double x;
+        int ok = number_key(ps, name, v, 1, 36500, &x);
+        return ok ? (d->within_days = (int)x, 1) : 0;
+    }
+    if (strcmp(name, "of") == 0) return str_key(ps, &d->of, &d->of_line, v);
+    if (strcmp(name, "after") == 0) {
+        double x;
+        int ok = number_key(ps, name, v, 1, 50, &x);
+        return ok ? (d->after = (int)x, 1) : 0;
+    }
+    if (strcmp(name, "base_year") == 0) {
+        double x;
+        int ok = number_key(ps, name, v, 1900, 2100, &x);
+        return ok ? (d->base_year = (int)x, 1) : 0;
+    }
     if (strcmp(name, "exclude_students") == 0) {
         if (cfg_parse_bool(v, &d->exclude_students))
             return cfg_fail(ps, "%s: expected yes or no, got '%s'", name, v);
@@ -202,6 +218,8 @@ int cfg_indicators_key(parse_state *ps, const char *name, const char *v)
         return str_key(ps, &c->ind_weights, &c->ind_weights_line, v);
     if (strcmp(name, "seed_figures") == 0)
         return str_key(ps, &c->ind_seed_figures, &c->ind_seed_figures_line, v);
+    if (strcmp(name, "history") == 0)
+        return range_key(ps, name, v, 1900, 2100, &c->history_first, &c->history_last);
     return cfg_fail(ps, "unknown key '%s' in [indicators]%s", name, "");
 }
 
@@ -235,9 +253,38 @@ eff_cfg_indicator *cfg_indicator_of(parse_state *ps, const char *id)
     d->poverty_line = 0.5;
     d->scale = EFF_SCALE_COLUMN;
     d->wealth_limit = INFINITY;
+    d->within_days = 730;
     d->line = ps->line;
     c->n_indicators++;
     return d;
+}
+
+/* A persistence indicator: `of` is a share indicator without subgroups, the base year one of
+ * its years, and the persistence's only year the base year + after. */
+static int resolve_persistence(parse_state *ps, eff_cfg_indicator *d)
+{
+    eff_config *c = ps->c;
+    if (d->measure != EFF_IND_PERSISTENCE)
+        return 0;
+    ps->line = d->of_line;
+    for (size_t k = 0; k < c->n_indicators && !d->base; k++)
+        if (strcmp(c->indicators[k].id, d->of) == 0)
+            d->base = &c->indicators[k];
+    if (!d->base || d->base->measure != EFF_IND_SHARE || d->base->n_subgroups > 0)
+        return cfg_fail(ps, "of: '%s' is not a share indicator without subgroups of this "
+                        "config%s", d->of, ""), -1;
+    if (d->n_subgroups > 0) {
+        ps->line = d->subgroups_line;
+        return cfg_fail(ps, "[indicator.%s]: persistence has no subgroups%s", d->id, ""), -1;
+    }
+    if (!d->base_year)
+        d->base_year = d->base->year_first;
+    d->year_first = d->year_last = d->base_year + d->after;
+    if (d->base_year < d->base->year_first || d->base_year > d->base->year_last) {
+        ps->line = d->line;
+        return cfg_fail(ps, "[indicator.%s]: base_year is not a year of '%s'", d->id, d->of), -1;
+    }
+    return 0;
 }
 
 /* What each measure needs, checked once the section is read. */
@@ -246,12 +293,17 @@ int cfg_ind_resolve(parse_state *ps)
     eff_config *c = ps->c;
     for (size_t k = 0; k < c->n_indicators; k++) {
         eff_cfg_indicator *d = &c->indicators[k];
-        const char *missing = !d->has_measure ? "measure = (share, mean, rate or poverty)"
+        const char *missing = !d->has_measure ? "measure = (share, mean, rate, poverty, "
+                                                "recidivism, debut_age or persistence)"
                               : d->measure == EFF_IND_SHARE && d->condition.n == 0
                                   ? "condition = (e.g. BESKST = 1)"
                               : d->measure == EFF_IND_MEAN && !d->value ? "value = COLUMN"
                               : d->measure == EFF_IND_POVERTY && !d->value
                                   ? "income = COLUMN (the equivalised or the family income)"
+                              : d->measure == EFF_IND_PERSISTENCE && !d->of
+                                  ? "of = ID (the share indicator whose condition persists)"
+                              : d->measure == EFF_IND_PERSISTENCE && !d->after
+                                  ? "after = YEARS"
                                   : NULL;
         if (missing) {
             ps->line = d->line;
@@ -267,6 +319,13 @@ int cfg_ind_resolve(parse_state *ps)
             d->year_last = c->ind_year_first ? c->ind_year_last : c->year_last;
         }
     }
+    if (!c->history_first) {
+        c->history_first = c->ind_year_first ? c->ind_year_first : c->year_first;
+        c->history_last = c->ind_year_first ? c->ind_year_last : c->year_last;
+    }
+    for (size_t k = 0; k < c->n_indicators; k++)
+        if (resolve_persistence(ps, &c->indicators[k]) != 0)
+            return -1;
     return 0;
 }
 
@@ -278,6 +337,7 @@ void cfg_ind_free(eff_config *c)
         eff_free(d->title);
         eff_free(d->value);
         eff_free(d->wealth);
+        eff_free(d->of);
         free_cond(&d->filter);
         free_cond(&d->condition);
         for (size_t j = 0; j < d->n_subgroups; j++)

@@ -162,7 +162,9 @@ static int secondary_round(eff_sdc *s)
         long sum = 0, sum_with = 0; /* of the hidden parts; sum_with < 0: not a share */
         for (size_t k = 0; k <= m->n; k++) {
             size_t c = margin_cell(m, k);
-            if (s->cells[c].suppressed) {
+            if (s->cells[c].suppressed && s->cells[c].persons == 0) {
+                continue; /* nobody: nothing to give away, nothing to hide behind */
+            } else if (s->cells[c].suppressed) {
                 hidden++, one = c;
                 if (k > 0) {
                     sum += s->cells[c].persons;
@@ -231,6 +233,15 @@ void eff_sdc_headline(eff_sdc *s, size_t index)
 {
     if (index < s->n_cells)
         s->cells[index].cost = 1;
+}
+
+int eff_sdc_suppress(eff_sdc *s, size_t index, const char *reason)
+{
+    if (index >= s->n_cells || s->cells[index].suppressed)
+        return 0;
+    s->cells[index].suppressed = 1;
+    snprintf(s->cells[index].reason, sizeof s->cells[index].reason, "%s", reason);
+    return 1;
 }
 
 void eff_sdc_unpublished(eff_sdc *s, size_t index)

@@ -11,7 +11,8 @@
  *   the total less the others), and so do suppressed parts whose sum rests on fewer persons
  *   than the threshold; so the margin's cheapest non-empty shown cell (an unpublished one,
  *   else the smallest) is suppressed as well, until no margin gives one away; cells only ever
- *   become suppressed, so this ends. An empty cell is never the partner: it hides nothing.
+ *   become suppressed, so this ends. An empty cell (suppressed for want of persons) is neither
+ *   given away nor a partner: it hides nothing.
  * Every suppression keeps its reason. The threshold is 5 by default and never below 3.
  * Limits: the margin rule (no margin with exactly one hidden cell) is the usual heuristic, not
  * an exact audit: a linear combination across several margins can in principle still narrow a
@@ -58,6 +59,10 @@ void eff_sdc_headline(eff_sdc *s, size_t index);
  * "all = the subgroups"): it is registered so that a margin can give it away, and secondary
  * suppression hides it first, at no cost. Empty, it is not sensitive: nothing to give away. */
 void eff_sdc_unpublished(eff_sdc *s, size_t index);
+
+/* Suppresses a cell for a reason the caller knows (a tie no margin expresses, e.g. a cell that
+ * is another's numerator); 1 when it was shown. Call eff_sdc_apply again afterwards. */
+int eff_sdc_suppress(eff_sdc *s, size_t index, const char *reason);
 
 /* Primary, then secondary suppression to a fixed point. May be called again after more cells
  * are registered. */

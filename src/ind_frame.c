@@ -58,12 +58,16 @@ static eff_status collect(ind_frame *f, eff_error *err)
         if (f->year < d->year_first || f->year > d->year_last)
             continue;
         st = want_cond(f, &d->filter, err);
-        if (st == EFF_OK && d->measure != EFF_IND_RATE)
+        if (st == EFF_OK && d->measure == EFF_IND_SHARE)
             st = want_cond(f, &d->condition, err);
         if (st == EFF_OK) st = want(f, d->value, d->value_line, err);
         if (st == EFF_OK) st = want(f, d->wealth, d->line, err);
         for (size_t j = 0; st == EFF_OK && j < d->n_subgroups; j++)
             st = want(f, d->subgroups[j], d->subgroups_line, err);
+        if (st == EFF_OK && d->measure == EFF_IND_DEBUT_AGE)
+            st = want(f, c->columns[EFF_COL_BIRTH_DATE], c->column_lines[EFF_COL_BIRTH_DATE], err);
+        if (st == EFF_OK && d->measure == EFF_IND_PERSISTENCE) /* the status, that year */
+            st = want_cond(f, &d->base->condition, err);
         if (st == EFF_OK && d->measure == EFF_IND_POVERTY &&
             (d->scale != EFF_SCALE_COLUMN || d->exclude_students))
             st = want(f, c->columns[EFF_COL_FAMILY], c->column_lines[EFF_COL_FAMILY], err);
@@ -292,9 +296,10 @@ static eff_status load_bef(ind_frame *f, const eff_ctx *ctx, eff_error *err)
         f->pnr = eff_dict_retain((eff_dict *)eff_table_dict(t, at[0]));
         f->n_codes = eff_dict_size(f->pnr);
         f->row_of = eff_mallocarray(f->n_codes + 1, sizeof *f->row_of);
+        f->pnr_code = eff_mallocarray(f->n + 1, sizeof *f->pnr_code);
         f->age = eff_mallocarray(f->n + 1, sizeof *f->age);
         f->area = eff_mallocarray(f->n + 1, sizeof *f->area);
-        if (!f->row_of || !f->age || !f->area)
+        if (!f->row_of || !f->pnr_code || !f->age || !f->area)
             st = eff_error_set(err, EFF_ENOMEM, NULL, 0, 0, "out of memory");
     }
     if (st == EFF_OK) {
@@ -302,7 +307,13 @@ static eff_status load_bef(ind_frame *f, const eff_ctx *ctx, eff_error *err)
         for (size_t k = 0; k < f->n_codes; k++)
             f->row_of[k] = -1;
         for (size_t r = 0; r < f->n; r++) {
-            if (codes[r] >= 0 && f->row_of[codes[r]] < 0)
+            if (codes[r] < 0) {
+                st = eff_error_set(err, EFF_EPARSE, eff_table_source(t), (long)r + 2, 0,
+                                   "a person without an id (%s)", names[0]);
+                break;
+            }
+            f->pnr_code[r] = codes[r];
+            if (f->row_of[codes[r]] < 0)
                 f->row_of[codes[r]] = (int32_t)r;
             double age = ind_number_at(t, at[1], r), estate = ind_number_at(t, at[2], r);
             f->age[r] = isnan(age) || age < 0 || age > 200 ? -1 : (int16_t)age;
@@ -370,6 +381,7 @@ void ind_frame_free(ind_frame *f)
     eff_free(f->age);
     eff_free(f->area);
     eff_free(f->row_of);
+    eff_free(f->pnr_code);
     eff_dict_release(f->pnr);
     *f = (ind_frame){0};
 }

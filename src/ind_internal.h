@@ -39,8 +39,28 @@ typedef struct ind_frame {
     size_t n_cols;
     eff_dict *pnr;      /* bef's ids (retained), code -> row in row_of */
     int32_t *row_of;
+    int32_t *pnr_code;  /* per row: its id's code */
     size_t n_codes;
 } ind_frame;
+
+/* Every person's distinct event dates over the history years (ind_history.c). */
+typedef struct ind_history {
+    eff_dict *ids;
+    int32_t *start;     /* person p's dates are dates[start[p] .. start[p + 1]) */
+    int32_t *dates;
+    int first_year, last_year;
+} ind_history;
+
+/* A persistence indicator's two halves: the base year's group, and who is in the population
+ * register `after` years later with the condition (1), without it (0). */
+typedef struct ind_persist {
+    char **pnr;         /* the base group's ids (copied) */
+    int8_t *area;
+    size_t n;
+    eff_dict *ids;      /* the later year's ids (retained) */
+    int8_t *status;     /* by code in ids: 1, 0; -1 not in the register */
+    const double *weights;
+} ind_persist;
 
 /* Sums behind one cell. */
 typedef struct ind_acc {
@@ -55,6 +75,7 @@ typedef struct ind_part {
     char **labels;      /* "herkomst=dansk", two joined by & */
     ind_acc *acc;       /* IND_AREAS x (n_slots + 1) */
     int active;         /* the year is in the indicator's years */
+    long left[IND_AREAS]; /* persistence: the base group no longer in the register */
 } ind_part;
 
 /* The column `name` of the frame, or -1. */
@@ -95,10 +116,35 @@ eff_status ind_events(const ind_frame *f, const eff_cfg_indicator *d, const eff_
 eff_status ind_poverty(const ind_frame *f, const eff_cfg_indicator *d, const double *weights,
                        int8_t **poor, eff_error *err);
 
-/* Accumulates indicator d over the frame into part (ind_year.c). */
+/* Accumulates indicator d over the frame into part (ind_year.c); h is d's event history
+ * (recidivism, debut age), else NULL. */
 eff_status ind_year_accumulate(const ind_frame *f, const eff_cfg_indicator *d,
-                               const double *weights, const eff_ctx *ctx, ind_part *part,
-                               eff_error *err);
+                               const double *weights, const ind_history *h, const eff_ctx *ctx,
+                               ind_part *part, eff_error *err);
+/* 1 for each row in d's population: age, sex and filter. Caller frees *in. */
+eff_status ind_population(const ind_frame *f, const eff_cfg_indicator *d, uint8_t **in,
+                          eff_error *err);
+const ind_col *ind_frame_find(const void *where, const char *name);
+
+/* ind_history.c */
+eff_status ind_history_load(const eff_config *c, const eff_cfg_indicator *d, const eff_ctx *ctx,
+                            ind_history *h, eff_error *err);
+void ind_history_free(ind_history *h);
+/* Recidivism (0/1) or debut age of the person `pnr` in `year`; NaN when not in the measure. */
+double ind_history_value(const ind_history *h, const eff_cfg_indicator *d, const char *pnr,
+                         size_t len, int year, double birth);
+/* The base group (in f, the base year) of persistence indicator d, and the status (in f,
+ * the later year); then the tally into part's all slot, those gone into left[area]. */
+eff_status ind_persist_base(const ind_frame *f, const eff_cfg_indicator *d, ind_persist *p,
+                            eff_error *err);
+eff_status ind_persist_status(const ind_frame *f, const eff_cfg_indicator *d, ind_persist *p,
+                              eff_error *err);
+void ind_persist_tally(const ind_persist *p, ind_part *part, long *left);
+void ind_persist_free(ind_persist *p);
+/* The events register of f's year has every column in names (else the config line). */
+eff_status ind_event_columns(const ind_frame *f, const eff_cfg_indicator *d,
+                             const char *const *names, size_t n, const eff_ctx *ctx,
+                             eff_error *err);
 void ind_part_free(ind_part *p);
 
 /* Column `col` of t as an ind_col of n_out values, row r of t going to rows[r] (rows NULL:

@@ -47,9 +47,9 @@ static const ind_col *event_find(const void *where, const char *name)
     return NULL;
 }
 
-/* Every column the events need is in the register, else the config line naming it. */
-static eff_status check_event_columns(const ind_frame *f, const eff_cfg_indicator *d,
-                                      const event_cols *e, const eff_ctx *ctx, eff_error *err)
+eff_status ind_event_columns(const ind_frame *f, const eff_cfg_indicator *d,
+                             const char *const *names, size_t n, const eff_ctx *ctx,
+                             eff_error *err)
 {
     const eff_config *c = f->c;
     char path[4096];
@@ -59,15 +59,16 @@ static eff_status check_event_columns(const ind_frame *f, const eff_cfg_indicato
     eff_table *header = NULL;
     if (st == EFF_OK && (st = eff_read_table(path, &o, ctx, &header, err)) != EFF_OK)
         eff_config_blame_file(c, EFF_FILE_KRIM, err);
-    for (size_t k = 0; st == EFF_OK && k < e->n; k++) {
-        if (eff_table_find(header, e->names[k]) >= 0)
+    for (size_t k = 0; st == EFF_OK && k < n; k++) {
+        if (eff_table_find(header, names[k]) >= 0)
             continue;
-        static const eff_cfg_col logical[3] = {EFF_COL_PNR, EFF_COL_CASE, EFF_COL_EVENT_DATE};
-        long line = k < 3 ? c->column_lines[logical[k]] : d->condition.line;
+        long line = d->condition.line; /* a [columns] name, else the events terms */
+        for (int j = 0; j < EFF_COL_N; j++)
+            if (strcasecmp(c->columns[j], names[k]) == 0)
+                line = c->column_lines[j];
         st = eff_error_set(err, EFF_EINVAL, c->path, line, 0,
                            "[indicator.%s]: the events register %s has no column '%s'%s",
-                           d->id, path, e->names[k],
-                           k < 3 && !line ? " (name it under [columns])" : "");
+                           d->id, path, names[k], !line ? " (name it under [columns])" : "");
     }
     eff_table_free(header);
     return st;
@@ -90,7 +91,7 @@ eff_status ind_events(const ind_frame *f, const eff_cfg_indicator *d, const eff_
     int32_t *rows = NULL;
     event_key *keys = NULL;
     ind_cond cond;
-    eff_status st = check_event_columns(f, d, &e, ctx, err);
+    eff_status st = ind_event_columns(f, d, e.names, e.n, ctx, err);
     if (st == EFF_OK) st = ind_read(f, EFF_FILE_KRIM, e.names, e.n, ctx, &t, err);
     size_t n = st == EFF_OK ? eff_table_n_rows(t) : 0, at[2 + EFF_CFG_MAX_TERMS + 1];
     if (st == EFF_OK) st = ind_find_cols(t, e.names, e.n, at, err);

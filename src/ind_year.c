@@ -67,7 +67,7 @@ eff_status ind_cond_resolve(const eff_config *c, const eff_cfg_cond *in, ind_fin
     return EFF_OK;
 }
 
-static const ind_col *frame_find(const void *where, const char *name)
+const ind_col *ind_frame_find(const void *where, const char *name)
 {
     const ind_frame *f = where;
     long k = ind_frame_col(f, name);
@@ -168,29 +168,67 @@ static int sex_ok(const ind_col *sex, int code, size_t i)
     return sex->is_text ? sex->code[i] == code : sex->num[i] == code;
 }
 
-eff_status ind_year_accumulate(const ind_frame *f, const eff_cfg_indicator *d,
-                               const double *weights, const eff_ctx *ctx, ind_part *part,
-                               eff_error *err)
+eff_status ind_population(const ind_frame *f, const eff_cfg_indicator *d, uint8_t **in,
+                          eff_error *err)
 {
     const eff_config *c = f->c;
-    ind_cond filter, condition = {0};
+    ind_cond filter;
+    eff_status st = ind_cond_resolve(c, &d->filter, ind_frame_find, f, &filter, err);
+    const ind_col *sex = ind_frame_find(f, c->columns[EFF_COL_SEX]);
+    int sex_code = d->sex && sex ? ind_sex_code(sex, d->sex) : 0;
+    *in = st == EFF_OK ? eff_mallocarray(f->n + 1, sizeof **in) : NULL;
+    if (st == EFF_OK && !*in)
+        st = eff_error_set(err, EFF_ENOMEM, NULL, 0, 0, "out of memory");
+    for (size_t i = 0; st == EFF_OK && i < f->n; i++)
+        (*in)[i] = f->age[i] >= d->age_min && f->age[i] <= d->age_max && f->age[i] >= 0 &&
+                   (!d->sex || (sex && sex_ok(sex, sex_code, i))) &&
+                   ind_cond_holds(&filter, i);
+    return st;
+}
+
+/* Row i's value for d, NaN when the row adds nothing. */
+static double value_at(const ind_frame *f, const eff_cfg_indicator *d, const ind_cond *condition,
+                       const ind_col *value, const int32_t *events, const int8_t *poor,
+                       const ind_history *h, const ind_col *birth, size_t i)
+{
+    switch (d->measure) {
+    case EFF_IND_SHARE: return ind_cond_holds(condition, i);
+    case EFF_IND_MEAN: return value->num[i];
+    case EFF_IND_RATE: return events[i];
+    case EFF_IND_POVERTY: return poor[i] < 0 ? NAN : poor[i];
+    default: {
+        const char *pnr = eff_dict_str(f->pnr, f->pnr_code[i]);
+        return ind_history_value(h, d, pnr, strlen(pnr), f->year, birth ? birth->num[i] : NAN);
+    }
+    }
+}
+
+eff_status ind_year_accumulate(const ind_frame *f, const eff_cfg_indicator *d,
+                               const double *weights, const ind_history *h, const eff_ctx *ctx,
+                               ind_part *part, eff_error *err)
+{
+    const eff_config *c = f->c;
+    ind_cond condition = {0};
     slots *s = eff_calloc(1, sizeof *s);
     int32_t *events = NULL;
     int8_t *poor = NULL;
+    uint8_t *in = NULL;
     if (!s)
         return eff_error_set(err, EFF_ENOMEM, NULL, 0, 0, "out of memory");
     memset(s->slot_of, -1, sizeof s->slot_of);
-    eff_status st = ind_cond_resolve(c, &d->filter, frame_find, f, &filter, err);
+    eff_status st = ind_population(f, d, &in, err);
     if (st == EFF_OK && d->measure == EFF_IND_SHARE)
-        st = ind_cond_resolve(c, &d->condition, frame_find, f, &condition, err);
-    const ind_col *value = d->value ? frame_find(f, d->value) : NULL;
-    const ind_col *sex = frame_find(f, c->columns[EFF_COL_SEX]);
-    int sex_code = d->sex && sex ? ind_sex_code(sex, d->sex) : 0;
-    if (st == EFF_OK && d->measure == EFF_IND_MEAN && value && value->is_text)
-        st = eff_error_set(err, EFF_EINVAL, c->path, d->value_line, 0,
-                           "value: %s holds text, not numbers", d->value);
+        st = ind_cond_resolve(c, &d->condition, ind_frame_find, f, &condition, err);
+    const ind_col *value = d->value ? ind_frame_find(f, d->value) : NULL;
+    const ind_col *birth = d->measure == EFF_IND_DEBUT_AGE
+                               ? ind_frame_find(f, c->columns[EFF_COL_BIRTH_DATE]) : NULL;
+    if (st == EFF_OK && ((d->measure == EFF_IND_MEAN && value && value->is_text) ||
+                         (birth && birth->is_text)))
+        st = eff_error_set(err, EFF_EINVAL, c->path, birth ? c->column_lines[EFF_COL_BIRTH_DATE]
+                                                           : d->value_line, 0,
+                           "%s holds text, not numbers", birth ? birth->name : d->value);
     for (size_t j = 0; st == EFF_OK && j < d->n_subgroups; j++)
-        s->col[s->n_cols++] = frame_find(f, d->subgroups[j]);
+        s->col[s->n_cols++] = ind_frame_find(f, d->subgroups[j]);
     if (st == EFF_OK && d->measure == EFF_IND_RATE)
         st = ind_events(f, d, ctx, &events, err);
     if (st == EFF_OK && d->measure == EFF_IND_POVERTY)
@@ -199,18 +237,10 @@ eff_status ind_year_accumulate(const ind_frame *f, const eff_cfg_indicator *d,
     ind_acc *acc = st == EFF_OK ? eff_calloc(IND_AREAS * width, sizeof *acc) : NULL;
     if (st == EFF_OK && !acc)
         st = eff_error_set(err, EFF_ENOMEM, NULL, 0, 0, "out of memory");
-    for (size_t i = 0; st == EFF_OK && i < f->n; i++) {
-        if (f->age[i] < d->age_min || f->age[i] > d->age_max || f->age[i] < 0)
+    for (size_t i = 0; st == EFF_OK && d->measure != EFF_IND_PERSISTENCE && i < f->n; i++) {
+        if (!in[i])
             continue;
-        if ((d->sex && (!sex || !sex_ok(sex, sex_code, i))) || !ind_cond_holds(&filter, i))
-            continue;
-        double x;
-        switch (d->measure) {
-        case EFF_IND_SHARE: x = ind_cond_holds(&condition, i); break;
-        case EFF_IND_MEAN: x = value->num[i]; break;
-        case EFF_IND_RATE: x = events[i]; break;
-        default: x = poor[i] < 0 ? NAN : poor[i]; break;
-        }
+        double x = value_at(f, d, &condition, value, events, poor, h, birth, i);
         if (isnan(x))
             continue;
         int slot = slot_at(s, i);
@@ -238,6 +268,7 @@ eff_status ind_year_accumulate(const ind_frame *f, const eff_cfg_indicator *d,
     eff_free(acc);
     eff_free(events);
     eff_free(poor);
+    eff_free(in);
     eff_free(s);
     return st;
 }

@@ -34,12 +34,20 @@ struct eff_indicators {
     seed_row *seed;
     size_t n_seed;
     size_t n_suppressed;
+    struct persist_ties {       /* a persistence indicator's extra cells, by area */
+        const eff_cfg_indicator *d;
+        size_t gone[IND_AREAS + 1], fig[IND_AREAS + 1];
+        long left[IND_AREAS + 1];
+    } persist[EFF_CFG_MAX_IND];
+    size_t n_persist;
 };
 
 typedef struct year_job {
     const eff_config *c;
     const eff_ctx *ctx;
     const double *weights;
+    const ind_history *history; /* per indicator (recidivism, debut age) */
+    ind_persist *persist;       /* per indicator (persistence) */
     int y0;
     ind_part *parts;         /* [indicator][year] */
     size_t n_years;
@@ -47,23 +55,42 @@ typedef struct year_job {
     eff_error *errors;
 } year_job;
 
+/* The last year an indicator has: recidivism needs its follow-up inside the history. */
+static int last_year(const eff_config *c, const eff_cfg_indicator *d)
+{
+    if (d->measure != EFF_IND_RECIDIVISM)
+        return d->year_last;
+    int follow = (d->within_days + 364) / 365;
+    return d->year_last < c->history_last - follow ? d->year_last : c->history_last - follow;
+}
+
 static void run_years(void *arg, size_t lo, size_t hi, int part)
 {
     (void)part;
     year_job *j = arg;
     for (size_t y = lo; y < hi; y++) {
         int year = j->y0 + (int)y, any = 0;
-        for (size_t k = 0; k < j->c->n_indicators; k++)
-            any |= year >= j->c->indicators[k].year_first && year <= j->c->indicators[k].year_last;
+        for (size_t k = 0; k < j->c->n_indicators; k++) {
+            const eff_cfg_indicator *d = &j->c->indicators[k];
+            any |= (year >= d->year_first && year <= last_year(j->c, d)) ||
+                   (d->measure == EFF_IND_PERSISTENCE && year == d->base_year);
+        }
         if (!any || eff_ctx_cancelled(j->ctx))
             continue;
         ind_frame f;
         eff_status st = ind_frame_load(j->c, year, j->ctx, &f, &j->errors[y]);
         for (size_t k = 0; st == EFF_OK && k < j->c->n_indicators; k++) {
             const eff_cfg_indicator *d = &j->c->indicators[k];
-            if (year >= d->year_first && year <= d->year_last)
-                st = ind_year_accumulate(&f, d, j->weights, j->ctx,
-                                         &j->parts[k * j->n_years + y], &j->errors[y]);
+            eff_error *err = &j->errors[y];
+            if (d->measure == EFF_IND_PERSISTENCE && year == d->base_year)
+                st = ind_persist_base(&f, d, &j->persist[k], err);
+            if (st != EFF_OK || year < d->year_first || year > last_year(j->c, d))
+                continue;
+            if (d->measure == EFF_IND_PERSISTENCE)
+                st = ind_persist_status(&f, d, &j->persist[k], err);
+            else
+                st = ind_year_accumulate(&f, d, j->weights, &j->history[k], j->ctx,
+                                         &j->parts[k * j->n_years + y], err);
         }
         ind_frame_free(&f);
         j->status[y] = st;
@@ -185,7 +212,8 @@ static double value_of(const eff_cfg_indicator *d, ind_acc a)
         return NAN;
     double mean = a.wx / a.w;
     switch (d->measure) {
-    case EFF_IND_MEAN: return mean;
+    case EFF_IND_MEAN:
+    case EFF_IND_DEBUT_AGE: return mean;
     case EFF_IND_RATE: return mean * d->per;
     default: return 100 * mean;
     }
@@ -198,7 +226,7 @@ static eff_status add_cell(eff_indicators *r, const eff_cfg_indicator *d, int ar
     char id[512];
     const char *shown = label[0] == '\x01' ? "(missing)" : label;
     snprintf(id, sizeof id, "indicators/%s/%s/%s/%d", d->id, area_names[area], shown, year);
-    long with = d->measure == EFF_IND_MEAN ? -1 : a.with;
+    long with = d->measure == EFF_IND_MEAN || d->measure == EFF_IND_DEBUT_AGE ? -1 : a.with;
     eff_status st = eff_sdc_cell(r->sdc, id, a.n, with, sdc_index, err);
     if (st != EFF_OK)
         return st;
@@ -218,13 +246,14 @@ static eff_status add_cell(eff_indicators *r, const eff_cfg_indicator *d, int ar
     }
     r->sdc_index[r->n_cells] = *sdc_index;
     r->cells[r->n_cells++] = (eff_ind_cell){d->id, area_names[area], label, year,
-                                            value_of(d, a), a.n, "", NULL, NAN};
+                                            value_of(d, a), a.n, "", -1, NULL, NAN};
     return EFF_OK;
 }
 
 /* Every cell of indicator d in one year, with its margins. */
 static eff_status year_cells(eff_indicators *r, const eff_cfg_indicator *d, const ind_part *p,
-                             int year, char **labels, size_t n_labels, eff_error *err)
+                             int year, char **labels, size_t n_labels, size_t *all,
+                             eff_error *err)
 {
     size_t rows = n_labels ? n_labels + 2 : 1; /* the subgroups, missing, all */
     size_t *idx = eff_mallocarray((IND_AREAS + 1) * rows, sizeof *idx);
@@ -245,7 +274,61 @@ static eff_status year_cells(eff_indicators *r, const eff_cfg_indicator *d, cons
     for (int a = 0; st == EFF_OK && n_labels && a <= IND_AREAS; a++) /* all = the subgroups */
         st = eff_sdc_margin(r->sdc, idx[(size_t)a * rows + rows - 1], &idx[(size_t)a * rows],
                             rows - 1, err);
+    for (int a = 0; a <= IND_AREAS; a++)
+        all[a] = idx[(size_t)a * rows + rows - 1];
     eff_free(idx);
+    return st;
+}
+
+/* The persistence indicator's only year: its base group's status `after` years later. */
+static eff_status persistence_part(const eff_cfg_indicator *d, const ind_persist *p,
+                                   ind_part *part, eff_error *err)
+{
+    (void)d;
+    part->n_slots = 1;
+    part->labels = eff_calloc(2, sizeof *part->labels);
+    part->acc = eff_calloc(IND_AREAS * 2, sizeof *part->acc);
+    if (!part->labels || !part->acc || !(part->labels[0] = eff_strdup("all")))
+        return eff_error_set(err, EFF_ENOMEM, NULL, 0, 0, "out of memory");
+    ind_persist_tally(p, part, part->left);
+    part->active = 1;
+    return EFF_OK;
+}
+
+/* A persistence figure's ties. Its persons are the base group (the base figure's numerator),
+ * made of those still in the register (the denominator, not published) and those gone (a
+ * published count): figure = stayers + gone, by area, with befolkning the sum of the areas.
+ * `fig` are the persistence cells' indexes by area; apply_disclosure hides a figure whose
+ * base figure is hidden. */
+static eff_status persistence_cells(eff_indicators *r, const eff_cfg_indicator *d,
+                                    const ind_part *p, const size_t *fig, eff_error *err)
+{
+    struct persist_ties *t = &r->persist[r->n_persist++];
+    size_t stay[IND_AREAS + 1];
+    t->d = d;
+    eff_status st = EFF_OK;
+    for (int a = 0; st == EFF_OK && a <= IND_AREAS; a++) {
+        char id[256];
+        ind_acc acc = acc_of(p, a, NULL);
+        long left = a == IND_ALL_AREAS ? p->left[0] + p->left[1] + p->left[2] : p->left[a];
+        t->left[a] = left, t->fig[a] = fig[a];
+        snprintf(id, sizeof id, "indicators/%s/%s/gone/%d", d->id, area_names[a], d->year_first);
+        st = eff_sdc_cell(r->sdc, id, left, -1, &t->gone[a], err);
+        snprintf(id, sizeof id, "indicators/%s/%s/still_registered/%d", d->id, area_names[a],
+                 d->year_first);
+        if (st == EFF_OK) st = eff_sdc_cell(r->sdc, id, acc.n - left, -1, &stay[a], err);
+        if (st != EFF_OK)
+            break;
+        eff_sdc_unpublished(r->sdc, stay[a]);
+        if (a == IND_OEVRIG)
+            eff_sdc_unpublished(r->sdc, t->gone[a]);
+        size_t parts[2] = {stay[a], t->gone[a]};
+        st = eff_sdc_margin(r->sdc, fig[a], parts, 2, err);
+    }
+    for (int v = 0; st == EFF_OK && v < 2; v++) { /* befolkning = the three areas */
+        size_t *x = v ? t->gone : stay, parts[IND_AREAS] = {x[0], x[1], x[2]};
+        st = eff_sdc_margin(r->sdc, x[IND_ALL_AREAS], parts, IND_AREAS, err);
+    }
     return st;
 }
 
@@ -265,8 +348,11 @@ static eff_status build_cells(eff_indicators *r, const year_job *j, eff_error *e
             st = eff_error_set(err, EFF_ENOMEM, NULL, 0, 0, "out of memory");
         for (size_t y = 0; st == EFF_OK && y < j->n_years; y++) {
             const ind_part *p = &j->parts[k * j->n_years + y];
+            size_t all[IND_AREAS + 1];
             if (p->active)
-                st = year_cells(r, d, p, j->y0 + (int)y, kept, d->n_subgroups ? n : 0, err);
+                st = year_cells(r, d, p, j->y0 + (int)y, kept, d->n_subgroups ? n : 0, all, err);
+            if (st == EFF_OK && p->active && d->measure == EFF_IND_PERSISTENCE)
+                st = persistence_cells(r, d, p, all, err);
         }
         eff_free(labels);
         eff_free(kept);
@@ -277,8 +363,52 @@ static eff_status build_cells(eff_indicators *r, const year_job *j, eff_error *e
 static eff_status seed_load(eff_indicators *r, const eff_ctx *ctx, eff_error *err);
 static void seed_attach(eff_indicators *r);
 
+/* The index of a published cell's disclosure entry, or (size_t)-1. */
+static size_t sdc_of(const eff_indicators *r, const char *indicator, const char *group, int year)
+{
+    for (size_t k = 0; k < r->n_cells; k++)
+        if (r->cells[k].year == year && strcmp(r->cells[k].indicator, indicator) == 0 &&
+            strcmp(r->cells[k].group, group) == 0 && strcmp(r->cells[k].subgroup, "all") == 0)
+            return r->sdc_index[k];
+    return (size_t)-1;
+}
+
+/* Suppression to a fixed point, with the one tie margins cannot say: a persistence figure's
+ * persons are its base figure's numerator, so a hidden base figure hides the figure too. */
+static eff_status apply_disclosure(eff_indicators *r, eff_error *err)
+{
+    for (int changed = 1; changed;) {
+        eff_status st = eff_sdc_apply(r->sdc, err);
+        if (st != EFF_OK)
+            return st;
+        changed = 0;
+        for (size_t k = 0; k < r->n_persist; k++) {
+            const struct persist_ties *t = &r->persist[k];
+            for (int a = 0; a <= IND_AREAS; a++) {
+                size_t base = sdc_of(r, t->d->of, area_names[a], t->d->base_year);
+                if (a != IND_OEVRIG && base != (size_t)-1 && eff_sdc_suppressed(r->sdc, base))
+                    changed |= eff_sdc_suppress(r->sdc, t->fig[a], "secondary: its persons "
+                                                "are a suppressed base figure's numerator");
+            }
+        }
+    }
+    return EFF_OK;
+}
+
 static void finish(eff_indicators *r)
 {
+    for (size_t k = 0; k < r->n_persist; k++) { /* the counts of those gone, where shown */
+        const struct persist_ties *t = &r->persist[k];
+        for (size_t i = 0; i < r->n_cells; i++) {
+            eff_ind_cell *cell = &r->cells[i];
+            if (cell->indicator != t->d->id)
+                continue;
+            for (int a = 0; a <= IND_AREAS; a++)
+                if (strcmp(cell->group, area_names[a]) == 0 &&
+                    (t->left[a] == 0 || !eff_sdc_suppressed(r->sdc, t->gone[a])))
+                    cell->gone = t->left[a]; /* nobody gone gives nobody away */
+        }
+    }
     for (size_t k = 0; k < r->n_cells; k++) {
         eff_ind_cell *cell = &r->cells[k];
         size_t i = r->sdc_index[k];
@@ -309,13 +439,22 @@ eff_status eff_ind_compute(const eff_config *c, const eff_ctx *ctx, eff_indicato
         y1 = c->indicators[k].year_last > y1 ? c->indicators[k].year_last : y1;
     }
     size_t n_years = c->n_indicators ? (size_t)(y1 - y0 + 1) : 0;
-    year_job j = {c, ctx, weights, y0, NULL, n_years, NULL, NULL};
+    size_t n_ind = c->n_indicators;
+    ind_history *history = eff_calloc(n_ind + 1, sizeof *history);
+    ind_persist *persist = eff_calloc(n_ind + 1, sizeof *persist);
+    year_job j = {c, ctx, weights, history, persist, y0, NULL, n_years, NULL, NULL};
     if (st == EFF_OK && n_years) {
-        j.parts = eff_calloc(c->n_indicators * n_years, sizeof *j.parts);
+        j.parts = eff_calloc(n_ind * n_years, sizeof *j.parts);
         j.status = eff_calloc(n_years, sizeof *j.status);
         j.errors = eff_calloc(n_years, sizeof *j.errors);
-        if (!j.parts || !j.status || !j.errors)
+        if (!j.parts || !j.status || !j.errors || !history || !persist)
             st = eff_error_set(err, EFF_ENOMEM, NULL, 0, 0, "out of memory");
+    }
+    for (size_t k = 0; st == EFF_OK && k < n_ind; k++) { /* event histories first */
+        eff_ind_measure m = c->indicators[k].measure;
+        persist[k].weights = weights;
+        if (m == EFF_IND_RECIDIVISM || m == EFF_IND_DEBUT_AGE)
+            st = ind_history_load(c, &c->indicators[k], ctx, &history[k], err);
     }
     if (st == EFF_OK && n_years) {
         eff_parallel_for(eff_parallel_parts(n_years, 1), n_years, run_years, &j);
@@ -325,9 +464,20 @@ eff_status eff_ind_compute(const eff_config *c, const eff_ctx *ctx, eff_indicato
         if (st == EFF_OK && eff_ctx_cancelled(ctx))
             st = eff_error_set(err, EFF_EABORT, NULL, 0, 0, "interrupted");
     }
+    for (size_t k = 0; st == EFF_OK && k < n_ind; k++)
+        if (c->indicators[k].measure == EFF_IND_PERSISTENCE)
+            st = persistence_part(&c->indicators[k], &persist[k],
+                                  &j.parts[k * n_years + (size_t)(c->indicators[k].year_first - y0)],
+                                  err);
     if (st == EFF_OK) st = build_cells(r, &j, err);
-    if (st == EFF_OK) st = eff_sdc_apply(r->sdc, err);
+    if (st == EFF_OK) st = apply_disclosure(r, err);
     if (st == EFF_OK) finish(r);
+    for (size_t k = 0; history && k < n_ind; k++)
+        ind_history_free(&history[k]);
+    for (size_t k = 0; persist && k < n_ind; k++)
+        ind_persist_free(&persist[k]);
+    eff_free(history);
+    eff_free(persist);
     if (st == EFF_OK) st = seed_load(r, ctx, err);
     if (st == EFF_OK) seed_attach(r);
     for (size_t k = 0; j.parts && k < c->n_indicators * n_years; k++)
@@ -442,6 +592,8 @@ const eff_cfg_indicator *eff_ind_spec(const eff_indicators *r, const eff_ind_cel
 
 const char *eff_ind_unit(const eff_cfg_indicator *d)
 {
-    return d->measure == EFF_IND_MEAN ? "value" : d->measure == EFF_IND_RATE ? "per_1000"
-                                                                               : "percent";
+    return d->measure == EFF_IND_MEAN        ? "value"
+           : d->measure == EFF_IND_DEBUT_AGE ? "years"
+           : d->measure == EFF_IND_RATE      ? "per_1000"
+                                             : "percent";
 }

@@ -43,6 +43,8 @@ typedef struct eff_ind_cell {
     double value;            /* percent, per `per`, or the mean; NaN when suppressed or empty */
     long n;                  /* distinct persons behind it; -1 when suppressed */
     const char *reason;      /* why suppressed ("" when shown) */
+    long gone;               /* persistence: the base group no longer in the population
+                                register (deaths, emigrants); -1 otherwise or suppressed */
     const char *seed_figure; /* id in the seed's figures, or NULL */
     double seed_value;       /* the seed's value (NaN when none) */
 } eff_ind_cell;

@@ -51,10 +51,10 @@ static void test_against_r(void **state)
     eff_config *c = load("tests/data/ind/ind.ini", NULL);
     eff_indicators *r = compute(c);
     eff_table *want = eff_test_read_csv("tests/ref/ind/expected.csv");
-    size_t n = eff_table_n_rows(want), shown = 0;
-    size_t col[6];
-    const char *names[6] = {"indicator", "group", "subgroup", "year", "value", "n"};
-    for (size_t k = 0; k < 6; k++)
+    size_t n = eff_table_n_rows(want), shown = 0, gone_shown = 0;
+    size_t col[7];
+    const char *names[7] = {"indicator", "group", "subgroup", "year", "value", "n", "gone"};
+    for (size_t k = 0; k < 7; k++)
         assert_true(eff_table_find(want, names[k]) >= 0), col[k] = (size_t)eff_table_find(want, names[k]);
     for (size_t i = 0; i < n; i++) {
         const eff_ind_cell *got = find(r, eff_table_str(want, col[0], i),
@@ -67,11 +67,15 @@ static void test_against_r(void **state)
         shown++;
         eff_assert_close(got->value, eff_table_f64(want, col[4])[i], 1e-12, 1e-12);
         assert_int_equal(got->n, eff_table_i64(want, col[5])[i]);
+        if (got->gone >= 0) /* persistence: those gone from the register, where shown */
+            assert_int_equal(got->gone, eff_table_i64(want, col[6])[i]);
+        gone_shown += got->gone >= 0;
     }
     /* and no cell R does not have: the engine invents no subgroup */
     assert_int_equal(eff_ind_n_cells(r), n);
     print_message("%zu of %zu cells shown and equal to R's\n", shown, n);
     assert_true(2 * shown >= n); /* the comparison is not empty */
+    assert_true(gone_shown >= 1);
     eff_table_free(want);
     eff_ind_free(r);
     eff_config_free(c);
@@ -85,8 +89,15 @@ static const char *const areas[3] = {"udsat", "almen", "befolkning"};
 static void counts(const eff_cfg_indicator *d, const eff_ind_cell *c, double *n, double *with)
 {
     *n = (double)c->n;
-    *with = d->measure == EFF_IND_SHARE || d->measure == EFF_IND_POVERTY
-                ? round(c->value * (double)c->n / 100) : NAN;
+    switch (d->measure) {
+    case EFF_IND_SHARE:
+    case EFF_IND_POVERTY:
+    case EFF_IND_RECIDIVISM: *with = round(c->value * (double)c->n / 100); break;
+    case EFF_IND_PERSISTENCE: /* over those still in the register */
+        *with = c->gone >= 0 ? round(c->value * (double)(c->n - c->gone) / 100) : NAN;
+        break;
+    default: *with = NAN;
+    }
 }
 
 /* A count derived by subtraction must be 0 or at least the threshold. */
@@ -119,6 +130,17 @@ static void check_margins(const eff_config *c, const eff_indicators *r, long thr
         if (!isnan(with)) {
             assert_safe(with, threshold, what);
             assert_safe(n - with, threshold, what);
+        }
+        if (x->gone >= 0)
+            assert_safe((double)x->gone, threshold, what);
+        if (strcmp(x->group, "befolkning") == 0 && x->gone >= 0) { /* those gone, by area */
+            double rest = (double)x->gone;
+            for (int a = 0; a < 2; a++) {
+                const eff_ind_cell *p = find(r, x->indicator, areas[a], x->subgroup, x->year);
+                if (p && p->gone >= 0)
+                    rest -= (double)p->gone;
+            }
+            assert_safe(rest, threshold, what);
         }
         if (strcmp(x->group, "befolkning") == 0) { /* the area margin */
             double rest = n, rest_with = with;

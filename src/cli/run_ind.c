@@ -176,7 +176,8 @@ static eff_status write_chart(const run_info *ri, const eff_cfg_indicator *d, ef
                        "<text x=\"%d\" y=\"22\" font-size=\"15\" font-weight=\"bold\">",
                    width, height, width, height, MARGIN_L);
     cli_svg_text(&o, d->title ? d->title : d->id);
-    const char *unit = d->measure == EFF_IND_MEAN   ? (da ? "gennemsnit" : "mean")
+    const char *unit = d->measure == EFF_IND_MEAN        ? (da ? "gennemsnit" : "mean")
+                       : d->measure == EFF_IND_DEBUT_AGE ? (da ? "alder i år" : "age in years")
                        : d->measure == EFF_IND_RATE ? (da ? "pr. 1.000" : "per 1,000")
                                                     : (da ? "procent" : "percent");
     cli_out_printf(&o, "</text>\n<text x=\"%d\" y=\"40\" fill=\"#444\">%s: %s; %s</text>\n",
@@ -228,18 +229,22 @@ json_t *run_indicators_json(const run_info *ri)
     json_t *list = json_array();
     for (size_t k = 0; ri->ind && k < ri->cfg->n_indicators; k++) {
         const eff_cfg_indicator *d = &ri->cfg->indicators[k];
-        static const char *const measures[] = {"share", "mean", "rate", "poverty"};
+        static const char *const measures[] = {"share", "mean", "rate", "poverty",
+                                               "recidivism", "debut_age", "persistence"};
         json_t *cells = json_array();
         for (size_t i = 0; i < eff_ind_n_cells(ri->ind); i++) {
             const eff_ind_cell *c = eff_ind_cell_at(ri->ind, i);
             if (strcmp(c->indicator, d->id) != 0)
                 continue;
-            json_array_append_new(cells, json_pack(
+            json_t *o = json_pack(
                 "{s:s,s:s,s:i,s:o,s:o,s:o,s:o}", "group", c->group, "subgroup", c->subgroup,
                 "year", c->year, "value", jnum_or_null(c->value),
                 "n", c->n >= 0 ? json_integer(c->n) : json_null(),
                 "seed_figure", c->seed_figure ? json_string(c->seed_figure) : json_null(),
-                "seed_value", jnum_or_null(c->seed_value)));
+                "seed_value", jnum_or_null(c->seed_value));
+            if (d->measure == EFF_IND_PERSISTENCE) /* deaths and emigrants, counted */
+                json_object_set_new(o, "gone", c->gone >= 0 ? json_integer(c->gone) : json_null());
+            json_array_append_new(cells, o);
         }
         json_array_append_new(list, json_pack("{s:s,s:s,s:s,s:s,s:o}", "id", d->id, "title",
                                               d->title ? d->title : d->id, "measure",

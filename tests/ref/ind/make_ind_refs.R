@@ -2,16 +2,17 @@
 # (tests/test_indicator.c) and every indicator of tests/data/ind/ind.ini computed from it in
 # base R, independently of effekt. Writes tests/data/ind/*.csv (the registers, rows shuffled,
 # a few ids that match nobody) and tests/ref/ind/expected.csv
-# (indicator,group,subgroup,year,value,n). Run from the project root:
+# (indicator,group,subgroup,year,value,n,gone). Run from the project root:
 #     Rscript tests/ref/ind/make_ind_refs.R
 # R 4.x, base only. The world is random but fixed by the seed.
 set.seed(20261205)
 dir.create("tests/data/ind", showWarnings = FALSE)
-years <- 2015:2016
+years <- 2014:2016
 N <- 3000
 pnr <- sprintf("7%09d", sample.int(999999999, N))
 sex <- sample(c("M", "K"), N, TRUE)
-born <- sample(1940:2014, N, TRUE)
+born <- sample(1940:2013, N, TRUE)
+birthday <- as.Date(sprintf("%d-01-01", born)) + sample(0:364, N, TRUE)
 origin <- sample(c("dansk", "vestlig", "ikke_vestlig", NA), N, TRUE, c(.6, .1, .28, .02))
 estate <- sample(c(NA, 1:8), N, TRUE, c(.4, rep(.6 / 8, 8)))   # 1-4 udsat, 5-8 almen
 family <- sample.int(1200, N, TRUE)
@@ -30,8 +31,8 @@ reg <- list()
 for (y in years) {
   alive <- runif(N) < .95                                     # some persons are missing a year
   age <- y - born
-  b <- data.frame(PNR = pnr, KOEN = sex, ALDER = age, herkomst = origin, afdeling = estate,
-                  FAMILIE_ID = family)[alive, ]
+  b <- data.frame(PNR = pnr, KOEN = sex, FOED_DAG = format(birthday), ALDER = age,
+                  herkomst = origin, afdeling = estate, FAMILIE_ID = family)[alive, ]
   u <- data.frame(PNR = pnr, i_uddannelse = as.integer(runif(N) < ifelse(age < 25, .7, .08)),
                   UDD = ifelse(age < 16, 1010, ifelse(age < 20, 2010, 5010)),
                   erhvkomp = as.integer(runif(N) < .6))[age >= 6, ]
@@ -104,6 +105,7 @@ for (y in years) {
   emit("kvinder_udd", y, pop(p), 100 * term(enr == 1)[p])
   p <- a >= 16 & a <= 24
   emit("neet", y, pop(p), 100 * (term(enr == 0) & term(beskst != 1))[p], "herkomst")
+  emit("neet_all", y, pop(p), 100 * (term(enr == 0) & term(beskst != 1))[p])
   p <- term(kl >= 8)
   emit("fravaer10", y, pop(p), 100 * term(abs > 10)[p], c("KOEN", "herkomst"))
   p <- a >= 25 & a <= 50
@@ -135,6 +137,59 @@ for (y in years) {
   poor <- ifelse(is.na(eq2), NA, eq2 < line2 & !(term(wealth > 500000)))
   emit("fattigdom_oecd", y, pop(p), 100 * poor[p])
 }
+# ---- across years: recidivism, debut age, persistence (history 2014-2016) ----
+ev <- unique(do.call(rbind, lapply(reg, function(R) R$k[, c("PNR", "GERNINGSDATO")])))
+ev$d <- as.Date(ev$GERNINGSDATO)
+ev <- ev[order(ev$PNR, ev$d), ]
+first <- tapply(ev$d, ev$PNR, min)
+for (y in years) {
+  R <- reg[[as.character(y)]]
+  b <- R$b
+  b$area <- area_of(b$afdeling)
+  b$w <- weights$weight[match(b$area, weights$omraadetype)]
+  a <- b$ALDER
+  if (y <= max(years) - 2) { # recidivism: the index is the first event of the year
+    rec <- sapply(b$PNR, function(p) {
+      d <- ev$d[ev$PNR == p]
+      d_y <- d[format(d, "%Y") == as.character(y)]
+      if (!length(d_y)) return(NA)
+      idx <- min(d_y)
+      as.numeric(any(d > idx & d <= idx + 730))
+    })
+    p <- a >= 10 & a <= 25
+    emit("recidiv", y, b[p, ], 100 * rec[p])
+  }
+  fd <- as.Date(first[b$PNR], origin = "1970-01-01")  # debut: first event on record
+  bd <- as.Date(b$FOED_DAG)
+  seen <- as.numeric(format(bd, "%Y")) + 10 >= min(years)
+  debut_here <- !is.na(fd) & format(fd, "%Y") == as.character(y) & seen
+  completed <- function(from, to) {
+    yy <- as.numeric(format(to, "%Y")) - as.numeric(format(from, "%Y"))
+    yy - (format(to, "%m%d") < format(from, "%m%d"))
+  }
+  emit("debut", y, b, ifelse(debut_here, completed(bd, fd), NA))
+}
+# persistence: the NEET of 2014 by their area then, NEET in 2016 whatever their age or area
+R0 <- reg[["2014"]]; R2 <- reg[["2016"]]
+b0 <- R0$b
+b0$area <- area_of(b0$afdeling)
+b0$w <- weights$weight[match(b0$area, weights$omraadetype)]
+neet_in <- function(R, ids) {
+  e <- R$u$i_uddannelse[match(ids, R$u$PNR)]; s <- R$r$BESKST[match(ids, R$r$PNR)]
+  (!is.na(e) & e == 0) & (!is.na(s) & s != 1)
+}
+base <- b0[b0$ALDER >= 16 & b0$ALDER <= 24 & neet_in(R0, b0$PNR), ]
+present <- base$PNR %in% R2$b$PNR
+still <- ifelse(present, neet_in(R2, base$PNR), NA)
+for (g in c("udsat", "almen", "befolkning")) {
+  d <- if (g == "befolkning") base else base[base$area == g, ]
+  st <- if (g == "befolkning") still else still[base$area == g]
+  ok <- !is.na(st)
+  out[[length(out) + 1]] <- data.frame(indicator = "neet_persist", group = g, subgroup = "all",
+                                       year = 2016, value = 100 * sum(d$w[ok] * st[ok]) / sum(d$w[ok]),
+                                       n = nrow(d), gone = sum(!ok))
+}
+out <- lapply(out, function(x) { if (is.null(x$gone)) x$gone <- NA; x })
 res <- do.call(rbind, out)
 write.csv(res, "tests/ref/ind/expected.csv", row.names = FALSE, na = "", quote = FALSE)
 cat("tests/ref/ind/expected.csv:", nrow(res), "cells\n")
