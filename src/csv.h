@@ -53,6 +53,14 @@ typedef struct eff_csv_options {
      * file's keep_column is sorted the same way (a register sorted by PNR), rows are matched
      * by a merge with no hashing; from the first row out of order on, by hash. Borrowed. */
     const int32_t *keep_sorted;
+    /* With keep_ids: the keep column holds keep_ids' own codes (its table column shares that
+     * dictionary) instead of a dictionary of its own, so no id is hashed twice, and none at
+     * all while the merge runs. A row kept undecided whose id is not in keep_ids has a
+     * missing id. */
+    int keep_codes;
+    /* A text column whose values are (nearly) all distinct, such as a register's person id:
+     * its dictionary is sized for one value per row from the start. NULL: none. */
+    const char *unique_column;
     /* Rows whose require_column field is empty are passed over before anything of them is
      * stored (when no quote comes before that field; other rows are kept, and the caller
      * filters again). NULL: none. */

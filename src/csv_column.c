@@ -4,6 +4,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <stdlib.h>
 
 #include "csv_internal.h"
@@ -75,11 +76,19 @@ eff_status csv_start_column(csv_reader *rd, col_builder *c, int type, size_t row
     if (!c->data)
         return oom(rd);
     eff_mem_prefault(c->data, rd->row_cap * elem_size(type));
+    int shared = type == B_STR && rd->opt->keep_codes && rd->opt->keep_ids &&
+                 rd->opt->keep_column && strcasecmp(c->name, rd->opt->keep_column) == 0;
+    if (shared && !c->dict) /* the keep ids' codes: see eff_csv_options.keep_codes */
+        c->dict = eff_dict_retain((eff_dict *)rd->opt->keep_ids);
     if (type == B_STR && !c->dict && !(c->dict = eff_dict_new())) {
         eff_free(c->data);
         c->data = NULL;
         return oom(rd);
     }
+    if (type == B_STR && !shared && rd->opt->unique_column && eff_dict_size(c->dict) == 0 &&
+        strcasecmp(c->name, rd->opt->unique_column) == 0 &&
+        eff_dict_reserve(c->dict, rd->row_cap, rd->row_cap * 12, rd->err) != EFF_OK)
+        return oom(rd);
     c->type = type;
     for (size_t i = 0; i < row; i++) {
         if (type == B_I64)
@@ -183,6 +192,11 @@ static eff_status store_string(csv_reader *rd, size_t j, const char *s, size_t n
         }
     }
     int32_t code;
+    if (c->dict == rd->opt->keep_ids) { /* eff_csv_options.keep_codes */
+        code = rd->keep_code >= 0 ? rd->keep_code : eff_dict_find(c->dict, s, n);
+        ((int32_t *)c->data)[rd->nrow] = code >= 0 ? code : EFF_STR_NA;
+        return EFF_OK;
+    }
     eff_status st = eff_dict_intern(c->dict, s, n, &code, rd->err);
     if (st)
         return st == EFF_ENOMEM ? oom(rd) : st;

@@ -51,6 +51,7 @@ typedef struct csv_reader {
     uint64_t *keep_bits; /* a bitmap of the keep ids' hashes: most unwanted rows are rejected
                             without a dictionary probe (a cache miss each) */
     size_t keep_mask;
+    int keep_bits_failed; /* out of memory for the bitmap: the dictionary alone decides */
     size_t undecided;  /* rows kept because a filter could not decide them early */
     const char *view;  /* the record the early filters last looked at, its line end and */
     const char *view_eol; /* whether it holds a quote: found once with memchr, used twice */
@@ -58,6 +59,7 @@ typedef struct csv_reader {
     int merging;       /* keep_sorted in use: the file is in order so far */
     size_t cursor;     /* first sorted keep id not below the last id seen */
     char last_id[64];  /* the last id seen, to notice a file out of order */
+    int32_t keep_code; /* the current record's id as a keep code, when the filter found it */
     size_t last_len;
     size_t nrow, row_cap;
     char *scratch;     /* unescaped quoted fields */

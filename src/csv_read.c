@@ -333,14 +333,21 @@ static int merge_verdict(csv_reader *rd, const char *f, size_t n)
             break;
         rd->cursor++;
     }
-    return rd->cursor < total && c == 0 ? 0 : 1;
+    if (rd->cursor < total && c == 0) {
+        rd->keep_code = rd->opt->keep_sorted[rd->cursor];
+        return 0;
+    }
+    return 1;
 }
+
+static eff_status build_keep_bits(csv_reader *rd);
 
 /* 1 when the record at p is certainly not wanted by the early row filters. A record cut by
  * the buffer's end is decided again once it is whole. */
 static int unwanted(csv_reader *rd, const char *p, const char *lim)
 {
     const char *fs, *fe;
+    rd->keep_code = -1;
     rd->view = p;
     rd->view_eol = memchr(p, '\n', (size_t)(lim - p));
     rd->view_quote = rd->view_eol ? memchr(p, '"', (size_t)(rd->view_eol - p)) != NULL : 1;
@@ -360,16 +367,20 @@ static int unwanted(csv_reader *rd, const char *p, const char *lim)
             if (r >= 0)
                 return r;
         }
+        if (!rd->keep_bits && !rd->keep_bits_failed)
+            rd->keep_bits_failed = build_keep_bits(rd) != EFF_OK; /* without it: slower */
         uint64_t h = eff_hash_bytes(fs, (size_t)(fe - fs));
         size_t bit = (size_t)(h >> 20) & rd->keep_mask;
-        if (!(rd->keep_bits[bit >> 6] >> (bit & 63) & 1))
+        if (rd->keep_bits && !(rd->keep_bits[bit >> 6] >> (bit & 63) & 1))
             return 1;
-        return eff_dict_find(rd->opt->keep_ids, fs, (size_t)(fe - fs)) < 0;
+        rd->keep_code = eff_dict_find(rd->opt->keep_ids, fs, (size_t)(fe - fs));
+        return rd->keep_code < 0;
     }
     return 0;
 }
 
-/* The early row filters' columns and the keep ids' bitmap (8 bits per id, at least 2^16). */
+/* The early row filters' columns and, unless the keep ids are merged, their bitmap (8 bits per
+ * id, at least 2^16; built when the merge stops). */
 static eff_status setup_filters(csv_reader *rd)
 {
     const eff_csv_options *o = rd->opt;
@@ -384,8 +395,15 @@ static eff_status setup_filters(csv_reader *rd)
         if (o->require_column && strcasecmp(rd->cols[j].name, o->require_column) == 0)
             rd->require_col = (long)j;
     }
-    if (rd->keep_col < 0 || rd->keep_bits)
+    /* the bitmap is for a file out of id order: a sorted one is merged without it */
+    if (rd->keep_col < 0 || rd->keep_bits || rd->merging)
         return EFF_OK;
+    return build_keep_bits(rd);
+}
+
+static eff_status build_keep_bits(csv_reader *rd)
+{
+    const eff_csv_options *o = rd->opt;
     size_t n = eff_dict_size(o->keep_ids), bits = 1 << 16;
     while (bits < 8 * n)
         bits <<= 1;

@@ -2,7 +2,11 @@
  * linear-probing index (power-of-two capacity, load at most 1/2). Each slot holds the code
  * and the top 32 bits of its string's hash, so a probe that meets another key is rejected
  * without touching the string arrays: with millions of distinct ids (pnr) those extra cache
- * misses were half the reader's time. */
+ * misses were half the reader's time.
+ * A register sorted by person id interns its ids in increasing order; while that holds there
+ * is no index at all (a new string is one compare with the last, a find a binary search),
+ * and the index is built the first time a string comes out of order: millions of ids are
+ * then never hashed. */
 #include "dict.h"
 
 #include <stdatomic.h>
@@ -22,6 +26,7 @@ struct eff_dict {
     size_t n, cap;   /* codes used, codes allocated */
     uint64_t *slots; /* index: (hash >> 32) << 32 | (code + 1); 0 when empty */
     size_t n_slots;  /* power of two */
+    int ordered;     /* every string so far came in increasing byte order: no index yet */
 };
 
 uint64_t eff_hash_bytes(const void *data, size_t len)
@@ -55,6 +60,7 @@ eff_dict *eff_dict_new(void)
     static atomic_uint_fast64_t next_serial = 1;
     atomic_init(&d->refs, 1);
     d->serial = atomic_fetch_add(&next_serial, 1);
+    d->ordered = 1;
     d->n_slots = 16;
     d->slots = eff_calloc(d->n_slots, sizeof *d->slots);
     if (!d->slots) {
@@ -124,8 +130,26 @@ static int32_t lookup(const eff_dict *d, const char *s, size_t len, uint64_t h, 
     }
 }
 
+static int bytes_cmp(const char *a, size_t na, const char *b, size_t nb)
+{
+    int c = memcmp(a, b, na < nb ? na : nb);
+    return c ? c : (na > nb) - (na < nb);
+}
+
 int32_t eff_dict_find(const eff_dict *d, const char *s, size_t len)
 {
+    if (d->ordered) { /* codes are in byte order: binary search */
+        size_t lo = 0, hi = d->n;
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            int c = bytes_cmp(d->arena + d->offset[mid], d->len[mid], s, len);
+            if (c == 0)
+                return (int32_t)mid;
+            if (c < 0) lo = mid + 1;
+            else hi = mid;
+        }
+        return -1;
+    }
     size_t slot;
     return lookup(d, s, len, eff_hash_bytes(s, len), &slot);
 }
@@ -146,6 +170,56 @@ static int grow_index(eff_dict *d)
     d->slots = slots;
     d->n_slots = n_slots;
     return 1;
+}
+
+/* The index of every string so far (the dictionary leaves its ordered state), room for the
+ * codes allocated. 0 when out of memory. */
+static int build_index(eff_dict *d)
+{
+    size_t n_slots = 16;
+    while (n_slots < 2 * (d->cap > d->n ? d->cap : d->n + 1))
+        n_slots *= 2;
+    uint64_t *slots = eff_calloc(n_slots, sizeof *slots);
+    if (!slots)
+        return 0;
+    eff_mem_prefault(slots, n_slots * sizeof *slots);
+    for (size_t c = 0; c < d->n; c++) {
+        d->hash[c] = eff_hash_bytes(d->arena + d->offset[c], d->len[c]);
+        size_t i = (size_t)d->hash[c] & (n_slots - 1);
+        while (slots[i])
+            i = (i + 1) & (n_slots - 1);
+        slots[i] = slot_of(d->hash[c], (int32_t)c);
+    }
+    eff_free(d->slots);
+    d->slots = slots;
+    d->n_slots = n_slots;
+    d->ordered = 0;
+    return 1;
+}
+
+static int reserve(eff_dict *d, size_t bytes);
+
+eff_status eff_dict_reserve(eff_dict *d, size_t n, size_t bytes, eff_error *err)
+{
+    while (!d->ordered && d->n_slots < 2 * n) /* ordered: the index comes when needed */
+        if (!grow_index(d))
+            return eff_error_set(err, EFF_ENOMEM, NULL, 0, 0, "out of memory in dictionary");
+    if (n > d->cap) {
+        size_t *offset = eff_reallocarray(d->offset, n, sizeof *offset);
+        if (offset) d->offset = offset;
+        uint32_t *len = offset ? eff_reallocarray(d->len, n, sizeof *len) : NULL;
+        if (len) d->len = len;
+        uint64_t *hash = len ? eff_reallocarray(d->hash, n, sizeof *hash) : NULL;
+        if (hash) d->hash = hash, d->cap = n;
+        if (!hash)
+            return eff_error_set(err, EFF_ENOMEM, NULL, 0, 0, "out of memory in dictionary");
+    }
+    if (!reserve(d, bytes))
+        return eff_error_set(err, EFF_ENOMEM, NULL, 0, 0, "out of memory in dictionary");
+    if (!d->ordered)
+        eff_mem_prefault(d->slots, d->n_slots * sizeof *d->slots); /* filled at random */
+    eff_mem_prefault(d->arena + d->arena_used, d->arena_cap - d->arena_used);
+    return EFF_OK;
 }
 
 static int reserve(eff_dict *d, size_t bytes)
@@ -179,8 +253,35 @@ static int reserve(eff_dict *d, size_t bytes)
     return 1;
 }
 
+/* Appends s as a new code without touching the index (ordered state). */
+static eff_status append_ordered(eff_dict *d, const char *s, size_t len, int32_t *code,
+                                 eff_error *err)
+{
+    if (d->n >= INT32_MAX || len > UINT32_MAX)
+        return eff_error_set(err, EFF_EINVAL, NULL, 0, 0, "too many distinct strings");
+    if (!reserve(d, len + 1))
+        return eff_error_set(err, EFF_ENOMEM, NULL, 0, 0, "out of memory in dictionary");
+    int32_t c = (int32_t)d->n++;
+    d->offset[c] = d->arena_used;
+    d->len[c] = (uint32_t)len;
+    memcpy(d->arena + d->arena_used, s, len);
+    d->arena[d->arena_used + len] = '\0';
+    d->arena_used += len + 1;
+    *code = c;
+    return EFF_OK;
+}
+
 eff_status eff_dict_intern(eff_dict *d, const char *s, size_t len, int32_t *code, eff_error *err)
 {
+    if (d->ordered) {
+        int c = d->n ? bytes_cmp(d->arena + d->offset[d->n - 1], d->len[d->n - 1], s, len) : -1;
+        if (c < 0)
+            return append_ordered(d, s, len, code, err);
+        if (c == 0)
+            return *code = (int32_t)d->n - 1, EFF_OK;
+        if (!build_index(d)) /* out of order: from now on, the hash index */
+            return eff_error_set(err, EFF_ENOMEM, NULL, 0, 0, "out of memory in dictionary");
+    }
     uint64_t h = eff_hash_bytes(s, len);
     size_t slot;
     int32_t c = lookup(d, s, len, h, &slot);
@@ -209,7 +310,8 @@ eff_status eff_dict_intern(eff_dict *d, const char *s, size_t len, int32_t *code
     return EFF_OK;
 }
 
-static const eff_dict *sort_dict; /* qsort has no user pointer in C11 */
+/* qsort has no user pointer in C11; one per thread, as threads rank their own dictionaries */
+static _Thread_local const eff_dict *sort_dict;
 
 static int cmp_codes(const void *a, const void *b)
 {

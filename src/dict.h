@@ -39,6 +39,10 @@ size_t eff_dict_len(const eff_dict *d, int32_t code);
 /* FNV-1a-style 64-bit hash of a byte string, the one the dictionary and joins use. */
 uint64_t eff_hash_bytes(const void *data, size_t len);
 
+/* Room for n strings of `bytes` bytes in all (NULs included) without growing: for a column
+ * of distinct ids, whose growth would rehash millions of them several times. */
+eff_status eff_dict_reserve(eff_dict *d, size_t n, size_t bytes, eff_error *err);
+
 /* Rank of each code in byte-wise (strcmp) order: rank[code]. Caller owns *ranks (eff_free). */
 eff_status eff_dict_ranks(const eff_dict *d, int32_t **ranks, eff_error *err);
 

@@ -121,8 +121,8 @@ static eff_status resolve(ind_frame *f, const eff_ctx *ctx, eff_error *err)
     return EFF_OK;
 }
 
-eff_status ind_read(const ind_frame *f, eff_cfg_file file, const char *const *names,
-                            size_t n, const eff_ctx *ctx, eff_table **t, eff_error *err)
+eff_status ind_read(const ind_frame *f, eff_cfg_file file, const char *const *names, size_t n,
+                    const eff_ctx *ctx, eff_table **t, eff_error *err)
 {
     char path[4096];
     eff_status st = eff_config_path(f->c, file, f->year, path, sizeof path, err);
@@ -130,6 +130,12 @@ eff_status ind_read(const ind_frame *f, eff_cfg_file file, const char *const *na
         return st;
     eff_read_options o = eff_read_options_default();
     o.columns = names, o.n_columns = n;
+    if (f->pnr && file != EFF_FILE_KRIM) { /* only bef's persons, coded as bef codes them */
+        o.id_column = names[0], o.id_set = f->pnr, o.id_sorted = f->sorted, o.id_codes = 1;
+        o.id_set_hint = 1;
+    }
+    if (file == EFF_FILE_BEF)
+        o.unique_column = names[0]; /* a person once */
     eff_csv_coltype id_type = {names[0], EFF_TYPE_STR}; /* ids are text: leading zeros count */
     o.csv.types = &id_type, o.csv.n_types = 1;
     o.csv.allow_empty = 1;
@@ -163,8 +169,8 @@ eff_status ind_map_rows(const ind_frame *f, const eff_table *t, size_t pnr_col, 
     const eff_dict *d = eff_table_dict(t, pnr_col);
     const int32_t *codes = eff_table_codes(t, pnr_col);
     size_t n = eff_table_n_rows(t), nd = eff_dict_size(d);
-    int32_t *map = eff_mallocarray(nd + 1, sizeof *map);
-    *rows = eff_mallocarray(n + 1, sizeof **rows);
+    int32_t *map = ind_alloc(nd, sizeof *map);
+    *rows = ind_alloc(n, sizeof **rows);
     if (!map || !*rows) {
         eff_free(map), eff_free(*rows), *rows = NULL;
         return eff_error_set(err, EFF_ENOMEM, NULL, 0, 0, "out of memory");
@@ -193,16 +199,24 @@ double ind_number_at(const eff_table *t, size_t col, size_t r)
     }
 }
 
+void *ind_alloc(size_t n, size_t size)
+{
+    void *p = eff_mallocarray(n + 1, size);
+    if (p)
+        eff_mem_prefault(p, (n + 1) * size); /* millions of rows: huge pages, faulted at once */
+    return p;
+}
+
 eff_status ind_col_fill(ind_col *k, size_t n_out, const eff_table *t, size_t col,
                         const int32_t *rows, eff_error *err)
 {
     size_t n = eff_table_n_rows(t);
     k->is_text = eff_table_col_type(t, col) == EFF_TYPE_STR;
     if (k->is_text) {
-        k->code = eff_mallocarray(n_out + 1, sizeof *k->code);
+        k->code = ind_alloc(n_out, sizeof *k->code);
         k->dict = eff_dict_retain((eff_dict *)eff_table_dict(t, col));
     } else {
-        k->num = eff_mallocarray(n_out + 1, sizeof *k->num);
+        k->num = ind_alloc(n_out, sizeof *k->num);
     }
     if (!k->code && !k->num)
         return eff_error_set(err, EFF_ENOMEM, NULL, 0, 0, "out of memory");
@@ -263,6 +277,37 @@ static eff_status udsat_estates(const ind_frame *f, const eff_ctx *ctx, double *
     return st;
 }
 
+/* bef's id codes in byte order, for the merge of the other registers: the codes as they
+ * come when bef is sorted by id (a register usually is: then no sorting), else sorted. */
+static eff_status sort_codes(ind_frame *f, const eff_table *t, size_t col, eff_error *err)
+{
+    const int32_t *codes = eff_table_codes(t, col);
+    f->sorted = ind_alloc(f->n_codes, sizeof *f->sorted);
+    if (!f->sorted)
+        return eff_error_set(err, EFF_ENOMEM, NULL, 0, 0, "out of memory");
+    int in_order = f->n == f->n_codes;
+    for (size_t r = 0; in_order && r < f->n; r++) {
+        in_order = codes[r] == (int32_t)r;
+        if (in_order && r > 0) {
+            int32_t x = (int32_t)r - 1, y = (int32_t)r;
+            size_t la = eff_dict_len(f->pnr, x), lb = eff_dict_len(f->pnr, y);
+            int c = memcmp(eff_dict_str(f->pnr, x), eff_dict_str(f->pnr, y), la < lb ? la : lb);
+            in_order = c < 0 || (c == 0 && la < lb);
+        }
+    }
+    if (in_order) {
+        for (size_t k = 0; k < f->n_codes; k++)
+            f->sorted[k] = (int32_t)k;
+        return EFF_OK;
+    }
+    int32_t *rank = NULL;
+    eff_status st = eff_dict_ranks(f->pnr, &rank, err);
+    for (size_t k = 0; st == EFF_OK && k < f->n_codes; k++)
+        f->sorted[rank[k]] = (int32_t)k;
+    eff_free(rank);
+    return st;
+}
+
 /* bef: the persons, their age and area; the bef columns wanted. */
 static eff_status load_bef(ind_frame *f, const eff_ctx *ctx, eff_error *err)
 {
@@ -295,10 +340,10 @@ static eff_status load_bef(ind_frame *f, const eff_ctx *ctx, eff_error *err)
         f->n = eff_table_n_rows(t);
         f->pnr = eff_dict_retain((eff_dict *)eff_table_dict(t, at[0]));
         f->n_codes = eff_dict_size(f->pnr);
-        f->row_of = eff_mallocarray(f->n_codes + 1, sizeof *f->row_of);
-        f->pnr_code = eff_mallocarray(f->n + 1, sizeof *f->pnr_code);
-        f->age = eff_mallocarray(f->n + 1, sizeof *f->age);
-        f->area = eff_mallocarray(f->n + 1, sizeof *f->area);
+        f->row_of = ind_alloc(f->n_codes, sizeof *f->row_of);
+        f->pnr_code = ind_alloc(f->n, sizeof *f->pnr_code);
+        f->age = ind_alloc(f->n, sizeof *f->age);
+        f->area = ind_alloc(f->n, sizeof *f->area);
         if (!f->row_of || !f->pnr_code || !f->age || !f->area)
             st = eff_error_set(err, EFF_ENOMEM, NULL, 0, 0, "out of memory");
     }
@@ -306,7 +351,8 @@ static eff_status load_bef(ind_frame *f, const eff_ctx *ctx, eff_error *err)
         const int32_t *codes = eff_table_codes(t, at[0]);
         for (size_t k = 0; k < f->n_codes; k++)
             f->row_of[k] = -1;
-        for (size_t r = 0; r < f->n; r++) {
+        st = sort_codes(f, t, at[0], err);
+        for (size_t r = 0; st == EFF_OK && r < f->n; r++) {
             if (codes[r] < 0) {
                 st = eff_error_set(err, EFF_EPARSE, eff_table_source(t), (long)r + 2, 0,
                                    "a person without an id (%s)", names[0]);
@@ -382,6 +428,7 @@ void ind_frame_free(ind_frame *f)
     eff_free(f->area);
     eff_free(f->row_of);
     eff_free(f->pnr_code);
+    eff_free(f->sorted);
     eff_dict_release(f->pnr);
     *f = (ind_frame){0};
 }

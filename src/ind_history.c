@@ -150,10 +150,26 @@ static int age_at(int32_t birth, int32_t date)
     return y - by - (m < bm || (m == bm && d < bd));
 }
 
-double ind_history_value(const ind_history *h, const eff_cfg_indicator *d, const char *pnr,
-                         size_t len, int year, double birth)
+eff_status ind_history_rows(const ind_history *h, const ind_frame *f, int32_t **person,
+                            eff_error *err)
 {
-    int32_t p = eff_dict_find(h->ids, pnr, len);
+    *person = ind_alloc(f->n, sizeof **person);
+    if (!*person)
+        return eff_error_set(err, EFF_ENOMEM, NULL, 0, 0, "out of memory");
+    for (size_t i = 0; i < f->n; i++)
+        (*person)[i] = -1;
+    for (size_t p = 0; p < eff_dict_size(h->ids); p++) { /* a few offenders, many residents */
+        int32_t code = eff_dict_find(f->pnr, eff_dict_str(h->ids, (int32_t)p),
+                                     eff_dict_len(h->ids, (int32_t)p));
+        if (code >= 0 && f->row_of[code] >= 0)
+            (*person)[f->row_of[code]] = (int32_t)p;
+    }
+    return EFF_OK;
+}
+
+double ind_history_value(const ind_history *h, const eff_cfg_indicator *d, int32_t p, int year,
+                         double birth)
+{
     if (p < 0)
         return NAN;
     const int32_t *dates = h->dates + h->start[p];

@@ -40,6 +40,7 @@ typedef struct ind_frame {
     eff_dict *pnr;      /* bef's ids (retained), code -> row in row_of */
     int32_t *row_of;
     int32_t *pnr_code;  /* per row: its id's code */
+    int32_t *sorted;    /* the id codes in byte order: the other registers are merged on it */
     size_t n_codes;
 } ind_frame;
 
@@ -130,9 +131,13 @@ const ind_col *ind_frame_find(const void *where, const char *name);
 eff_status ind_history_load(const eff_config *c, const eff_cfg_indicator *d, const eff_ctx *ctx,
                             ind_history *h, eff_error *err);
 void ind_history_free(ind_history *h);
-/* Recidivism (0/1) or debut age of the person `pnr` in `year`; NaN when not in the measure. */
-double ind_history_value(const ind_history *h, const eff_cfg_indicator *d, const char *pnr,
-                         size_t len, int year, double birth);
+/* Each frame row's person in the history, -1 for none (caller frees *person). */
+eff_status ind_history_rows(const ind_history *h, const ind_frame *f, int32_t **person,
+                            eff_error *err);
+/* Recidivism (0/1) or debut age of history person p (-1: none) in `year`; NaN when the
+ * person is not in the measure. */
+double ind_history_value(const ind_history *h, const eff_cfg_indicator *d, int32_t p, int year,
+                         double birth);
 /* The base group (in f, the base year) of persistence indicator d, and the status (in f,
  * the later year); then the tally into part's all slot, those gone into left[area]. */
 eff_status ind_persist_base(const ind_frame *f, const eff_cfg_indicator *d, ind_persist *p,
@@ -147,6 +152,8 @@ eff_status ind_event_columns(const ind_frame *f, const eff_cfg_indicator *d,
                              eff_error *err);
 void ind_part_free(ind_part *p);
 
+/* n + 1 elements of `size`, prefaulted (eff_mem_prefault); NULL when out of memory. */
+void *ind_alloc(size_t n, size_t size);
 /* Column `col` of t as an ind_col of n_out values, row r of t going to rows[r] (rows NULL:
  * r; -1: nowhere). */
 eff_status ind_col_fill(ind_col *k, size_t n_out, const eff_table *t, size_t col,

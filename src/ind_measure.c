@@ -141,25 +141,47 @@ typedef struct weighted {
     double x, w;
 } weighted;
 
-static int by_x(const void *a, const void *b)
-{
-    double x = ((const weighted *)a)->x, y = ((const weighted *)b)->x;
-    return (x > y) - (x < y);
-}
-
-/* The weighted median: the smallest x with at least half the weight at or below it. */
+/* The weighted median: the smallest x with at least half the weight at or below it, found by
+ * selection (Hoare's partition around a pivot, keeping the side that holds the half-weight
+ * point), in linear expected time: a full sort of millions of incomes cost a second a year. */
 static double weighted_median(weighted *v, size_t n)
 {
     if (n == 0)
         return NAN;
-    qsort(v, n, sizeof *v, by_x);
-    double total = 0, run = 0;
+    double total = 0, below = 0; /* weight left of v[lo] */
     for (size_t k = 0; k < n; k++)
         total += v[k].w;
-    for (size_t k = 0; k < n; k++)
-        if ((run += v[k].w) >= 0.5 * total)
-            return v[k].x;
-    return v[n - 1].x;
+    double half = 0.5 * total;
+    size_t lo = 0, hi = n; /* the answer is in v[lo..hi) */
+    uint64_t state = 0x9e3779b97f4a7c15ULL;
+    while (hi - lo > 1) {
+        state ^= state << 13, state ^= state >> 7, state ^= state << 17;
+        double pivot = v[lo + (size_t)(state % (hi - lo))].x;
+        size_t lt = lo, gt = hi; /* three-way: [lo, lt) < pivot, [lt, gt) == pivot, [gt, hi) > */
+        for (size_t i = lo; i < gt;) {
+            if (v[i].x < pivot) {
+                weighted t = v[i]; v[i] = v[lt]; v[lt] = t;
+                lt++, i++;
+            } else if (v[i].x > pivot) {
+                gt--;
+                weighted t = v[i]; v[i] = v[gt]; v[gt] = t;
+            } else {
+                i++;
+            }
+        }
+        double w_lt = 0, w_eq = 0;
+        for (size_t i = lo; i < lt; i++) w_lt += v[i].w;
+        for (size_t i = lt; i < gt; i++) w_eq += v[i].w;
+        if (below + w_lt >= half) {
+            hi = lt;
+        } else if (below + w_lt + w_eq >= half) {
+            return pivot;
+        } else {
+            below += w_lt + w_eq;
+            lo = gt;
+        }
+    }
+    return v[lo].x;
 }
 
 typedef struct member {

@@ -189,17 +189,15 @@ eff_status ind_population(const ind_frame *f, const eff_cfg_indicator *d, uint8_
 /* Row i's value for d, NaN when the row adds nothing. */
 static double value_at(const ind_frame *f, const eff_cfg_indicator *d, const ind_cond *condition,
                        const ind_col *value, const int32_t *events, const int8_t *poor,
-                       const ind_history *h, const ind_col *birth, size_t i)
+                       const ind_history *h, const int32_t *person, const ind_col *birth,
+                       size_t i)
 {
     switch (d->measure) {
     case EFF_IND_SHARE: return ind_cond_holds(condition, i);
     case EFF_IND_MEAN: return value->num[i];
     case EFF_IND_RATE: return events[i];
     case EFF_IND_POVERTY: return poor[i] < 0 ? NAN : poor[i];
-    default: {
-        const char *pnr = eff_dict_str(f->pnr, f->pnr_code[i]);
-        return ind_history_value(h, d, pnr, strlen(pnr), f->year, birth ? birth->num[i] : NAN);
-    }
+    default: return ind_history_value(h, d, person[i], f->year, birth ? birth->num[i] : NAN);
     }
 }
 
@@ -210,7 +208,7 @@ eff_status ind_year_accumulate(const ind_frame *f, const eff_cfg_indicator *d,
     const eff_config *c = f->c;
     ind_cond condition = {0};
     slots *s = eff_calloc(1, sizeof *s);
-    int32_t *events = NULL;
+    int32_t *events = NULL, *person = NULL;
     int8_t *poor = NULL;
     uint8_t *in = NULL;
     if (!s)
@@ -233,6 +231,8 @@ eff_status ind_year_accumulate(const ind_frame *f, const eff_cfg_indicator *d,
         st = ind_events(f, d, ctx, &events, err);
     if (st == EFF_OK && d->measure == EFF_IND_POVERTY)
         st = ind_poverty(f, d, weights, &poor, err);
+    if (st == EFF_OK && (d->measure == EFF_IND_RECIDIVISM || d->measure == EFF_IND_DEBUT_AGE))
+        st = ind_history_rows(h, f, &person, err);
     size_t width = IND_MAX_SLOTS + 1;
     ind_acc *acc = st == EFF_OK ? eff_calloc(IND_AREAS * width, sizeof *acc) : NULL;
     if (st == EFF_OK && !acc)
@@ -240,7 +240,7 @@ eff_status ind_year_accumulate(const ind_frame *f, const eff_cfg_indicator *d,
     for (size_t i = 0; st == EFF_OK && d->measure != EFF_IND_PERSISTENCE && i < f->n; i++) {
         if (!in[i])
             continue;
-        double x = value_at(f, d, &condition, value, events, poor, h, birth, i);
+        double x = value_at(f, d, &condition, value, events, poor, h, person, birth, i);
         if (isnan(x))
             continue;
         int slot = slot_at(s, i);
@@ -267,6 +267,7 @@ eff_status ind_year_accumulate(const ind_frame *f, const eff_cfg_indicator *d,
     part->active = 1;
     eff_free(acc);
     eff_free(events);
+    eff_free(person);
     eff_free(poor);
     eff_free(in);
     eff_free(s);

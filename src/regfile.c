@@ -76,9 +76,10 @@ static eff_status kept_rows(const eff_table *t, const eff_read_options *opt, con
     const eff_dict *d = by_id ? eff_table_dict(t, col) : NULL;
     for (size_t i = 0; i < n; i++) {
         keep[i] = !by_req || !eff_table_is_na(t, req, i);
-        if (by_id && keep[i])
-            keep[i] = codes[i] >= 0 && eff_dict_find(opt->id_set, eff_dict_str(d, codes[i]),
-                                                     eff_dict_len(d, codes[i])) >= 0;
+        if (by_id && keep[i]) /* ids coded in id_set itself are in it */
+            keep[i] = codes[i] >= 0 && (d == opt->id_set ||
+                                        eff_dict_find(opt->id_set, eff_dict_str(d, codes[i]),
+                                                      eff_dict_len(d, codes[i])) >= 0);
     }
     *out = keep;
     return EFF_OK;
@@ -234,6 +235,8 @@ eff_status eff_read_table(const char *path, const eff_read_options *opt, const e
     csv.keep_column = opt->id_column; /* most rows of a national register passed over early */
     csv.keep_ids = opt->id_column ? opt->id_set : NULL;
     csv.keep_sorted = csv.keep_ids ? opt->id_sorted : NULL;
+    csv.keep_codes = csv.keep_ids ? opt->id_codes : 0;
+    csv.unique_column = opt->unique_column;
     csv.require_column = opt->require_column;
     eff_table *t = NULL;
     eff_csv_info info;

@@ -38,6 +38,9 @@ typedef struct eff_read_options {
                                      sorted by id is filtered by a merge; borrowed) */
     const char *require_column;   /* rows where this column is missing are left out (CSV: most
                                      of them before they are built) */
+    const char *unique_column;    /* CSV: a text column of distinct values (eff_csv_options) */
+    int id_codes;                 /* with id_set (CSV): the id column holds id_set's codes,
+                                     sharing its dictionary (eff_csv_options.keep_codes) */
     int id_set_hint;              /* 1: the caller passes over rows outside id_set itself, so
                                      a reader may keep them where dropping them costs more
                                      than it saves (a table held in memory) */

@@ -1,6 +1,7 @@
 /* main.c - effekt's entry point: signals, the command table, --help and --version.
  * The only place that turns a status into an exit code is cli_fail/cli_exit_code (cli.c). */
 #include <signal.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -64,6 +65,10 @@ static void usage(FILE *f)
 int main(int argc, char **argv)
 {
     install_signals();
+    /* Registers are read year after year into arrays of the same sizes: kept in the heap, the
+     * freed ones are reused, instead of new pages that the kernel must clear each time. */
+    mallopt(M_MMAP_THRESHOLD, 1 << 30);
+    mallopt(M_TRIM_THRESHOLD, 1 << 30);
     gsl_set_error_handler_off(); /* GSL's default handler aborts; the library checks results */
     if (argc < 2)
         return usage(stderr), EXIT_USAGE;
