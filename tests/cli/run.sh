@@ -46,7 +46,8 @@ expect "a missing register file names its config line" 4 "(named by bfl = bfl_{y
 check "nothing written by a failed run" test ! -e "$work/o1"
 
 # the example on the small world (min_n lowered so every intervention is estimated)
-sed 's/^min_n = 50/min_n = 20/' "$ini" > "$work/small.ini"
+sed -e 's/^min_n = 50/min_n = 20/' -e "s|^seed_figures = .*|seed_figures = $PWD/data/seed-indicators.csv|" \
+    "$ini" > "$work/small.ini"
 run run "$work/small.ini" --data-dir "$work/s" --out "$work/o"
 expect "run: the seed's tables in Danish" 0 "Indsatsåret"
 check "stdout names the characteristics table" sh -c "printf '%s' \"\$1\" | grep -q 'Gennemsnitlig alder'" _ "$out"
@@ -56,6 +57,11 @@ for f in results.json effects.csv fritidsjob/characteristics.csv fritidsjob/bala
     case $f in netvaerksmoedre/effects.csv) continue;; esac
     check "writes $f" test -s "$work/o/$f"
 done
+check "indicators.csv has INTERFACES.md's header" sh -c "head -1 '$work/o/indicators.csv' | grep -qx 'indicator,group,subgroup,year,value,n,seed_figure'"
+check "indicators.csv: every group, the seed's figure beside ours" sh -c "grep -q '^fritidsjob_14_16,befolkning,all,2011,[0-9.]*,[0-9]*,f3.1_fritidsjob_befolkning_2011\$' '$work/o/indicators.csv'"
+check "indicators.csv: a suppressed cell has neither value nor n" sh -c "! grep -Eq '^[^,]*,[^,]*,[^,]*,[0-9]*,,[0-9]' '$work/o/indicators.csv' && ! grep -Eq '^[^,]*,[^,]*,[^,]*,[0-9]*,[0-9.]+,,' '$work/o/indicators.csv'"
+check "a chart per indicator" test "$(ls "$work/o/figures" | grep -c '^indicator_.*\.svg$')" -eq "$(grep -c '^\[indicator\.' "$ini")"
+check "the charts are well-formed SVG" python3 -c 'import sys, glob, xml.dom.minidom as m; [m.parse(f) for f in glob.glob(sys.argv[1] + "/*.svg")]' "$work/o/figures"
 check "effects.csv has INTERFACES.md's header" sh -c "head -1 '$work/o/effects.csv' | grep -qx 'intervention,outcome,subgroup,event_time,estimate,std_error,ci_low,ci_high,p_value,stars,odds_ratio,att_pp,att_pp_se,n_persons,n_obs'"
 check "effects.csv: the reference year has estimate 0 and no SE" sh -c "grep -q '^fritidsjob,fritidsjob,koen=K,-1,0,,' '$work/o/effects.csv'"
 check "effects.csv: absence is linear (no odds ratio)" sh -c "grep '^boern_unge,fravaer_pct,all,0,' '$work/o/effects.csv' | awk -F, '\$5 != \"\" && \$11 == \"\"' | grep -q ."
@@ -128,6 +134,6 @@ check "effects and typical person agree with R glm + vcovCL to 1e-7" grep -q "R 
 run run "$work/small.ini" --data-dir "$work/s" --out "$work/o" --lang en
 expect "run --lang en" 0 "Year of participation"
 run run "$work/small.ini" --data-dir "$work/s" --out "$work/o" --format json
-check "run --format json prints results.json" sh -c "printf '%s' \"\$1\" | python3 -c 'import json,sys; assert json.load(sys.stdin)[\"schema_version\"] == 1'" _ "$out"
+check "run --format json prints results.json" python3 -c 'import json, sys; d = json.load(open(sys.argv[1])); assert d["schema_version"] == 1 and len(d["indicators"]) > 0' "$work/stdout"
 touch "$work/file"
 run run "$work/small.ini" --data-dir "$work/s" --out "$work/file/o"; expect "an unwritable --out" 4 "file/o"
