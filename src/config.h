@@ -166,6 +166,7 @@ typedef struct eff_cfg_indicator {
     char *wealth;                 /* poverty: the family wealth column, or NULL */
     double wealth_limit;          /* poverty: above it a family is not poor */
     int exclude_students;         /* poverty: leave out families whose adults all study */
+    int years_below;              /* poverty: below the line this many years in a row (1) */
     int within_days;              /* recidivism: 730 */
     char *of;                     /* persistence: the share indicator whose condition persists */
     long of_line;

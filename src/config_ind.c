@@ -190,6 +190,11 @@ int cfg_ind_key(parse_state *ps, eff_cfg_indicator *d, const char *name, const c
         int ok = number_key(ps, name, v, 1, 36500, &x);
         return ok ? (d->within_days = (int)x, 1) : 0;
     }
+    if (strcmp(name, "years_below") == 0) {
+        double x;
+        int ok = number_key(ps, name, v, 1, 10, &x);
+        return ok ? (d->years_below = (int)x, 1) : 0;
+    }
     if (strcmp(name, "of") == 0) return str_key(ps, &d->of, &d->of_line, v);
     if (strcmp(name, "after") == 0) {
         double x;
@@ -254,6 +259,7 @@ eff_cfg_indicator *cfg_indicator_of(parse_state *ps, const char *id)
     d->scale = EFF_SCALE_COLUMN;
     d->wealth_limit = INFINITY;
     d->within_days = 730;
+    d->years_below = 1;
     d->line = ps->line;
     c->n_indicators++;
     return d;

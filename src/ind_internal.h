@@ -77,6 +77,13 @@ typedef struct ind_part {
     ind_acc *acc;       /* IND_AREAS x (n_slots + 1) */
     int active;         /* the year is in the indicator's years */
     long left[IND_AREAS]; /* persistence: the base group no longer in the register */
+    /* poverty over several years: the population's rows, tallied once every year's poor
+     * are known (ind_poverty_tally) */
+    char **pnr;
+    int8_t *area, *poor_now;
+    int16_t *slot;      /* a labelled slot, or n_slots for the missing */
+    size_t n_rows;
+    eff_dict *below;    /* the year's persons below the line, of the ages that matter */
 } ind_part;
 
 /* The column `name` of the frame, or -1. */
@@ -126,6 +133,16 @@ eff_status ind_year_accumulate(const ind_frame *f, const eff_cfg_indicator *d,
 eff_status ind_population(const ind_frame *f, const eff_cfg_indicator *d, uint8_t **in,
                           eff_error *err);
 const ind_col *ind_frame_find(const void *where, const char *name);
+
+/* ind_measure.c: poverty over several years. The year's persons below the line aged up to
+ * the indicator's oldest (part->below); then, with every year's part, the tally: a person is
+ * poor in t when below in t and in each of the years_below - 1 before (parts[y] is year
+ * y0 + y, `target` the year tallied). */
+eff_status ind_poverty_below(const ind_frame *f, const eff_cfg_indicator *d,
+                             const double *weights, const int8_t *poor, ind_part *part,
+                             eff_error *err); /* poor: ind_poverty's, or NULL to compute */
+void ind_poverty_tally(const eff_cfg_indicator *d, ind_part *parts, size_t n_years, size_t target,
+                       const double *weights);
 
 /* ind_history.c */
 eff_status ind_history_load(const eff_config *c, const eff_cfg_indicator *d, const eff_ctx *ctx,

@@ -289,3 +289,46 @@ eff_status ind_poverty(const ind_frame *f, const eff_cfg_indicator *d, const dou
     eff_free(v);
     return st;
 }
+
+/* ---- poverty over several years ---- */
+
+eff_status ind_poverty_below(const ind_frame *f, const eff_cfg_indicator *d,
+                             const double *weights, const int8_t *poor, ind_part *part,
+                             eff_error *err)
+{
+    int8_t *own = NULL;
+    eff_status st = poor ? EFF_OK : ind_poverty(f, d, weights, &own, err);
+    if (!poor)
+        poor = own;
+    if (st == EFF_OK && !(part->below = eff_dict_new()))
+        st = eff_error_set(err, EFF_ENOMEM, NULL, 0, 0, "out of memory");
+    for (size_t i = 0; st == EFF_OK && i < f->n; i++) {
+        if (poor[i] != 1 || f->age[i] > d->age_max) /* older ones are never counted later */
+            continue;
+        int32_t code;
+        st = eff_dict_intern(part->below, eff_dict_str(f->pnr, f->pnr_code[i]),
+                             eff_dict_len(f->pnr, f->pnr_code[i]), &code, err);
+    }
+    eff_free(own);
+    return st;
+}
+
+void ind_poverty_tally(const eff_cfg_indicator *d, ind_part *parts, size_t n_years, size_t target,
+                       const double *weights)
+{
+    ind_part *p = &parts[target];
+    size_t width = p->n_slots + 1;
+    (void)n_years;
+    for (size_t r = 0; r < p->n_rows; r++) {
+        int poor = p->poor_now[r] == 1;
+        size_t len = strlen(p->pnr[r]);
+        for (int back = 1; poor && back < d->years_below; back++) {
+            const ind_part *q = (size_t)back <= target ? &parts[target - (size_t)back] : NULL;
+            poor = q && q->below && eff_dict_find(q->below, p->pnr[r], len) >= 0;
+        }
+        size_t slot = p->slot[r] >= (int16_t)IND_MAX_SLOTS ? p->n_slots : (size_t)p->slot[r];
+        ind_acc *a = &p->acc[(size_t)p->area[r] * width + slot];
+        double w = weights[p->area[r]];
+        a->n++, a->with += poor, a->w += w, a->wx += w * poor;
+    }
+}

@@ -186,6 +186,30 @@ eff_status ind_population(const ind_frame *f, const eff_cfg_indicator *d, uint8_
     return st;
 }
 
+/* A population row of poverty over several years, kept for ind_poverty_tally. */
+static eff_status defer_row(const ind_frame *f, size_t i, int slot, int8_t poor_now,
+                            ind_part *p, eff_error *err)
+{
+    if ((p->n_rows & (p->n_rows - 1)) == 0) { /* grown at powers of two */
+        size_t cap = p->n_rows ? 2 * p->n_rows : 64;
+        char **pnr = eff_reallocarray(p->pnr, cap, sizeof *pnr);
+        if (pnr) p->pnr = pnr;
+        int8_t *area = pnr ? eff_reallocarray(p->area, cap, sizeof *area) : NULL;
+        if (area) p->area = area;
+        int8_t *now = area ? eff_reallocarray(p->poor_now, cap, sizeof *now) : NULL;
+        if (now) p->poor_now = now;
+        int16_t *slots = now ? eff_reallocarray(p->slot, cap, sizeof *slots) : NULL;
+        if (slots) p->slot = slots;
+        if (!slots)
+            return eff_error_set(err, EFF_ENOMEM, NULL, 0, 0, "out of memory");
+    }
+    if (!(p->pnr[p->n_rows] = eff_strdup(eff_dict_str(f->pnr, f->pnr_code[i]))))
+        return eff_error_set(err, EFF_ENOMEM, NULL, 0, 0, "out of memory");
+    p->area[p->n_rows] = f->area[i], p->poor_now[p->n_rows] = poor_now;
+    p->slot[p->n_rows++] = (int16_t)slot;
+    return EFF_OK;
+}
+
 /* Row i's value for d, NaN when the row adds nothing. */
 static double value_at(const ind_frame *f, const eff_cfg_indicator *d, const ind_cond *condition,
                        const ind_col *value, const int32_t *events, const int8_t *poor,
@@ -231,6 +255,9 @@ eff_status ind_year_accumulate(const ind_frame *f, const eff_cfg_indicator *d,
         st = ind_events(f, d, ctx, &events, err);
     if (st == EFF_OK && d->measure == EFF_IND_POVERTY)
         st = ind_poverty(f, d, weights, &poor, err);
+    int defer = d->measure == EFF_IND_POVERTY && d->years_below > 1;
+    if (st == EFF_OK && defer)
+        st = ind_poverty_below(f, d, weights, poor, part, err);
     if (st == EFF_OK && (d->measure == EFF_IND_RECIDIVISM || d->measure == EFF_IND_DEBUT_AGE))
         st = ind_history_rows(h, f, &person, err);
     size_t width = IND_MAX_SLOTS + 1;
@@ -248,6 +275,10 @@ eff_status ind_year_accumulate(const ind_frame *f, const eff_cfg_indicator *d,
             st = eff_error_set(err, EFF_EINVAL, c->path, d->subgroups_line, 0,
                                "subgroups: more than %d values", IND_MAX_SLOTS);
             break;
+        }
+        if (defer) { /* tallied once the years before are known */
+            st = defer_row(f, i, slot, (int8_t)x, part, err);
+            continue;
         }
         ind_acc *a = &acc[f->area[i] * width + (size_t)slot];
         double w = weights[f->area[i]];
@@ -278,6 +309,13 @@ void ind_part_free(ind_part *p)
 {
     for (size_t k = 0; p->labels && k < p->n_slots; k++)
         eff_free(p->labels[k]);
+    for (size_t r = 0; r < p->n_rows; r++)
+        eff_free(p->pnr[r]);
+    eff_free(p->pnr);
+    eff_free(p->area);
+    eff_free(p->poor_now);
+    eff_free(p->slot);
+    eff_dict_release(p->below);
     eff_free(p->labels);
     eff_free(p->acc);
     *p = (ind_part){0};

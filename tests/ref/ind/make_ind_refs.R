@@ -28,12 +28,15 @@ write <- function(d, name) {
 write(estates, "afdelinger.csv")
 write(weights, "omraader.csv")
 reg <- list()
+fam_base <- rlnorm(1200, log(400000), .5)
+u_enr <- runif(N); u_emp <- runif(N)
 for (y in years) {
   alive <- runif(N) < .95                                     # some persons are missing a year
   age <- y - born
   b <- data.frame(PNR = pnr, KOEN = sex, FOED_DAG = format(birthday), ALDER = age,
                   herkomst = origin, afdeling = estate, FAMILIE_ID = family)[alive, ]
-  u <- data.frame(PNR = pnr, i_uddannelse = as.integer(runif(N) < ifelse(age < 25, .7, .08)),
+  keep <- function(u) ifelse(runif(N) < .8, u, runif(N))       # persistent from year to year
+  u <- data.frame(PNR = pnr, i_uddannelse = as.integer(keep(u_enr) < ifelse(age < 25, .7, .08)),
                   UDD = ifelse(age < 16, 1010, ifelse(age < 20, 2010, 5010)),
                   erhvkomp = as.integer(runif(N) < .6))[age >= 6, ]
   u$UDD[u$i_uddannelse == 0] <- NA
@@ -41,8 +44,8 @@ for (y in years) {
   klasse <- pmin(age - 6, 9)
   f <- data.frame(PNR = pnr, KLASSETRIN = klasse, FRAVAER_PCT = round(rexp(N, 1 / 6), 2),
                   AFGANGSPROEVE = ifelse(klasse == 9, as.integer(runif(N) < .8), NA))[age >= 6 & age <= 16, ]
-  r <- data.frame(PNR = pnr, BESKST = sample(1:4, N, TRUE, c(.6, .2, .1, .1)))[age >= 16 & age <= 74, ]
-  fam_inc <- round(rlnorm(1200, log(400000), .5))
+  r <- data.frame(PNR = pnr, BESKST = ifelse(keep(u_emp) < .6, 1L, sample(2:4, N, TRUE)))[age >= 16 & age <= 74, ]
+  fam_inc <- round(fam_base * exp(rnorm(1200, 0, .1)))   # persistent: poverty over years
   i <- data.frame(PNR = pnr, FAMAEKVIVADISP = round(fam_inc[family] / 1.8), FAMDISPON_NY = fam_inc[family],
                   FORMUE = round(rnorm(1200, 2e5, 3e5))[family])
   i$FAMAEKVIVADISP[runif(N) < .01] <- NA
@@ -169,6 +172,26 @@ for (y in years) {
   }
   emit("debut", y, b, ifelse(debut_here, completed(bd, fd), NA))
 }
+# poverty three years in a row (2014-2016), the register's equivalised income, for 2016
+below <- lapply(reg, function(R) {
+  b <- R$b
+  area <- area_of(b$afdeling)
+  w <- weights$weight[match(area, weights$omraadetype)]
+  eq <- R$i$FAMAEKVIVADISP[match(b$PNR, R$i$PNR)]
+  ok <- !is.na(eq)
+  wmedian <- function(x, w) { o <- order(x); x <- x[o]; w <- w[o]; x[which(cumsum(w) >= sum(w) / 2)[1]] }
+  line <- 0.5 * wmedian(eq[ok], w[ok])
+  b$PNR[ok & eq < line]
+})
+R <- reg[["2016"]]
+b <- R$b
+b$area <- area_of(b$afdeling)
+b$w <- weights$weight[match(b$area, weights$omraadetype)]
+eq <- R$i$FAMAEKVIVADISP[match(b$PNR, R$i$PNR)]
+p <- b$ALDER >= 0 & b$ALDER <= 6
+poor3 <- ifelse(is.na(eq), NA, b$PNR %in% below[["2016"]] & b$PNR %in% below[["2015"]] &
+                               b$PNR %in% below[["2014"]])
+emit("fattigdom_3aar", 2016, b[p, ], 100 * poor3[p])
 # persistence: the NEET of 2014 by their area then, NEET in 2016 whatever their age or area
 R0 <- reg[["2014"]]; R2 <- reg[["2016"]]
 b0 <- R0$b
