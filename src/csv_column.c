@@ -197,10 +197,17 @@ static eff_status store_string(csv_reader *rd, size_t j, const char *s, size_t n
         ((int32_t *)c->data)[rd->nrow] = code >= 0 ? code : EFF_STR_NA;
         return EFF_OK;
     }
+    int32_t last = c->last - 1;
+    if (last >= 0 && eff_dict_len(c->dict, last) == n &&
+        memcmp(eff_dict_str(c->dict, last), s, n) == 0) {
+        ((int32_t *)c->data)[rd->nrow] = last;
+        return EFF_OK;
+    }
     eff_status st = eff_dict_intern(c->dict, s, n, &code, rd->err);
     if (st)
         return st == EFF_ENOMEM ? oom(rd) : st;
     ((int32_t *)c->data)[rd->nrow] = code;
+    c->last = code + 1;
     return EFF_OK;
 }
 
@@ -272,6 +279,7 @@ void csv_reset_columns(csv_reader *rd)
         c->data = NULL;
         eff_dict_release(c->dict);
         c->dict = NULL;
+        c->last = 0;
     }
 }
 
@@ -296,6 +304,7 @@ static eff_status add_built_column(csv_reader *rd, eff_table *t, col_builder *c)
     eff_table_set_col_flags(t, eff_table_n_cols(t) - 1, c->flags);
     c->data = NULL;
     c->dict = NULL;
+    c->last = 0;
     return EFF_OK;
 }
 

@@ -21,6 +21,8 @@ typedef struct col_builder {
     unsigned flags; /* EFF_COL_* */
     void *data;     /* int64_t*, double*, int32_t* (dates, string codes), row_cap long */
     eff_dict *dict;
+    int32_t last;   /* the code of the column's previous string + 1 (0: none): a repeated
+                       value (origin, sex, a category) costs a compare, not a hash */
 } col_builder;
 
 typedef struct csv_reader {

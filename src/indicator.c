@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "disclosure.h"
 #include "ind_internal.h"
@@ -46,7 +47,7 @@ typedef struct year_job {
     const eff_config *c;
     const eff_ctx *ctx;
     const double *weights;
-    const ind_history *history; /* per indicator (recidivism, debut age) */
+    const ind_history **history; /* per indicator (recidivism, debut age), maybe shared */
     ind_persist *persist;       /* per indicator (persistence) */
     int y0;
     ind_part *parts;         /* [indicator][year] */
@@ -54,6 +55,18 @@ typedef struct year_job {
     eff_status *status;      /* per year */
     eff_error *errors;
 } year_job;
+
+/* Two indicators that count the same events (their `events` terms alike) share a history. */
+static int same_events(const eff_cfg_cond *a, const eff_cfg_cond *b)
+{
+    if (a->n != b->n)
+        return 0;
+    for (size_t k = 0; k < a->n; k++)
+        if (strcasecmp(a->terms[k].column, b->terms[k].column) != 0 ||
+            a->terms[k].op != b->terms[k].op || strcmp(a->terms[k].text, b->terms[k].text) != 0)
+            return 0;
+    return 1;
+}
 
 /* The first year whose registers an indicator reads: poverty over several years needs the
  * years before its first. */
@@ -98,7 +111,7 @@ static void run_years(void *arg, size_t lo, size_t hi, int part)
             if (d->measure == EFF_IND_PERSISTENCE)
                 st = ind_persist_status(&f, d, &j->persist[k], err);
             else
-                st = ind_year_accumulate(&f, d, j->weights, &j->history[k], j->ctx,
+                st = ind_year_accumulate(&f, d, j->weights, j->history[k], j->ctx,
                                          &j->parts[k * j->n_years + y], err);
         }
         ind_frame_free(&f);
@@ -451,7 +464,7 @@ eff_status eff_ind_compute(const eff_config *c, const eff_ctx *ctx, eff_indicato
     size_t n_ind = c->n_indicators;
     ind_history *history = eff_calloc(n_ind + 1, sizeof *history);
     ind_persist *persist = eff_calloc(n_ind + 1, sizeof *persist);
-    year_job j = {c, ctx, weights, history, persist, y0, NULL, n_years, NULL, NULL};
+    year_job j = {c, ctx, weights, NULL, persist, y0, NULL, n_years, NULL, NULL};
     if (st == EFF_OK && n_years) {
         j.parts = eff_calloc(n_ind * n_years, sizeof *j.parts);
         j.status = eff_calloc(n_years, sizeof *j.status);
@@ -459,11 +472,20 @@ eff_status eff_ind_compute(const eff_config *c, const eff_ctx *ctx, eff_indicato
         if (!j.parts || !j.status || !j.errors || !history || !persist)
             st = eff_error_set(err, EFF_ENOMEM, NULL, 0, 0, "out of memory");
     }
-    for (size_t k = 0; st == EFF_OK && k < n_ind; k++) { /* event histories first */
-        eff_ind_measure m = c->indicators[k].measure;
+    const ind_history **hist = eff_calloc(n_ind + 1, sizeof *hist);
+    if (st == EFF_OK && !hist)
+        st = eff_error_set(err, EFF_ENOMEM, NULL, 0, 0, "out of memory");
+    j.history = hist;
+    for (size_t k = 0; st == EFF_OK && k < n_ind; k++) { /* event histories first, */
+        const eff_cfg_indicator *d = &c->indicators[k];
         persist[k].weights = weights;
-        if (m == EFF_IND_RECIDIVISM || m == EFF_IND_DEBUT_AGE)
-            st = ind_history_load(c, &c->indicators[k], ctx, &history[k], err);
+        if (d->measure != EFF_IND_RECIDIVISM && d->measure != EFF_IND_DEBUT_AGE)
+            continue;
+        for (size_t e = 0; e < k && !hist[k]; e++) /* one for the indicators counting alike */
+            if (hist[e] && same_events(&c->indicators[e].condition, &d->condition))
+                hist[k] = hist[e];
+        if (!hist[k] && (st = ind_history_load(c, d, ctx, &history[k], err)) == EFF_OK)
+            hist[k] = &history[k];
     }
     if (st == EFF_OK && n_years) {
         eff_parallel_for(eff_parallel_parts(n_years, 1), n_years, run_years, &j);
@@ -490,6 +512,7 @@ eff_status eff_ind_compute(const eff_config *c, const eff_ctx *ctx, eff_indicato
     for (size_t k = 0; persist && k < n_ind; k++)
         ind_persist_free(&persist[k]);
     eff_free(history);
+    eff_free(hist);
     eff_free(persist);
     if (st == EFF_OK) st = seed_load(r, ctx, err);
     if (st == EFF_OK) seed_attach(r);
