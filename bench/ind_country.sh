@@ -54,13 +54,5 @@ Command: \`bench/ind_country.sh\` (the $n_ind indicators of examples/lbf-2011-14
 Raw (seconds, KB): $r1 | $r2 | $r3.
 MD
 )
-python3 - "$section" <<'PY'
-import re, sys
-path = "bench/RESULTS.md"
-text = open(path).read()
-section = sys.argv[1].strip() + "\n"
-pat = re.compile(r"## The indicators, whole country.*?(?=\n## |\Z)", re.S)
-text = pat.sub(section.rstrip("\n"), text) if pat.search(text) else text.rstrip("\n") + "\n\n" + section
-open(path, "w").write(text)
-PY
+scripts/results-section "The indicators, whole country" "$section"
 echo "$section"

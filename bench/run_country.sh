@@ -65,13 +65,5 @@ Command: \`bench/run_country.sh\` (\`effekt run\` of examples/lbf-2011-14.ini's 
 Raw (seconds, KB): cold $cold; warm $warm1 | $warm2 | $warm3.
 MD
 )
-python3 - "$section" <<'PY'
-import re, sys
-path = "bench/RESULTS.md"
-text = open(path).read()
-section = sys.argv[1].strip() + "\n"
-pat = re.compile(r"## The evaluation, whole country.*?(?=\n## |\Z)", re.S)
-text = pat.sub(section.rstrip("\n"), text) if pat.search(text) else text.rstrip("\n") + "\n\n" + section
-open(path, "w").write(text)
-PY
+scripts/results-section "The evaluation, whole country" "$section"
 echo "$section"

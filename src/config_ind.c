@@ -4,6 +4,7 @@
  * register holds a column is only known once the files are opened, so an unknown column is
  * reported by the indicator engine (indicator.c), still against the line that names it. */
 #include <math.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -185,27 +186,25 @@ int cfg_ind_key(parse_state *ps, eff_cfg_indicator *d, const char *name, const c
     if (strcmp(name, "wealth") == 0) return str_key(ps, &d->wealth, NULL, v);
     if (strcmp(name, "wealth_limit") == 0)
         return number_key(ps, name, v, -1e15, 1e15, &d->wealth_limit);
-    if (strcmp(name, "within_days") == 0) {
-        double x;
-        int ok = number_key(ps, name, v, 1, 36500, &x);
-        return ok ? (d->within_days = (int)x, 1) : 0;
-    }
-    if (strcmp(name, "years_below") == 0) {
-        double x;
-        int ok = number_key(ps, name, v, 1, 10, &x);
-        return ok ? (d->years_below = (int)x, 1) : 0;
+    static const struct { const char *key; long lo, hi; size_t offset; } whole[] = {
+        {"within_days", 1, 36500, offsetof(eff_cfg_indicator, within_days)},
+        {"years_below", 1, 10, offsetof(eff_cfg_indicator, years_below)},
+        {"after", 1, 50, offsetof(eff_cfg_indicator, after)},
+        {"base_year", 1900, 2100, offsetof(eff_cfg_indicator, base_year)}};
+    for (size_t k = 0; k < sizeof whole / sizeof *whole; k++) {
+        long x;
+        if (strcmp(name, whole[k].key) != 0)
+            continue;
+        if (cfg_parse_long(v, whole[k].lo, whole[k].hi, &x)) {
+            char msg[160];
+            snprintf(msg, sizeof msg, "%s: expected a whole number in %ld-%ld, got '%%s'%%s",
+                     name, whole[k].lo, whole[k].hi);
+            return cfg_fail(ps, msg, v, "");
+        }
+        *(int *)((char *)d + whole[k].offset) = (int)x;
+        return 1;
     }
     if (strcmp(name, "of") == 0) return str_key(ps, &d->of, &d->of_line, v);
-    if (strcmp(name, "after") == 0) {
-        double x;
-        int ok = number_key(ps, name, v, 1, 50, &x);
-        return ok ? (d->after = (int)x, 1) : 0;
-    }
-    if (strcmp(name, "base_year") == 0) {
-        double x;
-        int ok = number_key(ps, name, v, 1900, 2100, &x);
-        return ok ? (d->base_year = (int)x, 1) : 0;
-    }
     if (strcmp(name, "exclude_students") == 0) {
         if (cfg_parse_bool(v, &d->exclude_students))
             return cfg_fail(ps, "%s: expected yes or no, got '%s'", name, v);

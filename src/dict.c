@@ -154,12 +154,14 @@ int32_t eff_dict_find(const eff_dict *d, const char *s, size_t len)
     return lookup(d, s, len, eff_hash_bytes(s, len), &slot);
 }
 
-static int grow_index(eff_dict *d)
+/* A new index of n_slots slots (a power of two) holding every code, from the kept hashes.
+ * 0 when out of memory (the old index stays). */
+static int rehash(eff_dict *d, size_t n_slots)
 {
-    size_t n_slots = d->n_slots * 2;
     uint64_t *slots = eff_calloc(n_slots, sizeof *slots);
     if (!slots)
         return 0;
+    eff_mem_prefault(slots, n_slots * sizeof *slots);
     for (size_t c = 0; c < d->n; c++) {
         size_t i = (size_t)d->hash[c] & (n_slots - 1);
         while (slots[i])
@@ -172,6 +174,11 @@ static int grow_index(eff_dict *d)
     return 1;
 }
 
+static int grow_index(eff_dict *d)
+{
+    return rehash(d, d->n_slots * 2);
+}
+
 /* The index of every string so far (the dictionary leaves its ordered state), room for the
  * codes allocated. 0 when out of memory. */
 static int build_index(eff_dict *d)
@@ -179,20 +186,10 @@ static int build_index(eff_dict *d)
     size_t n_slots = 16;
     while (n_slots < 2 * (d->cap > d->n ? d->cap : d->n + 1))
         n_slots *= 2;
-    uint64_t *slots = eff_calloc(n_slots, sizeof *slots);
-    if (!slots)
-        return 0;
-    eff_mem_prefault(slots, n_slots * sizeof *slots);
-    for (size_t c = 0; c < d->n; c++) {
+    for (size_t c = 0; c < d->n; c++) /* ordered strings were never hashed */
         d->hash[c] = eff_hash_bytes(d->arena + d->offset[c], d->len[c]);
-        size_t i = (size_t)d->hash[c] & (n_slots - 1);
-        while (slots[i])
-            i = (i + 1) & (n_slots - 1);
-        slots[i] = slot_of(d->hash[c], (int32_t)c);
-    }
-    eff_free(d->slots);
-    d->slots = slots;
-    d->n_slots = n_slots;
+    if (!rehash(d, n_slots))
+        return 0;
     d->ordered = 0;
     return 1;
 }

@@ -28,49 +28,20 @@ static int by_person_date(const void *a, const void *b)
     return (x->date > y->date) - (x->date < y->date);
 }
 
-typedef struct krim_cols {
-    const char *names[2 + EFF_CFG_MAX_TERMS];
-    ind_col cols[2 + EFF_CFG_MAX_TERMS];
-    size_t n;
-} krim_cols;
-
-static const ind_col *krim_find(const void *where, const char *name)
-{
-    const krim_cols *k = where;
-    for (size_t j = 1; j < k->n; j++)
-        if (strcasecmp(k->names[j], name) == 0)
-            return &k->cols[j];
-    return NULL;
-}
-
 /* One year's events of the indicator into *ev (grown), persons interned in h->ids. */
 static eff_status history_year(const eff_config *c, const eff_cfg_indicator *d, int year,
                                const eff_ctx *ctx, ind_history *h, person_event **ev,
                                size_t *n_ev, size_t *cap, eff_error *err)
 {
-    krim_cols k = {.names = {c->columns[EFF_COL_PNR], c->columns[EFF_COL_EVENT_DATE]}, .n = 2};
-    for (size_t t = 0; t < d->condition.n; t++)
-        if (!krim_find(&k, d->condition.terms[t].column))
-            k.names[k.n++] = d->condition.terms[t].column;
+    static const eff_cfg_col logical[1] = {EFF_COL_EVENT_DATE};
     ind_frame f = {.c = c, .year = year};
-    eff_table *t = NULL;
-    size_t at[2 + EFF_CFG_MAX_TERMS];
-    ind_cond cond;
-    eff_status st = ind_event_columns(&f, d, k.names, k.n, ctx, err);
-    if (st == EFF_OK) st = ind_read(&f, EFF_FILE_KRIM, k.names, k.n, ctx, &t, err);
-    if (st == EFF_OK) st = ind_find_cols(t, k.names, k.n, at, err);
-    size_t n = st == EFF_OK ? eff_table_n_rows(t) : 0;
-    for (size_t j = 1; st == EFF_OK && j < k.n; j++)
-        st = ind_col_fill(&k.cols[j], n, t, at[j], NULL, err);
-    if (st == EFF_OK) st = ind_cond_resolve(c, &d->condition, krim_find, &k, &cond, err);
-    if (st == EFF_OK && k.cols[1].is_text)
-        st = eff_error_set(err, EFF_EINVAL, eff_table_source(t), 0, 0,
-                           "%s must be a date (or days since 1970)", k.names[1]);
-    const int32_t *ids = st == EFF_OK ? eff_table_codes(t, at[0]) : NULL;
-    const eff_dict *dict = st == EFF_OK ? eff_table_dict(t, at[0]) : NULL;
-    for (size_t r = 0; st == EFF_OK && r < n; r++) {
-        double date = k.cols[1].num[r];
-        if (ids[r] < 0 || isnan(date) || !ind_cond_holds(&cond, r))
+    ind_events_year e;
+    eff_status st = ind_events_read(&f, d, logical, 1, ctx, &e, err);
+    const int32_t *ids = st == EFF_OK ? eff_table_codes(e.t, e.at[0]) : NULL;
+    const eff_dict *dict = st == EFF_OK ? eff_table_dict(e.t, e.at[0]) : NULL;
+    for (size_t r = 0; st == EFF_OK && r < e.n_rows; r++) {
+        double date = e.cols[1].num[r];
+        if (ids[r] < 0 || isnan(date) || !ind_cond_holds(&e.cond, r))
             continue;
         int32_t person;
         st = eff_dict_intern(h->ids, eff_dict_str(dict, ids[r]), eff_dict_len(dict, ids[r]),
@@ -86,9 +57,8 @@ static eff_status history_year(const eff_config *c, const eff_cfg_indicator *d, 
         if (st == EFF_OK)
             (*ev)[(*n_ev)++] = (person_event){person, (int32_t)date};
     }
-    for (size_t j = 1; j < k.n; j++)
-        ind_col_free(&k.cols[j]);
-    eff_table_free(t);
+    if (e.t)
+        ind_events_close(&e);
     return st;
 }
 

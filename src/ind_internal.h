@@ -144,6 +144,23 @@ eff_status ind_poverty_below(const ind_frame *f, const eff_cfg_indicator *d,
 void ind_poverty_tally(const eff_cfg_indicator *d, ind_part *parts, size_t n_years, size_t target,
                        const double *weights);
 
+/* One year of the events register (krim), read once for an indicator: the id column, the
+ * logical columns asked for (case, offence date), the indicator's `events` columns, each
+ * as an ind_col of the register's rows, and its `events` terms resolved (ind_measure.c). */
+typedef struct ind_events_year {
+    const char *names[3 + EFF_CFG_MAX_TERMS];
+    ind_col cols[3 + EFF_CFG_MAX_TERMS];   /* cols[0] unused: the ids stay in t */
+    size_t n, at[3 + EFF_CFG_MAX_TERMS], n_rows;
+    eff_table *t;
+    ind_cond cond;
+} ind_events_year;
+/* Reads it; `logical` names the columns after the id (their ind_col are cols[1..]). The
+ * offence date must not be text. Errors name the config line. */
+eff_status ind_events_read(const ind_frame *f, const eff_cfg_indicator *d,
+                           const eff_cfg_col *logical, size_t n_logical, const eff_ctx *ctx,
+                           ind_events_year *e, eff_error *err);
+void ind_events_close(ind_events_year *e);
+
 /* ind_history.c */
 eff_status ind_history_load(const eff_config *c, const eff_cfg_indicator *d, const eff_ctx *ctx,
                             ind_history *h, eff_error *err);
@@ -163,10 +180,7 @@ eff_status ind_persist_status(const ind_frame *f, const eff_cfg_indicator *d, in
                               eff_error *err);
 void ind_persist_tally(const ind_persist *p, ind_part *part, long *left);
 void ind_persist_free(ind_persist *p);
-/* The events register of f's year has every column in names (else the config line). */
-eff_status ind_event_columns(const ind_frame *f, const eff_cfg_indicator *d,
-                             const char *const *names, size_t n, const eff_ctx *ctx,
-                             eff_error *err);
+
 void ind_part_free(ind_part *p);
 
 /* n + 1 elements of `size`, prefaulted (eff_mem_prefault); NULL when out of memory. */

@@ -32,24 +32,18 @@ static int by_event(const void *a, const void *b)
     return (x->date > y->date) - (x->date < y->date);
 }
 
-typedef struct event_cols {
-    const char *names[2 + EFF_CFG_MAX_TERMS + 1];
-    ind_col cols[2 + EFF_CFG_MAX_TERMS + 1];
-    size_t n;
-} event_cols;
-
 static const ind_col *event_find(const void *where, const char *name)
 {
-    const event_cols *e = where;
+    const ind_events_year *e = where;
     for (size_t k = 1; k < e->n; k++)
         if (strcasecmp(e->names[k], name) == 0)
             return &e->cols[k];
     return NULL;
 }
 
-eff_status ind_event_columns(const ind_frame *f, const eff_cfg_indicator *d,
-                             const char *const *names, size_t n, const eff_ctx *ctx,
-                             eff_error *err)
+/* Every column the events need is in the register, else the config line naming it. */
+static eff_status check_columns(const ind_frame *f, const eff_cfg_indicator *d,
+                                const ind_events_year *e, const eff_ctx *ctx, eff_error *err)
 {
     const eff_config *c = f->c;
     char path[4096];
@@ -59,49 +53,66 @@ eff_status ind_event_columns(const ind_frame *f, const eff_cfg_indicator *d,
     eff_table *header = NULL;
     if (st == EFF_OK && (st = eff_read_table(path, &o, ctx, &header, err)) != EFF_OK)
         eff_config_blame_file(c, EFF_FILE_KRIM, err);
-    for (size_t k = 0; st == EFF_OK && k < n; k++) {
-        if (eff_table_find(header, names[k]) >= 0)
+    for (size_t k = 0; st == EFF_OK && k < e->n; k++) {
+        if (eff_table_find(header, e->names[k]) >= 0)
             continue;
         long line = d->condition.line; /* a [columns] name, else the events terms */
         for (int j = 0; j < EFF_COL_N; j++)
-            if (strcasecmp(c->columns[j], names[k]) == 0)
+            if (strcasecmp(c->columns[j], e->names[k]) == 0)
                 line = c->column_lines[j];
         st = eff_error_set(err, EFF_EINVAL, c->path, line, 0,
                            "[indicator.%s]: the events register %s has no column '%s'%s",
-                           d->id, path, names[k], !line ? " (name it under [columns])" : "");
+                           d->id, path, e->names[k], !line ? " (name it under [columns])" : "");
     }
     eff_table_free(header);
     return st;
 }
 
+eff_status ind_events_read(const ind_frame *f, const eff_cfg_indicator *d,
+                           const eff_cfg_col *logical, size_t n_logical, const eff_ctx *ctx,
+                           ind_events_year *e, eff_error *err)
+{
+    const eff_config *c = f->c;
+    *e = (ind_events_year){.names = {c->columns[EFF_COL_PNR]}, .n = 1};
+    for (size_t k = 0; k < n_logical; k++)
+        e->names[e->n++] = c->columns[logical[k]];
+    for (size_t k = 0; k < d->condition.n; k++)
+        if (!event_find(e, d->condition.terms[k].column))
+            e->names[e->n++] = d->condition.terms[k].column;
+    eff_status st = check_columns(f, d, e, ctx, err);
+    if (st == EFF_OK) st = ind_read(f, EFF_FILE_KRIM, e->names, e->n, ctx, &e->t, err);
+    if (st == EFF_OK) st = ind_find_cols(e->t, e->names, e->n, e->at, err);
+    e->n_rows = st == EFF_OK ? eff_table_n_rows(e->t) : 0;
+    for (size_t k = 1; st == EFF_OK && k < e->n; k++)
+        st = ind_col_fill(&e->cols[k], e->n_rows, e->t, e->at[k], NULL, err);
+    if (st == EFF_OK) st = ind_cond_resolve(c, &d->condition, event_find, e, &e->cond, err);
+    for (size_t k = 0; st == EFF_OK && k < n_logical; k++)
+        if (logical[k] == EFF_COL_EVENT_DATE && e->cols[k + 1].is_text)
+            st = eff_error_set(err, EFF_EINVAL, eff_table_source(e->t), 0, 0,
+                               "%s must be a date (or days since 1970)", e->names[k + 1]);
+    if (st != EFF_OK)
+        ind_events_close(e);
+    return st;
+}
+
+void ind_events_close(ind_events_year *e)
+{
+    for (size_t k = 1; k < e->n; k++)
+        ind_col_free(&e->cols[k]);
+    eff_table_free(e->t);
+    e->t = NULL, e->n = 0;
+}
+
 eff_status ind_events(const ind_frame *f, const eff_cfg_indicator *d, const eff_ctx *ctx,
                       int32_t **events, eff_error *err)
 {
-    const eff_config *c = f->c;
-    event_cols e = {.names = {c->columns[EFF_COL_PNR], c->columns[EFF_COL_CASE],
-                              c->columns[EFF_COL_EVENT_DATE]}, .n = 3};
-    for (size_t k = 0; k < d->condition.n; k++) {
-        size_t j = 1;
-        while (j < e.n && strcasecmp(e.names[j], d->condition.terms[k].column) != 0)
-            j++;
-        if (j == e.n)
-            e.names[e.n++] = d->condition.terms[k].column;
-    }
-    eff_table *t = NULL;
+    static const eff_cfg_col logical[2] = {EFF_COL_CASE, EFF_COL_EVENT_DATE};
+    ind_events_year e;
     int32_t *rows = NULL;
     event_key *keys = NULL;
-    ind_cond cond;
-    eff_status st = ind_event_columns(f, d, e.names, e.n, ctx, err);
-    if (st == EFF_OK) st = ind_read(f, EFF_FILE_KRIM, e.names, e.n, ctx, &t, err);
-    size_t n = st == EFF_OK ? eff_table_n_rows(t) : 0, at[2 + EFF_CFG_MAX_TERMS + 1];
-    if (st == EFF_OK) st = ind_find_cols(t, e.names, e.n, at, err);
-    for (size_t k = 1; st == EFF_OK && k < e.n; k++)
-        st = ind_col_fill(&e.cols[k], n, t, at[k], NULL, err);
-    if (st == EFF_OK) st = ind_cond_resolve(c, &d->condition, event_find, &e, &cond, err);
-    if (st == EFF_OK && e.cols[2].is_text)
-        st = eff_error_set(err, EFF_EINVAL, eff_table_source(t), 0, 0,
-                           "%s must be a date (or days since 1970)", e.names[2]);
-    if (st == EFF_OK) st = ind_map_rows(f, t, at[0], &rows, err);
+    eff_status st = ind_events_read(f, d, logical, 2, ctx, &e, err);
+    size_t n = st == EFF_OK ? e.n_rows : 0;
+    if (st == EFF_OK) st = ind_map_rows(f, e.t, e.at[0], &rows, err);
     *events = st == EFF_OK ? eff_calloc(f->n + 1, sizeof **events) : NULL;
     keys = st == EFF_OK ? eff_mallocarray(n + 1, sizeof *keys) : NULL;
     if (st == EFF_OK && (!*events || !keys))
@@ -110,7 +121,7 @@ eff_status ind_events(const ind_frame *f, const eff_cfg_indicator *d, const eff_
     for (size_t r = 0; st == EFF_OK && r < n; r++) {
         double date = e.cols[2].num[r];
         int year = 0, month, day;
-        if (rows[r] < 0 || isnan(date) || !ind_cond_holds(&cond, r))
+        if (rows[r] < 0 || isnan(date) || !ind_cond_holds(&e.cond, r))
             continue;
         eff_date_to_ymd((int32_t)date, &year, &month, &day);
         if (year != f->year) /* by offence date */
@@ -127,11 +138,10 @@ eff_status ind_events(const ind_frame *f, const eff_cfg_indicator *d, const eff_
     }
     if (st != EFF_OK)
         eff_free(*events), *events = NULL;
-    for (size_t k = 1; k < e.n; k++)
-        ind_col_free(&e.cols[k]);
+    if (e.t)
+        ind_events_close(&e);
     eff_free(keys);
     eff_free(rows);
-    eff_table_free(t);
     return st;
 }
 

@@ -143,7 +143,7 @@ static eff_status read_stored(const eff_table *src, const char *path,
 
 /* The columns of a file with no rows: a stored table's, the CSV header line parsed alone, or
  * ReadStat's variables (regfile_read.c stops at the first value). */
-static eff_status read_header(const eff_table *stored, const char *path,
+static eff_status read_header(const eff_table *stored, const char *path, eff_format format,
                               const eff_read_options *opt, const eff_ctx *ctx, eff_table **out,
                               eff_error *err)
 {
@@ -157,11 +157,6 @@ static eff_status read_header(const eff_table *stored, const char *path,
         eff_free(cols);
         return st;
     }
-    eff_format format = eff_format_of(path);
-    if (format == EFF_FORMAT_UNKNOWN)
-        return eff_error_set(err, EFF_EINVAL, path, 0, 0,
-                             "unknown file type (expected .csv, .tsv, .txt, .sas7bdat, .xpt, "
-                             ".dta or .sav)");
     if (format != EFF_FORMAT_CSV) {
         eff_read_options all = *opt;
         all.columns = NULL, all.n_columns = 0, all.id_column = NULL, all.id_set = NULL;
@@ -202,15 +197,15 @@ eff_status eff_read_table(const char *path, const eff_read_options *opt, const e
     if (!opt)
         opt = &defaults;
     const eff_table *stored = ctx ? eff_tableset_get(ctx->tables, path) : NULL;
-    if (opt->header_only)
-        return read_header(stored, path, opt, ctx, out, err);
-    if (stored)
+    if (stored && !opt->header_only)
         return read_stored(stored, path, opt, out, err);
     eff_format format = eff_format_of(path);
-    if (format == EFF_FORMAT_UNKNOWN)
+    if (format == EFF_FORMAT_UNKNOWN && !stored)
         return eff_error_set(err, EFF_EINVAL, path, 0, 0,
                              "unknown file type (expected .csv, .tsv, .txt, .sas7bdat, .xpt, "
                              ".dta or .sav)");
+    if (opt->header_only)
+        return read_header(stored, path, format, opt, ctx, out, err);
     if (format != EFF_FORMAT_CSV) {
         eff_table *t = NULL;
         eff_status st = rf_read_readstat(path, format, opt, ctx, &t, err);

@@ -345,6 +345,11 @@ static void test_errors(void **state)
     expect_error(buf, 6, "more than 64 values");
     snprintf(buf, sizeof buf, "%smeasure = rate\nevents = KATEGORIX = x\n", head);
     expect_error(buf, 5, "has no column 'KATEGORIX'");
+    snprintf(buf, sizeof buf, "%smeasure = poverty\nincome = FAMAEKVIVADISP\nyears_below = 0\n",
+             head);
+    expect_error(buf, 6, "years_below: expected a whole number in 1-10, got '0'");
+    snprintf(buf, sizeof buf, "%smeasure = persistence\nof = fattigdom\nafter = 2\n", head);
+    expect_error(buf, 5, "of: 'fattigdom' is not a share indicator");
     snprintf(buf, sizeof buf, "%smeasure = share\ncondition = BESKST = 1\nshoe = 3\n", head);
     expect_error(buf, 6, "unknown key 'shoe' in [indicator.x]");
     snprintf(buf, sizeof buf, "[run]\nyears = 2015-2016\n[indicator.X-1]\nmeasure = share\n");
