@@ -12,6 +12,7 @@
 #include "design.h"
 #include "config.h"
 #include "dict.h"
+#include "funding.h"
 #include "digest.h"
 #include "did.h"
 #include "disclosure.h"

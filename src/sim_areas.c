@@ -109,8 +109,9 @@ static eff_status build_plans(sim_world *w, gsl_rng *r, eff_error *err)
         p->kom = draw_kom(r, 2.0);
         p->grant = i + 1 < np ? floor(total * share[i] / sum) : total - given;
         given += p->grant;
-        /* Local co-financing of at least 25% of the grant (chapter 2). */
-        double local = p->grant * (0.28 + 0.3 * gsl_rng_uniform(r));
+        /* Local co-financing of at least 25% of the plan's total budget, grant plus local
+         * money (chapter 2): at least a third of the grant. */
+        double local = p->grant * (0.34 + 0.3 * gsl_rng_uniform(r));
         p->cofin_housing = floor(local * 0.55);
         p->cofin_municipality = floor(local * 0.35);
         p->cofin_other = floor(local - p->cofin_housing - p->cofin_municipality);

@@ -79,6 +79,7 @@ void cli_out_abort(cli_out *o);
 int cli_out_finish(cli_out *o, eff_status st, eff_error *err);
 
 int cmd_describe(int argc, char **argv);
+int cmd_funding(int argc, char **argv);
 int cmd_glm(int argc, char **argv);
 int cmd_match(int argc, char **argv);
 int cmd_run(int argc, char **argv);

@@ -18,6 +18,7 @@ typedef struct command {
 
 static const command commands[] = {
     {"describe", cmd_describe, "rows, columns, types, missing counts and ranges of a table"},
+    {"funding", cmd_funding, "the plans' grants, co-financing and means (the seed's chapter 2)"},
     {"glm", cmd_glm, "linear and logit models with iid, robust or cluster-robust errors"},
     {"match", cmd_match, "propensity score matching with balance diagnostics"},
     {"run", cmd_run, "the effect evaluation a config describes (the seed's chapter 3)"},
