@@ -31,6 +31,7 @@
 #include "sim.h"
 #include "sim_check.h"
 #include "status.h"
+#include "survey.h"
 #include "table.h"
 #include "tableset.h"
 

@@ -84,5 +84,6 @@ int cmd_glm(int argc, char **argv);
 int cmd_match(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_simulate(int argc, char **argv);
+int cmd_survey(int argc, char **argv);
 
 #endif

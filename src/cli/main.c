@@ -23,6 +23,7 @@ static const command commands[] = {
     {"match", cmd_match, "propensity score matching with balance diagnostics"},
     {"run", cmd_run, "the effect evaluation a config describes (the seed's chapter 3)"},
     {"simulate", cmd_simulate, "Synthetic Denmark: register files with planted effects"},
+    {"survey", cmd_survey, "the stakeholder survey: shares, Wilson intervals, charts (chapter 5)"},
 };
 
 /* First signal: ask the library to stop at its next check (it removes its temp files and
