@@ -19,7 +19,7 @@ if [ ! -s "$world/truth.csv" ]; then
 fi
 # [run] of the example, then its indicator sections (no interventions: the indicators alone)
 awk '/^\[run\]/ { on = 1 } /^\[files\]/ { on = 0 } on' examples/lbf-2011-14.ini > "$cfg"
-awk '/^; ---- Status indicators/ { on = 1 } on' examples/lbf-2011-14.ini >> "$cfg"
+awk '/^; ---- Status indicators/ { on = 1 } /^; ---- Funding/ { on = 0 } on' examples/lbf-2011-14.ini >> "$cfg"
 run_once() {
     rm -rf "$out"
     /usr/bin/time -f '%e %M' -o "$tlog" build/effekt run "$cfg" --data-dir "$world" \

@@ -318,12 +318,16 @@ static int handler(void *user, const char *section, const char *name, const char
     }
     if (strcmp(section, "indicators") == 0)
         return cfg_indicators_key(ps, name, val);
+    if (strcmp(section, "funding") == 0)
+        return cfg_funding_key(ps, name, val);
+    if (strcmp(section, "survey") == 0)
+        return cfg_survey_key(ps, name, val);
     if (strncmp(section, "indicator.", 10) == 0 && section[10]) {
         eff_cfg_indicator *d = cfg_indicator_of(ps, section + 10);
         return d ? cfg_ind_key(ps, d, name, val) : 0;
     }
     return cfg_fail(ps, "unknown section [%s] (expected run, files, columns, outcome.ID, "
-                    "intervention.ID, indicators or indicator.ID)%s", section, "");
+                    "intervention.ID, indicators, indicator.ID, funding or survey)%s", section, "");
 }
 
 static eff_status set_defaults(eff_config *c, const char *path, const char *data_dir,
@@ -334,6 +338,7 @@ static eff_status set_defaults(eff_config *c, const char *path, const char *data
     c->seed = 20111;
     c->first_cohort = 2014;
     c->reuse_across_cohorts = 1;
+    c->funding_threshold = 0.25;
     if (!(c->path = eff_strdup(path)))
         return eff_error_set(err, EFF_ENOMEM, path, 0, 0, "out of memory");
     if (data_dir) {
@@ -424,6 +429,7 @@ void eff_config_free(eff_config *c)
         eff_free(iv->profile.label);
     }
     cfg_ind_free(c);
+    cfg_ch_free(c);
     eff_free(c);
 }
 

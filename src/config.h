@@ -204,6 +204,17 @@ typedef struct eff_config {
     long ind_weights_line;
     char *ind_seed_figures;         /* [indicators] seed_figures: the seed's values, or NULL */
     long ind_seed_figures_line;
+    /* [funding] (chapter 2; funding.h): the plans and estates files, or NULL */
+    char *funding_plans, *funding_estates;
+    long funding_line;
+    double funding_threshold;       /* 0.25 */
+    /* [survey] (chapter 5; survey.h): the export, its theme column and items, or NULL */
+    char *survey_data, *survey_theme;
+    long survey_line;
+    char *survey_items[EFF_CFG_MAX_LIST], *survey_themes[EFF_CFG_MAX_LIST],
+        *survey_scale[EFF_CFG_MAX_LIST];
+    size_t n_survey_items, n_survey_themes, n_survey_scale;
+    int survey_dont_know_include;
 } eff_config;
 
 /* Reads and checks `path`. `data_dir` (may be NULL) overrides the config file's directory as

@@ -38,4 +38,10 @@ int cfg_ind_key(parse_state *ps, eff_cfg_indicator *d, const char *name, const c
 int cfg_ind_resolve(parse_state *ps); /* 0 ok */
 void cfg_ind_free(eff_config *c);
 
+/* config_ch.c: [funding] and [survey]. */
+int cfg_funding_key(parse_state *ps, const char *name, const char *v);
+int cfg_survey_key(parse_state *ps, const char *name, const char *v);
+int cfg_ch_resolve(parse_state *ps); /* 0 ok */
+void cfg_ch_free(eff_config *c);
+
 #endif

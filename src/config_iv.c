@@ -220,10 +220,11 @@ int cfg_resolve(parse_state *ps)
         if (c->outcomes[k].source == EFF_COL_N)
             return fail_at(ps, c->outcomes[k].line, "[outcome.%s] has no source = "
                            "(enrolled, hours or absence)%s", c->outcomes[k].id, "");
-    if (cfg_ind_resolve(ps) != 0)
+    if (cfg_ind_resolve(ps) != 0 || cfg_ch_resolve(ps) != 0)
         return -1;
-    if (c->n_interventions == 0 && c->n_indicators == 0)
-        return fail_at(ps, 0, "no [intervention.ID] or [indicator.ID] section%s%s", "", "");
+    if (c->n_interventions == 0 && c->n_indicators == 0 && !c->funding_line && !c->survey_line)
+        return fail_at(ps, 0, "no [intervention.ID], [indicator.ID], [funding] or [survey] "
+                       "section%s%s", "", "");
     for (size_t k = 0; k < c->n_interventions; k++) {
         eff_cfg_intervention *iv = &c->interventions[k];
         if (iv->n_activities == 0)

@@ -101,7 +101,7 @@ static void test_errors(void **state)
     expect_error(buf, EFF_EINVAL, 2, "empty value");
     snprintf(buf, sizeof buf, "%sage = 20-14\n", minimal);
     expect_error(buf, EFF_EINVAL, 7, "age: expected MIN-MAX");
-    expect_error("[run]\nyears = 2011-2019\n", EFF_EINVAL, 0, "no [intervention.ID] or [indicator.ID]");
+    expect_error("[run]\nyears = 2011-2019\n", EFF_EINVAL, 0, "no [intervention.ID], [indicator.ID], [funding] or [survey]");
     assert_int_equal(eff_config_load("tests/data/no-such.ini", NULL, &c, &err), EFF_EIO);
 }
 

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
+#include "chapters.h"
 
 static const char help[] =
     "Usage: effekt funding --plans FILE --estates FILE [options]\n\n"
@@ -82,7 +82,7 @@ static json_t *jnum(double v)
 
 static const char *const source_key[EFF_FUNDING_SOURCES] = {"housing", "municipality", "other"};
 
-static void write_json(cli_out *o, const eff_funding *f)
+json_t *funding_json(const eff_funding *f)
 {
     json_t *below = json_array(), *plans = json_array(), *sources = json_object();
     for (long k = 0; k < f->plans; k++) {
@@ -113,6 +113,12 @@ static void write_json(cli_out *o, const eff_funding *f)
         jnum(f->cofin_total_dkk), "cofin_share_of_budget", jnum(f->cofin_share_total),
         "cofin_threshold", jnum(f->threshold), "below_cofinancing", below, "cofin_sources",
         sources, "by_plan", plans);
+    return root;
+}
+
+static void write_json(cli_out *o, const eff_funding *f)
+{
+    json_t *root = funding_json(f);
     char *text = root ? json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
     if (text)
         cli_out_printf(o, "%s\n", text);
@@ -120,7 +126,7 @@ static void write_json(cli_out *o, const eff_funding *f)
     json_decref(root);
 }
 
-static void write_text(cli_out *o, const eff_funding *f, int da)
+void funding_text(cli_out *o, const eff_funding *f, int da)
 {
     cli_out_printf(o, "%s\n\n", da ? "Bevillinger til de boligsociale helhedsplaner (kapitel 2)"
                                    : "Grants to the comprehensive plans (chapter 2)");
@@ -182,7 +188,7 @@ int cmd_funding(int argc, char **argv)
         if (a.format == CLI_JSON)
             write_json(&o, &f);
         else
-            write_text(&o, &f, a.lang == CLI_DA);
+            funding_text(&o, &f, a.lang == CLI_DA);
     }
     rc = cli_out_finish(&o, st, &err);
     eff_funding_free(&f);

@@ -152,6 +152,50 @@ static double seconds_since(const struct timespec *t0)
     return (double)(t1.tv_sec - t0->tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0->tv_nsec);
 }
 
+/* A file the config names under [funding] or [survey], resolved as the registers are. */
+static eff_status read_named(const eff_config *c, const char *name, long line, const eff_ctx *ctx,
+                             eff_table **t, eff_error *err)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s%s%s", name[0] == '/' ? "" : c->dir, name[0] == '/' ? "" : "/",
+             name);
+    eff_read_options o = eff_read_options_default();
+    eff_status st = eff_read_table(path, &o, ctx, t, err);
+    if (st == EFF_EIO) {
+        size_t len = strlen(err->msg);
+        snprintf(err->msg + len, sizeof err->msg - len, " (named at %s:%ld)", c->path, line);
+    }
+    return st;
+}
+
+/* The seed's chapters 2 and 5, when the config has their sections. */
+static eff_status run_chapters(const eff_config *c, const eff_ctx *ctx, eff_funding *funding,
+                               eff_survey *survey, eff_error *err)
+{
+    eff_table *a = NULL, *b = NULL;
+    eff_status st = EFF_OK;
+    if (c->funding_line) {
+        st = read_named(c, c->funding_plans, c->funding_line, ctx, &a, err);
+        if (st == EFF_OK) st = read_named(c, c->funding_estates, c->funding_line, ctx, &b, err);
+        if (st == EFF_OK) st = eff_funding_compute(a, b, c->funding_threshold, funding, err);
+        eff_table_free(a), eff_table_free(b), a = b = NULL;
+    }
+    if (st == EFF_OK && c->survey_line) {
+        eff_survey_options o = {
+            .theme = c->survey_theme, .items = (const char *const *)c->survey_items,
+            .n_items = c->n_survey_items,
+            .scale = c->n_survey_scale ? (const char *const *)c->survey_scale : NULL,
+            .n_scale = c->n_survey_scale,
+            .themes = c->n_survey_themes ? (const char *const *)c->survey_themes : NULL,
+            .n_themes = c->n_survey_themes, .dont_know_include = c->survey_dont_know_include,
+            .threshold = c->threshold};
+        st = read_named(c, c->survey_data, c->survey_line, ctx, &a, err);
+        if (st == EFF_OK) st = eff_survey_compute(a, &o, survey, err);
+        eff_table_free(a);
+    }
+    return st;
+}
+
 int cmd_run(int argc, char **argv)
 {
     run_args a = {.format = CLI_TEXT, .lang = CLI_DA};
@@ -193,12 +237,17 @@ int cmd_run(int argc, char **argv)
     if (st == EFF_OK && cfg->n_indicators > 0)
         st = eff_ind_compute(cfg, &ctx, &ind, &err);
     eff_log(&ctx, EFF_LOG_DEBUG, "indicators done: %.1f s", seconds_since(&t0));
+    eff_funding funding = {0};
+    eff_survey survey = {0};
+    if (st == EFF_OK) st = run_chapters(cfg, &ctx, &funding, &survey, &err);
     cli_progress_done();
     if (st == EFF_OK && mkdir(a.out, 0777) != 0 && errno != EEXIST)
         st = eff_error_set(&err, EFF_EIO, a.out, 0, 0, "cannot create the output directory: %s",
                            strerror(errno));
     if (st == EFF_OK) {
         ri.cfg = cfg, ri.eval = eval, ri.ind = ind;
+        ri.funding = cfg->funding_line ? &funding : NULL;
+        ri.survey = cfg->survey_line ? &survey : NULL;
         ri.seconds = seconds_since(&t0);
         st = run_write_files(&ri, &err);
     }
@@ -218,6 +267,8 @@ int cmd_run(int argc, char **argv)
     free_inputs(&ri);
     eff_eval_free(eval);
     eff_ind_free(ind);
+    eff_funding_free(&funding);
+    eff_survey_free(&survey);
     eff_persons_free(persons);
     eff_config_free(cfg);
     return rc;

@@ -11,7 +11,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "cli.h"
+#include "chapters.h"
 
 static const char help[] =
     "Usage: effekt survey --data FILE --theme COL --items A,B,... --out DIR [options]\n\n"
@@ -113,22 +113,23 @@ static int parse_args(int argc, char **argv, survey_args *a)
 static const char *const da_scale[] = {"slet ikke", "i mindre grad", "i nogen grad",
                                        "i høj grad", "i meget høj grad"};
 
-static const char *step_label(const survey_args *a, const eff_survey *s, size_t j, int da)
+static const char *step_label(const char *const *scale, const eff_survey *s, size_t j, int da)
 {
     if (j == s->n_scale)
         return da ? "ved ikke" : "don't know";
     if (j == s->n_scale + 1)
         return da ? "ubesvaret" : "no answer";
-    return a->n_scale ? a->scale[j] : da_scale[j];
+    return scale ? scale[j] : da_scale[j];
 }
 
 /* ---- files ---- */
 
-static eff_status write_csvs(const survey_args *a, const eff_survey *s, eff_error *err)
+static eff_status write_csvs(const char *dir, const char *const *items, const eff_survey *s,
+                             eff_error *err)
 {
     char path[4096];
     cli_out o;
-    snprintf(path, sizeof path, "%s/responses.csv", a->out);
+    snprintf(path, sizeof path, "%s/responses.csv", dir);
     eff_status st = cli_out_open(&o, path, err);
     if (st != EFF_OK)
         return st;
@@ -140,7 +141,7 @@ static eff_status write_csvs(const survey_args *a, const eff_survey *s, eff_erro
         cli_out_printf(&o, "total,%ld\n", s->total);
     if ((st = cli_out_close(&o, err)) != EFF_OK)
         return st;
-    snprintf(path, sizeof path, "%s/items.csv", a->out);
+    snprintf(path, sizeof path, "%s/items.csv", dir);
     if ((st = cli_out_open(&o, path, err)) != EFF_OK)
         return st;
     cli_out_printf(&o, "item,theme,share_high,ci_low,ci_high,n\n");
@@ -148,7 +149,7 @@ static eff_status write_csvs(const survey_args *a, const eff_survey *s, eff_erro
         for (size_t th = 0; th < s->n_themes; th++) {
             const eff_survey_cell *c = &s->cells[i * s->n_themes + th];
             if (!s->hidden[th])
-                cli_out_printf(&o, "%s,%s,%.17g,%.17g,%.17g,%ld\n", a->items[i], s->themes[th],
+                cli_out_printf(&o, "%s,%s,%.17g,%.17g,%.17g,%ld\n", items[i], s->themes[th],
                                c->share, c->low, c->high, c->n);
         }
     return cli_out_close(&o, err);
@@ -156,13 +157,14 @@ static eff_status write_csvs(const survey_args *a, const eff_survey *s, eff_erro
 
 /* One bar per theme, its answers stacked from low to high, then don't know and no answer;
  * a blue-to-orange diverging palette that stays ordered in grey. */
-static eff_status write_chart(const survey_args *a, const eff_survey *s, size_t i, int da,
+static eff_status write_chart(const char *dir, const char *const *items,
+                              const char *const *scale, const eff_survey *s, size_t i, int da,
                               eff_error *err)
 {
     static const char *const fill[] = {"#b35806", "#f1a340", "#fee0b6", "#998ec3", "#542788",
                                        "#cccccc", "#eeeeee"};
     char path[4096];
-    snprintf(path, sizeof path, "%s/figures/survey_%s.svg", a->out, a->items[i]);
+    snprintf(path, sizeof path, "%s/figures/survey_%s.svg", dir, items[i]);
     cli_out o;
     eff_status st = cli_out_open(&o, path, err);
     if (st != EFF_OK)
@@ -176,7 +178,7 @@ static eff_status write_chart(const survey_args *a, const eff_survey *s, size_t 
                        "height=\"100%%\" fill=\"white\"/>\n<text x=\"%.0f\" y=\"24\" "
                        "font-size=\"15\" font-weight=\"bold\">",
                    left + width + 40, height, left);
-    cli_svg_text(&o, a->items[i]);
+    cli_svg_text(&o, items[i]);
     cli_out_printf(&o, "</text>\n");
     size_t b = 0;
     for (size_t th = 0; th < s->n_themes; th++) {
@@ -206,7 +208,7 @@ static eff_status write_chart(const survey_args *a, const eff_survey *s, size_t 
         cli_out_printf(&o, "<rect x=\"%.0f\" y=\"%.0f\" width=\"12\" height=\"12\" fill=\"%s\" "
                            "stroke=\"#666\"/><text x=\"%.0f\" y=\"%.0f\">", lx, yy, fill[colour],
                        lx + 16, yy + 10);
-        cli_svg_text(&o, step_label(a, s, j, da));
+        cli_svg_text(&o, step_label(scale, s, j, da));
         cli_out_printf(&o, "</text>\n");
     }
     cli_out_printf(&o, "<text x=\"%.0f\" y=\"%.0f\" fill=\"#444\">%s</text>\n</svg>\n", left,
@@ -214,14 +216,29 @@ static eff_status write_chart(const survey_args *a, const eff_survey *s, size_t 
     return cli_out_close(&o, err);
 }
 
+eff_status survey_files(const char *dir, const char *const *items, const char *const *scale,
+                        const eff_survey *s, int da, eff_error *err)
+{
+    char figures[4096];
+    snprintf(figures, sizeof figures, "%s/figures", dir);
+    if ((mkdir(dir, 0777) != 0 && errno != EEXIST) ||
+        (mkdir(figures, 0777) != 0 && errno != EEXIST))
+        return eff_error_set(err, EFF_EIO, dir, 0, 0, "cannot create the directory: %s",
+                             strerror(errno));
+    eff_status st = write_csvs(dir, items, s, err);
+    for (size_t i = 0; st == EFF_OK && i < s->n_items; i++)
+        st = write_chart(dir, items, scale, s, i, da, err);
+    return st;
+}
+
 static json_t *jnum(double v)
 {
     return isfinite(v) ? json_real(v) : json_null();
 }
 
-static void write_json(const survey_args *a, const eff_survey *s)
+json_t *survey_json(const char *const *items, const eff_survey *s)
 {
-    json_t *themes = json_array(), *items = json_array();
+    json_t *themes = json_array(), *cells = json_array();
     for (size_t th = 0; th < s->n_themes; th++)
         json_array_append_new(themes, json_pack("{s:s,s:o}", "theme", s->themes[th],
                                                 "respondents", s->hidden[th] ? json_null()
@@ -230,14 +247,19 @@ static void write_json(const survey_args *a, const eff_survey *s)
         for (size_t th = 0; th < s->n_themes; th++) {
             const eff_survey_cell *c = &s->cells[i * s->n_themes + th];
             int h = s->hidden[th];
-            json_array_append_new(items, json_pack(
-                "{s:s,s:s,s:o,s:o,s:o,s:o}", "item", a->items[i], "theme", s->themes[th],
+            json_array_append_new(cells, json_pack(
+                "{s:s,s:s,s:o,s:o,s:o,s:o}", "item", items[i], "theme", s->themes[th],
                 "share_high", h ? json_null() : jnum(c->share), "ci_low",
                 h ? json_null() : jnum(c->low), "ci_high", h ? json_null() : jnum(c->high), "n",
                 h ? json_null() : json_integer(c->n)));
         }
-    json_t *root = json_pack("{s:o,s:o,s:o}", "responses", themes, "total",
-                             s->total >= 0 ? json_integer(s->total) : json_null(), "items", items);
+    return json_pack("{s:o,s:o,s:o}", "responses", themes, "total",
+                     s->total >= 0 ? json_integer(s->total) : json_null(), "items", cells);
+}
+
+static void write_json(const survey_args *a, const eff_survey *s)
+{
+    json_t *root = survey_json(a->items, s);
     char *text = root ? json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
     if (text)
         printf("%s\n", text);
@@ -291,15 +313,9 @@ int cmd_survey(int argc, char **argv)
         eff_read_options ro = eff_read_options_default();
         st = eff_read_table(a.data, &ro, NULL, &t, &err);
         if (st == EFF_OK) st = eff_survey_compute(t, &a.opt, &s, &err);
-        char dir[4096];
-        snprintf(dir, sizeof dir, "%s/figures", a.out);
-        if (st == EFF_OK && ((mkdir(a.out, 0777) != 0 && errno != EEXIST) ||
-                             (mkdir(dir, 0777) != 0 && errno != EEXIST)))
-            st = eff_error_set(&err, EFF_EIO, a.out, 0, 0, "cannot create the directory: %s",
-                               strerror(errno));
-        if (st == EFF_OK) st = write_csvs(&a, &s, &err);
-        for (size_t i = 0; st == EFF_OK && i < s.n_items; i++)
-            st = write_chart(&a, &s, i, a.lang == CLI_DA, &err);
+        if (st == EFF_OK)
+            st = survey_files(a.out, a.items, a.n_scale ? a.scale : NULL, &s, a.lang == CLI_DA,
+                              &err);
         if (st == EFF_OK)
             a.format == CLI_JSON ? write_json(&a, &s) : write_text(&a, &s, a.lang == CLI_DA);
         rc = st == EFF_OK ? EXIT_OK : cli_fail(&err);

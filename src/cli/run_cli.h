@@ -13,6 +13,8 @@ typedef struct run_info {
     const eff_config *cfg;
     const eff_eval *eval;      /* NULL when the config has no interventions */
     const eff_indicators *ind; /* NULL when it has no indicators */
+    const eff_funding *funding; /* [funding], or NULL */
+    const eff_survey *survey;  /* [survey], or NULL */
     cli_lang lang;
     const char *out_dir;
     char started[32];         /* ISO 8601, UTC */

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "chapters.h"
 #include "run_cli.h"
 
 static json_t *jnum(double v)
@@ -231,7 +232,11 @@ json_t *run_results_json(const run_info *ri)
         json_object_set_new(ivs, ri->eval->ivs[k].cfg->id, iv_json(&ri->eval->ivs[k]));
     return json_pack("{s:i,s:s,s:o,s:o,s:o,s:o,s:o,s:o,s:o}", "schema_version", 1,
                      "effekt_version", EFFEKT_VERSION, "run", run, "interventions", ivs,
-                     "indicators", run_indicators_json(ri), "funding", json_null(), "survey",
-                     json_null(), "disclosure", disclosure_json(ri), "warnings",
+                     "indicators", run_indicators_json(ri), "funding",
+                     ri->funding ? funding_json(ri->funding) : json_null(), "survey",
+                     ri->survey ? survey_json((const char *const *)ri->cfg->survey_items,
+                                              ri->survey)
+                                : json_null(),
+                     "disclosure", disclosure_json(ri), "warnings",
                      ri->eval ? strings(ri->eval->warnings, ri->eval->n_warnings) : json_array());
 }

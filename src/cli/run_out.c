@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "chapters.h"
 #include "match_cli.h"
 #include "run_cli.h"
 
@@ -153,10 +154,49 @@ static eff_status write_typical(const run_info *ri, const eff_eval_iv *iv, eff_e
     return cli_out_close(&o, err);
 }
 
+/* DIR/funding/ (the plans' table and the text of chapter 2) and DIR/survey/ (chapter 5). */
+static eff_status write_chapters(const run_info *ri, eff_error *err)
+{
+    char dir[4096];
+    eff_status st = EFF_OK;
+    int da = ri->lang == CLI_DA;
+    if (ri->funding) {
+        snprintf(dir, sizeof dir, "%s/funding", ri->out_dir);
+        if (mkdir(dir, 0777) != 0 && errno != EEXIST)
+            return eff_error_set(err, EFF_EIO, dir, 0, 0, "cannot create the directory: %s",
+                                 strerror(errno));
+        cli_out o;
+        if ((st = open_in(&o, ri->out_dir, "funding", "plans.csv", err)) != EFF_OK)
+            return st;
+        cli_out_printf(&o, "plan_id,grant_dkk,cofin_dkk,cofin_share,below,estates,residents\n");
+        for (long k = 0; k < ri->funding->plans; k++) {
+            const eff_funding_plan *p = &ri->funding->plan[k];
+            cli_out_printf(&o, "%.0f,%.0f,%.0f,%.17g,%d,%ld,%ld\n", p->plan_id, p->grant_dkk,
+                           p->cofin_dkk, p->cofin_share, p->below, p->estates, p->residents);
+        }
+        if ((st = cli_out_close(&o, err)) != EFF_OK)
+            return st;
+        if ((st = open_in(&o, ri->out_dir, "funding", "funding.txt", err)) != EFF_OK)
+            return st;
+        funding_text(&o, ri->funding, da);
+        if ((st = cli_out_close(&o, err)) != EFF_OK)
+            return st;
+    }
+    if (ri->survey) {
+        snprintf(dir, sizeof dir, "%s/survey", ri->out_dir);
+        const eff_config *c = ri->cfg;
+        st = survey_files(dir, (const char *const *)c->survey_items,
+                          c->n_survey_scale ? (const char *const *)c->survey_scale : NULL,
+                          ri->survey, da, err);
+    }
+    return st;
+}
+
 eff_status run_write_files(const run_info *ri, eff_error *err)
 {
     eff_status st = write_effects(ri, err);
     if (st == EFF_OK) st = run_write_indicators(ri, err);
+    if (st == EFF_OK) st = write_chapters(ri, err);
     for (size_t k = 0; st == EFF_OK && ri->eval && k < ri->eval->n_ivs; k++) {
         const eff_eval_iv *iv = &ri->eval->ivs[k];
         char dir[4096];

@@ -40,6 +40,10 @@ expect "a typical-person value the model lacks" 2 "typical.origin: expected dans
 cfg 's/^disclosure_threshold = 5/disclosure_threshold = 2/'
 run run "$work/bad.ini" --data-dir "$work/s" --out "$work/o1"
 expect "a disclosure threshold below 3 is refused" 2 "disclosure_threshold must be a whole number of at least 3"
+cfg 's/^theme = tema/theme = tema\nshoe = 3/'
+run run "$work/bad.ini" --data-dir "$work/s" --out "$work/o1"; expect "an unknown [survey] key names its line" 2 "unknown key 'shoe' in [survey]"
+cfg 's/^threshold = 0.25/threshold = 1.5/'
+run run "$work/bad.ini" --data-dir "$work/s" --out "$work/o1"; expect "a bad [funding] threshold names its line" 2 "threshold: expected a share in [0, 1)"
 cfg 's/^bfl = bfl{year}.csv/bfl = bfl_{year}.csv/'
 run run "$work/bad.ini" --data-dir "$work/s" --out "$work/o1"
 expect "a missing register file names its config line" 4 "(named by bfl = bfl_{year}.csv at $work/bad.ini:23)"
@@ -62,6 +66,14 @@ check "indicators.csv: every group, the seed's figure beside ours" sh -c "grep -
 check "indicators.csv: a suppressed cell has neither value nor n" sh -c "! grep -Eq '^[^,]*,[^,]*,[^,]*,[0-9]*,,[0-9]' '$work/o/indicators.csv' && ! grep -Eq '^[^,]*,[^,]*,[^,]*,[0-9]*,[0-9.]+,,' '$work/o/indicators.csv'"
 check "a chart per indicator" test "$(ls "$work/o/figures" | grep -c '^indicator_.*\.svg$')" -eq "$(grep -c '^\[indicator\.' "$ini")"
 check "the charts are well-formed SVG" python3 -c 'import sys, glob, xml.dom.minidom as m; [m.parse(f) for f in glob.glob(sys.argv[1] + "/*.svg")]' "$work/o/figures"
+check "chapters 2 and 5 in the run: results.json and their files" python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1] + "/results.json"))
+assert d["funding"]["plans"] == 8 and d["funding"]["grant_per_plan_dkk"] == 9.65e6, d["funding"]
+assert d["survey"]["total"] == 366 and len(d["survey"]["items"]) == 32
+import os
+for f in ("funding/plans.csv", "funding/funding.txt", "survey/responses.csv", "survey/items.csv"):
+    assert os.path.getsize(sys.argv[1] + "/" + f) > 0, f' "$work/o"
 check "effects.csv has INTERFACES.md's header" sh -c "head -1 '$work/o/effects.csv' | grep -qx 'intervention,outcome,subgroup,event_time,estimate,std_error,ci_low,ci_high,p_value,stars,odds_ratio,att_pp,att_pp_se,n_persons,n_obs'"
 check "effects.csv: the reference year has estimate 0 and no SE" sh -c "grep -q '^fritidsjob,fritidsjob,koen=K,-1,0,,' '$work/o/effects.csv'"
 check "effects.csv: absence is linear (no odds ratio)" sh -c "grep '^boern_unge,fravaer_pct,all,0,' '$work/o/effects.csv' | awk -F, '\$5 != \"\" && \$11 == \"\"' | grep -q ."
