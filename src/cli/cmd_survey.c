@@ -172,7 +172,7 @@ static eff_status write_chart(const char *dir, const char *const *items,
     size_t bars = 0, k = s->n_scale;
     for (size_t th = 0; th < s->n_themes; th++)
         bars += !s->hidden[th];
-    double left = 240, width = 420, top = 50, row = 30, height = top + row * (double)bars + 80;
+    double left = 240, width = 420, top = 50, row = 30, height = top + row * (double)bars + 110;
     cli_out_printf(&o, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" height=\"%.0f\" "
                        "font-family=\"sans-serif\" font-size=\"12\">\n<rect width=\"100%%\" "
                        "height=\"100%%\" fill=\"white\"/>\n<text x=\"%.0f\" y=\"24\" "
@@ -201,7 +201,13 @@ static eff_status write_chart(const char *dir, const char *const *items,
             x += w;
         }
     }
-    double ly = top + row * (double)bars + 20;
+    double axis = top + row * (double)bars;
+    for (int tick = 0; tick <= 4; tick++) /* the share axis */
+        cli_out_printf(&o, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#666\"/>"
+                           "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%d%%</text>\n",
+                       left + width * tick / 4, axis - 4, left + width * tick / 4, axis + 2,
+                       left + width * tick / 4, axis + 16, 25 * tick);
+    double ly = axis + 34;
     for (size_t j = 0; j < k + 2; j++) { /* legend, in two rows */
         double lx = left - 230 + (double)(j % 4) * 170, yy = ly + (double)(j / 4) * 20;
         size_t colour = j < k ? (k == 5 ? j : j * 4 / (k - 1)) : 5 + (j - k);

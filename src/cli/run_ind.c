@@ -160,10 +160,18 @@ static eff_status write_chart(const run_info *ri, const eff_cfg_indicator *d, ef
         if (i == n_panels && n_panels < 64)
             subgroups[n_panels++] = c->subgroup;
     }
+    for (size_t k = 1; k < n_panels; k++) /* all first, then the subgroups */
+        if (strcmp(subgroups[k], "all") == 0) {
+            const char *all = subgroups[k];
+            memmove(&subgroups[1], &subgroups[0], k * sizeof *subgroups);
+            subgroups[0] = all;
+        }
     double ymax = nice_max(top * 1.05);
     size_t cols = n_panels < 3 ? n_panels : 3, rows = (n_panels + cols - 1) / (cols ? cols : 1);
     double width = MARGIN_L + (double)cols * (PLOT_W + GAP_X), height =
         MARGIN_T + (double)rows * (PLOT_H + GAP_Y) + 40;
+    if (width < MARGIN_L + 3 * 190 + 150) /* room for the legend's four entries */
+        width = MARGIN_L + 3 * 190 + 150;
     char path[4096];
     snprintf(path, sizeof path, "%s/figures/indicator_%s.svg", ri->out_dir, d->id);
     cli_out o;
