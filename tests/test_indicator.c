@@ -55,7 +55,8 @@ static void test_against_r(void **state)
     size_t col[7];
     const char *names[7] = {"indicator", "group", "subgroup", "year", "value", "n", "gone"};
     for (size_t k = 0; k < 7; k++)
-        assert_true(eff_table_find(want, names[k]) >= 0), col[k] = (size_t)eff_table_find(want, names[k]);
+        assert_true(eff_table_find(want, names[k]) >= 0),
+            col[k] = (size_t)eff_table_find(want, names[k]);
     for (size_t i = 0; i < n; i++) {
         const eff_ind_cell *got = find(r, eff_table_str(want, col[0], i),
                                        eff_table_str(want, col[1], i),
@@ -319,44 +320,38 @@ static void expect_error(const char *text, long line, const char *needle)
 static void test_errors(void **state)
 {
     (void)state;
-    const char *head = "[run]\nyears = 2015-2016\n[indicator.x]\n";
+    /* each body follows [run] and [indicator.x] (lines 1-3); the line the error names */
+    static const struct { const char *body; long line; const char *needle; } cases[] = {
+        {"measure = share\ncondition = BESKSTX = 1\n", 5, "unknown column 'BESKSTX'"},
+        {"measure = share\nage = 24-16\ncondition = BESKST = 1\n", 5, "age: expected MIN-MAX"},
+        {"measure = share\nage = 16-24\n", 4, "has no condition"},
+        {"measure = mean\n", 4, "has no value"},
+        {"measure = poverty\n", 4, "has no income"},
+        {"condition = BESKST = 1\n", 4, "has no measure"},
+        {"measure = ratio\n", 4, "measure: unknown value 'ratio'"},
+        {"measure = share\ncondition = herkomst > 2\n", 5, "herkomst holds text"},
+        {"measure = share\ncondition = BESKST = ja\n", 5,
+         "BESKST holds numbers, and 'ja' is not one"},
+        {"measure = share\ncondition = BESKST ~ 1\n", 5, "condition: expected COLUMN OP VALUE"},
+        {"measure = share\ncondition = BESKST = 1\nsubgroups = PNR\n", 6, "more than 64 values"},
+        {"measure = rate\nevents = KATEGORIX = x\n", 5, "has no column 'KATEGORIX'"},
+        {"measure = poverty\nincome = FAMAEKVIVADISP\nyears_below = 0\n", 6,
+         "years_below: expected a whole number in 1-10, got '0'"},
+        {"measure = persistence\nof = fattigdom\nafter = 2\n", 5,
+         "of: 'fattigdom' is not a share indicator"},
+        {"measure = share\ncondition = BESKST = 1\nshoe = 3\n", 6,
+         "unknown key 'shoe' in [indicator.x]"},
+    };
     char buf[1024];
-    snprintf(buf, sizeof buf, "%smeasure = share\ncondition = BESKSTX = 1\n", head);
-    expect_error(buf, 5, "unknown column 'BESKSTX'");
-    snprintf(buf, sizeof buf, "%smeasure = share\nage = 24-16\ncondition = BESKST = 1\n", head);
-    expect_error(buf, 5, "age: expected MIN-MAX");
-    snprintf(buf, sizeof buf, "%smeasure = share\nage = 16-24\n", head);
-    expect_error(buf, 4, "has no condition"); /* the section's first key */
-    snprintf(buf, sizeof buf, "%smeasure = mean\n", head);
-    expect_error(buf, 4, "has no value");
-    snprintf(buf, sizeof buf, "%smeasure = poverty\n", head);
-    expect_error(buf, 4, "has no income");
-    snprintf(buf, sizeof buf, "%scondition = BESKST = 1\n", head);
-    expect_error(buf, 4, "has no measure");
-    snprintf(buf, sizeof buf, "%smeasure = ratio\n", head);
-    expect_error(buf, 4, "measure: unknown value 'ratio'");
-    snprintf(buf, sizeof buf, "%smeasure = share\ncondition = herkomst > 2\n", head);
-    expect_error(buf, 5, "herkomst holds text");
-    snprintf(buf, sizeof buf, "%smeasure = share\ncondition = BESKST = ja\n", head);
-    expect_error(buf, 5, "BESKST holds numbers, and 'ja' is not one");
-    snprintf(buf, sizeof buf, "%smeasure = share\ncondition = BESKST ~ 1\n", head);
-    expect_error(buf, 5, "condition: expected COLUMN OP VALUE");
-    snprintf(buf, sizeof buf, "%smeasure = share\ncondition = BESKST = 1\nsubgroups = PNR\n", head);
-    expect_error(buf, 6, "more than 64 values");
-    snprintf(buf, sizeof buf, "%smeasure = rate\nevents = KATEGORIX = x\n", head);
-    expect_error(buf, 5, "has no column 'KATEGORIX'");
-    snprintf(buf, sizeof buf, "%smeasure = poverty\nincome = FAMAEKVIVADISP\nyears_below = 0\n",
-             head);
-    expect_error(buf, 6, "years_below: expected a whole number in 1-10, got '0'");
-    snprintf(buf, sizeof buf, "%smeasure = persistence\nof = fattigdom\nafter = 2\n", head);
-    expect_error(buf, 5, "of: 'fattigdom' is not a share indicator");
-    snprintf(buf, sizeof buf, "%smeasure = share\ncondition = BESKST = 1\nshoe = 3\n", head);
-    expect_error(buf, 6, "unknown key 'shoe' in [indicator.x]");
-    snprintf(buf, sizeof buf, "[run]\nyears = 2015-2016\n[indicator.X-1]\nmeasure = share\n");
-    expect_error(buf, 4, "lower-case letters");
-    snprintf(buf, sizeof buf, "[indicators]\nweights = nowhere.csv\n%smeasure = share\n"
-                              "condition = BESKST = 1\n", head + 0);
-    expect_error(buf, 0, "named by weights = at");
+    for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
+        snprintf(buf, sizeof buf, "[run]\nyears = 2015-2016\n[indicator.x]\n%s", cases[k].body);
+        expect_error(buf, cases[k].line, cases[k].needle);
+    }
+    expect_error("[run]\nyears = 2015-2016\n[indicator.X-1]\nmeasure = share\n", 4,
+                 "lower-case letters");
+    expect_error("[indicators]\nweights = nowhere.csv\n[run]\nyears = 2015-2016\n"
+                 "[indicator.x]\nmeasure = share\ncondition = BESKST = 1\n",
+                 0, "named by weights = at");
 }
 
 int main(void)
