@@ -6,6 +6,7 @@
 
 #include "atomic.h"
 #include "balance.h"
+#include "csdid.h"
 #include "csv.h"
 #include "date.h"
 #include "describe.h"

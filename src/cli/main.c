@@ -17,6 +17,7 @@ typedef struct command {
 } command;
 
 static const command commands[] = {
+    {"csdid", cmd_csdid, "Callaway & Sant'Anna group-time effects, aggregated, with bands"},
     {"describe", cmd_describe, "rows, columns, types, missing counts and ranges of a table"},
     {"funding", cmd_funding, "the plans' grants, co-financing and means (the seed's chapter 2)"},
     {"glm", cmd_glm, "linear and logit models with iid, robust or cluster-robust errors"},
