@@ -22,18 +22,19 @@ eff_cs_options eff_cs_options_default(void)
     return o;
 }
 
-/* One 2x2: n rows (treated first or mixed), d 0/1, dy the change, x n x p column-major with
- * the intercept first. */
+/* One 2x2: n rows, d 0/1, dy the change, w the unit weights normalised to mean 1 (DRDID's
+ * i.weights), x n x p column-major with the intercept first. */
 typedef struct cs_2x2 {
     size_t n, p;
-    const double *d, *dy, *x;
+    const double *d, *dy, *w, *x;
 } cs_2x2;
 
-static double col_mean_w(const cs_2x2 *s, const double *w, size_t j)
+/* mean_i v_i x_ij: DRDID's colMeans(v * int.cov)[j]. */
+static double col_mean_w(const cs_2x2 *s, const double *v, size_t j)
 {
     double sum = 0;
     for (size_t i = 0; i < s->n; i++)
-        sum += w[i] * s->x[j * s->n + i];
+        sum += v[i] * s->x[j * s->n + i];
     return sum / (double)s->n;
 }
 
@@ -45,14 +46,15 @@ static double mean_of(const double *v, size_t n)
     return sum / (double)n;
 }
 
-/* OLS of dy on x among the comparison units: the fitted change for every row (out_delta) and
- * each row's linear representation n (X_c'X_c)^-1 x_i e_i (1-d_i) (p x n, column per row). */
+/* Weighted least squares of dy on x among the comparison units: the fitted change for every
+ * row (out_delta) and each row's linear representation w_i (1-d_i) e_i x_i' (X'WX / n)^-1
+ * (p x n, a column per row). */
 static eff_status cs_outcome_regression(const cs_2x2 *s, double *out_delta, double *lin_rep,
                                         eff_error *err)
 {
     size_t nc = 0, n = s->n, p = s->p;
     for (size_t i = 0; i < n; i++)
-        nc += s->d[i] == 0;
+        nc += s->d[i] == 0 && s->w[i] > 0;
     if (nc < p)
         return eff_error_set(err, EFF_EINVAL, NULL, 0, 0,
                              "%zu comparison units for %zu outcome-regression terms", nc, p);
@@ -61,11 +63,12 @@ static eff_status cs_outcome_regression(const cs_2x2 *s, double *out_delta, doub
         return eff_error_set(err, EFF_ENOMEM, NULL, 0, 0, "out of memory");
     double *yc = xc + nc * p, *b = yc + nc, *inv = b + p;
     for (size_t i = 0, r = 0; i < n; i++) {
-        if (s->d[i] != 0)
+        if (s->d[i] != 0 || !(s->w[i] > 0))
             continue;
+        double sw = sqrt(s->w[i]);
         for (size_t j = 0; j < p; j++)
-            xc[j * nc + r] = s->x[j * n + i];
-        yc[r++] = s->dy[i];
+            xc[j * nc + r] = sw * s->x[j * n + i];
+        yc[r++] = sw * s->dy[i];
     }
     eff_status st = eff_linalg_lsq(xc, nc, p, yc, b, inv, err);
     if (st == EFF_OK) {
@@ -74,7 +77,7 @@ static eff_status cs_outcome_regression(const cs_2x2 *s, double *out_delta, doub
             for (size_t j = 0; j < p; j++)
                 f += s->x[j * n + i] * b[j];
             out_delta[i] = f;
-            double e = (1 - s->d[i]) * (s->dy[i] - f);
+            double e = s->w[i] * (1 - s->d[i]) * (s->dy[i] - f);
             for (size_t j = 0; j < p; j++) {
                 double v = 0;
                 for (size_t l = 0; l < p; l++)
@@ -89,8 +92,8 @@ static eff_status cs_outcome_regression(const cs_2x2 *s, double *out_delta, doub
     return st;
 }
 
-/* The logit propensity score of d on x: fitted values (capped at 1 - 1e-6, as DRDID) and each
- * row's linear representation n (X'WX)^-1 x_i (d_i - ps_i) (p x n). */
+/* The logit propensity score of d on x with weights w: fitted values (capped at 1 - 1e-6, as
+ * DRDID) and each row's linear representation w_i (d_i - ps_i) x_i' n (X'WX)^-1 (p x n). */
 static eff_status cs_pscore(const cs_2x2 *s, double *ps, double *lin_rep, eff_error *err)
 {
     size_t n = s->n, p = s->p;
@@ -105,14 +108,16 @@ static eff_status cs_pscore(const cs_2x2 *s, double *ps, double *lin_rep, eff_er
     o.threads = 1;
     eff_ctx ctx = eff_ctx_default();
     eff_glm *g = NULL;
-    eff_status st = eff_glm_fit(des, &o, &ctx, &g, err);
+    eff_status st = eff_design_set_weights(des, s->w, err);
+    if (st == EFF_OK)
+        st = eff_glm_fit(des, &o, &ctx, &g, err);
+    for (size_t j = 0; st == EFF_OK && j < p; j++)
+        if (eff_glm_dropped(g, j))
+            st = eff_error_set(err, EFF_EINVAL, NULL, 0, 0,
+                               "covariate %zu is collinear in the propensity score", j);
     if (st == EFF_OK) {
         const double *b = eff_glm_coef(g), *v = eff_glm_vcov(g);
-        for (size_t j = 0; j < p; j++)
-            if (eff_glm_dropped(g, j))
-                st = eff_error_set(err, EFF_EINVAL, NULL, 0, 0,
-                                   "covariate %zu is collinear in the propensity score", j);
-        for (size_t i = 0; st == EFF_OK && i < n; i++) {
+        for (size_t i = 0; i < n; i++) {
             double eta = 0;
             for (size_t j = 0; j < p; j++)
                 eta += s->x[j * n + i] * b[j];
@@ -122,7 +127,7 @@ static eff_status cs_pscore(const cs_2x2 *s, double *ps, double *lin_rep, eff_er
                 double r = 0;
                 for (size_t l = 0; l < p; l++)
                     r += s->x[l * n + i] * v[l * p + j];
-                lin_rep[i * p + j] = (s->d[i] - ps[i]) * r * (double)n;
+                lin_rep[i * p + j] = s->w[i] * (s->d[i] - ps[i]) * r * (double)n;
             }
         }
     } else {
@@ -146,22 +151,24 @@ static double lin_dot(const double *lin_rep, size_t i, size_t p, const double *m
 static eff_status cs_reg(const cs_2x2 *s, double *att, double *inf, double *work, eff_error *err)
 {
     size_t n = s->n, p = s->p;
-    double *out = work, *lin = out + n, *m1 = lin + n * p;
+    double *out = work, *lin = out + n, *wt = lin + n * p, *m1 = wt + n;
     eff_status st = cs_outcome_regression(s, out, lin, err);
     if (st != EFF_OK)
         return st;
-    double mw = mean_of(s->d, n), treat = 0, cont = 0;
+    double treat = 0, cont = 0;
     for (size_t i = 0; i < n; i++) {
-        treat += s->d[i] * s->dy[i];
-        cont += s->d[i] * out[i];
+        wt[i] = s->w[i] * s->d[i];
+        treat += wt[i] * s->dy[i];
+        cont += wt[i] * out[i];
     }
+    double mw = mean_of(wt, n);
     double eta_treat = treat / (double)n / mw, eta_cont = cont / (double)n / mw;
     *att = eta_treat - eta_cont;
     for (size_t j = 0; j < p; j++)
-        m1[j] = col_mean_w(s, s->d, j);
+        m1[j] = col_mean_w(s, wt, j);
     for (size_t i = 0; i < n; i++) {
-        double inf_treat = s->d[i] * (s->dy[i] - eta_treat) / mw;
-        double inf_cont = (s->d[i] * (out[i] - eta_cont) + lin_dot(lin, i, p, m1)) / mw;
+        double inf_treat = wt[i] * (s->dy[i] - eta_treat) / mw;
+        double inf_cont = (wt[i] * (out[i] - eta_cont) + lin_dot(lin, i, p, m1)) / mw;
         inf[i] = inf_treat - inf_cont;
     }
     return EFF_OK;
@@ -171,17 +178,18 @@ static eff_status cs_reg(const cs_2x2 *s, double *att, double *inf, double *work
 static eff_status cs_ipw(const cs_2x2 *s, double *att, double *inf, double *work, eff_error *err)
 {
     size_t n = s->n, p = s->p;
-    double *ps = work, *lin = ps + n, *wc = lin + n * p, *m2 = wc + n;
+    double *ps = work, *lin = ps + n, *wc = lin + n * p, *wt = wc + n, *m2 = wt + n;
     eff_status st = cs_pscore(s, ps, lin, err);
     if (st != EFF_OK)
         return st;
-    double mwt = mean_of(s->d, n), treat = 0, cont = 0;
+    double treat = 0, cont = 0;
     for (size_t i = 0; i < n; i++) {
-        wc[i] = ps[i] * (1 - s->d[i]) / (1 - ps[i]);
-        treat += s->d[i] * s->dy[i];
+        wt[i] = s->w[i] * s->d[i];
+        wc[i] = s->w[i] * ps[i] * (1 - s->d[i]) / (1 - ps[i]);
+        treat += wt[i] * s->dy[i];
         cont += wc[i] * s->dy[i];
     }
-    double mwc = mean_of(wc, n);
+    double mwt = mean_of(wt, n), mwc = mean_of(wc, n);
     double eta_treat = treat / (double)n / mwt, eta_cont = cont / (double)n / mwc;
     *att = eta_treat - eta_cont;
     for (size_t j = 0; j < p; j++) {
@@ -191,7 +199,7 @@ static eff_status cs_ipw(const cs_2x2 *s, double *att, double *inf, double *work
         m2[j] = sum / (double)n;
     }
     for (size_t i = 0; i < n; i++) {
-        double inf_treat = s->d[i] * (s->dy[i] - eta_treat) / mwt;
+        double inf_treat = wt[i] * (s->dy[i] - eta_treat) / mwt;
         double inf_cont = (wc[i] * (s->dy[i] - eta_cont) + lin_dot(lin, i, p, m2)) / mwc;
         inf[i] = inf_treat - inf_cont;
     }
@@ -214,8 +222,8 @@ static eff_status cs_dr(const cs_2x2 *s, double *att, double *inf, double *work,
     double treat = 0, cont = 0;
     for (size_t i = 0; i < n; i++) {
         double trim = s->d[i] == 1 ? (ps[i] < 1.01) : (ps[i] < 0.995);
-        wt[i] = trim * s->d[i];
-        wc[i] = trim * ps[i] * (1 - s->d[i]) / (1 - ps[i]);
+        wt[i] = trim * s->w[i] * s->d[i];
+        wc[i] = trim * s->w[i] * ps[i] * (1 - s->d[i]) / (1 - ps[i]);
         treat += wt[i] * (s->dy[i] - out[i]);
         cont += wc[i] * (s->dy[i] - out[i]);
     }
@@ -348,7 +356,7 @@ static eff_status cs_one(eff_cs *cs, const cs_build *b, int g, size_t ti, size_t
     size_t n = cs->n, pk = p->k + 1, T = p->n_times;
     int t = p->times[ti], base = p->times[bi], later = t > base ? t : base;
     size_t *rows = eff_mallocarray(n + 1, sizeof *rows);
-    double *buf = eff_mallocarray(n * (pk + 2) + n * (5 + 2 * pk) + 4 * pk + 1, sizeof *buf);
+    double *buf = eff_mallocarray(n * (pk + 3) + n * (6 + 2 * pk) + 4 * pk + 1, sizeof *buf);
     if (!rows || !buf) {
         eff_free(rows);
         eff_free(buf);
@@ -371,10 +379,14 @@ static eff_status cs_one(eff_cs *cs, const cs_build *b, int g, size_t ti, size_t
         if (x_ok)
             rows[m++] = i;
     }
-    double *d = buf, *dy = d + m, *x = dy + m, *work = x + m * pk;
+    double *d = buf, *dy = d + m, *w = dy + m, *x = w + m, *work = x + m * pk;
+    double w_sum = 0;
+    for (size_t r = 0; r < m; r++)
+        w_sum += p->weight ? p->weight[b->unit[rows[r]]] : 1;
     for (size_t r = 0; r < m; r++) {
         size_t i = rows[r], u = b->unit[i];
         d[r] = cs->group[i] == g;
+        w[r] = (p->weight ? p->weight[u] : 1) / (w_sum / (double)m);
         dy[r] = p->y[u * T + ti] - p->y[u * T + bi];
         x[r] = 1;
         for (size_t j = 0; j < p->k; j++)
@@ -384,8 +396,8 @@ static eff_status cs_one(eff_cs *cs, const cs_build *b, int g, size_t ti, size_t
     a->n_control = m - a->n_treated;
     eff_status st = EFF_OK;
     if (a->n_treated > 0 && a->n_control > 0) {
-        double *inf = work + m * (4 + 2 * pk) + 4 * pk;
-        cs_2x2 s = {m, pk, d, dy, x};
+        double *inf = work + m * (5 + 2 * pk) + 4 * pk;
+        cs_2x2 s = {m, pk, d, dy, w, x};
         st = cs->opt.method == EFF_CS_REG   ? cs_reg(&s, &a->att, inf, work, err)
              : cs->opt.method == EFF_CS_IPW ? cs_ipw(&s, &a->att, inf, work, err)
                                             : cs_dr(&s, &a->att, inf, work, err);
@@ -396,7 +408,7 @@ static eff_status cs_one(eff_cs *cs, const cs_build *b, int g, size_t ti, size_t
         } else {
             eff_error_prefix(err, "ATT(%d,%d)", g, t);
         }
-    } else if (a->n_control == 0 && (p->stack || cs->opt.control == EFF_CS_NEVER)) {
+    } else if (a->n_treated > 0 && (p->stack || cs->opt.control == EFF_CS_NEVER)) {
         st = eff_error_set(err, EFF_EINVAL, NULL, 0, 0,
                            "cohort %d has no comparison units observed in %d and %d", g, base, t);
     }

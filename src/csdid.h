@@ -55,6 +55,8 @@ typedef struct eff_cs_panel {
     const double *y;         /* n_units x n_times, unit-major; NaN = not observed */
     const double *x;         /* n_units x n_times x k, unit-major; NULL when k = 0 */
     size_t k;
+    const double *weight;    /* per unit (> 0) or NULL: DRDID's i.weights, e.g. matching
+                                weights; normalised to mean 1 within each 2x2 */
     const int32_t *cluster;  /* per unit codes 0..n_clusters-1; NULL: each unit its own */
     size_t n_clusters;
 } eff_cs_panel;

@@ -421,6 +421,9 @@ void eff_eval_free(eff_eval *e)
             eff_free(iv->subgroups[s].id);
             eff_free(iv->subgroups[s].why_not);
             eff_free(iv->subgroups[s].model_terms);
+            eff_free(iv->subgroups[s].cs_why_not);
+            eff_free(iv->subgroups[s].wild_why_not);
+            eff_free(iv->subgroups[s].sens_why_not);
         }
         eff_free(iv->subgroups);
         for (size_t w = 0; w < iv->n_warnings; w++)

@@ -28,7 +28,7 @@
 #include "persons.h"
 #include "table.h"
 
-enum { EFF_EVAL_MAX_E = 21, EFF_EVAL_MAX_COV = 24 };
+enum { EFF_EVAL_MAX_E = 21, EFF_EVAL_MAX_COV = 24, EFF_EVAL_N_GAMMA = 21 };
 
 /* A count or statistic as printed, with its disclosure verdict. */
 typedef struct eff_eval_cell {
@@ -74,6 +74,25 @@ typedef struct eff_eval_effect {
     size_t sdc_index;
 } eff_eval_effect;
 
+/* A robustness estimate at one event time (eval_robust.c): Callaway-Sant'Anna on the
+ * percentage-point scale, or the main model's effect with wild-bootstrap inference. */
+typedef struct eff_eval_robust {
+    int event_time;
+    int estimated;
+    double estimate, std_error, ci_low, ci_high, band_low, band_high, p_value;
+} eff_eval_robust;
+
+/* Rosenbaum bounds at one event time e >= 0, for Gamma = 1, 1.1, ..., 3. */
+typedef struct eff_eval_sens {
+    int event_time;
+    int done;
+    const char *test;            /* "wilcoxon" or "mcnemar" */
+    size_t n_pairs;              /* pairs compared (both observed at e and -1) */
+    int exact;                   /* exact distribution (else the normal approximation) */
+    double p_lower[EFF_EVAL_N_GAMMA], p_upper[EFF_EVAL_N_GAMMA];
+    double gamma_star;           /* the smallest Gamma with p_upper > 0.05; NaN: none <= 3 */
+} eff_eval_sens;
+
 typedef struct eff_eval_typical {
     int event_time;
     int shown;                   /* 0 when suppressed with its effect */
@@ -102,6 +121,23 @@ typedef struct eff_eval_subgroup {
     eff_eval_typical typical[EFF_EVAL_MAX_E];
     size_t n_typical;            /* 0 when there is no profile for this subgroup */
     char *model_terms;           /* the model's covariate list, for the method text */
+    /* robustness (eval_robust.c); by effect index as effects[] */
+    eff_eval_robust cs[EFF_EVAL_MAX_E];  /* Callaway-Sant'Anna, dynamic, universal base */
+    eff_eval_robust cs_overall;          /* the mean over e >= 0 */
+    double cs_pretest_p;
+    int cs_done;
+    char *cs_why_not;
+    eff_eval_robust wild[EFF_EVAL_MAX_E]; /* the model's effects, wild-bootstrap p and CI */
+    int wild_done;
+    char *wild_why_not;
+    const char *wild_cluster;    /* "plan" or "estate" */
+    size_t wild_clusters;
+    long wild_reps;
+    int wild_enumerated;
+    const char *wild_weights;    /* "rademacher" or "webb" */
+    eff_eval_sens sens[EFF_EVAL_MAX_E];
+    int sens_done;
+    char *sens_why_not;
 } eff_eval_subgroup;
 
 typedef struct eff_eval_iv {

@@ -76,6 +76,12 @@ eff_status eval_match(eval_job *j, eff_error *err);
 /* eval_model.c */
 eff_status eval_fit_subgroup(eval_job *j, eff_eval_subgroup *sg, eff_error *err);
 
+/* eval_robust.c: Callaway-Sant'Anna, Rosenbaum bounds and the wild bootstrap of one
+ * subgroup's matched units (d: its fitted model, or NULL when it could not be fitted). */
+eff_status eval_robustness(eval_job *j, const eval_unit *const *units, size_t n,
+                           eff_cluster_kind kind, const eff_did *d, eff_eval_subgroup *sg,
+                           eff_error *err);
+
 /* eval_sdc.c: registers every printed cell of the run, applies the suppression and marks
  * the suppressed cells, effects and typical-person points. */
 eff_status eval_disclose(eff_eval *e, eff_error *err);

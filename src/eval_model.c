@@ -577,6 +577,8 @@ static eff_status fit(eval_job *j, const sg_units *su, eff_cluster_kind kind,
             strcmp(j->iv->profile.subgroup ? j->iv->profile.subgroup : "all", sg->id) == 0)
             st = typical_person(j, su, d, sg, err);
     }
+    if (st == EFF_OK)
+        st = eval_robustness(j, su->u, su->n, kind, d, sg, err);
     eff_did_free(d);
     eff_table_free(sp.t);
     return st;
