@@ -158,8 +158,14 @@ static eff_status agg_rows(const eff_cs *cs, eff_cs_agg *a, agg_work *w, eff_err
         eff_cs_agg_row *row = &a->rows[a->n_rows++];
         row->key = keys[r];
         fill_row(row, NAN, NAN);
-        if (m == 0)
-            continue; /* the universal reference period, or nothing estimated */
+        if (m == 0) { /* the universal reference period (0, as did prints it), or nothing */
+            for (size_t k = 0; k < cs->n_att; k++) {
+                const eff_cs_att *x = &cs->att[k];
+                if (x->time == x->base && row_key(x, a->type) == keys[r])
+                    row->estimate = 0;
+            }
+            continue;
+        }
         double *inf = w->row_inf + r * cs->n, est;
         if (a->type == EFF_CS_GROUP) { /* a plain mean within the cohort */
             est = 0;
