@@ -31,6 +31,11 @@ json_t *run_results_json(const run_info *info);
 /* run_ind.c: indicators.csv and figures/indicator_ID.svg; results.json's "indicators". */
 eff_status run_write_indicators(const run_info *info, eff_error *err);
 json_t *run_indicators_json(const run_info *info);
+/* run_robust.c: DIR/<intervention>/robustness.csv and sensitivity.csv; results.json's
+ * "robustness" and "sensitivity" of an intervention. */
+eff_status run_write_robustness(const run_info *info, const eff_eval_iv *iv, eff_error *err);
+json_t *run_robustness_json(const eff_eval_iv *iv);
+json_t *run_sensitivity_json(const eff_eval_iv *iv);
 /* The seed's tables on stdout. */
 void run_print_tables(const run_info *info);
 

@@ -186,8 +186,8 @@ static json_t *iv_json(const eff_eval_iv *iv)
     json_object_set_new(o, "effects", subgroups);
     json_object_set_new(o, "pretrend", pre);
     json_object_set_new(o, "typical_person", typical);
-    json_object_set_new(o, "robustness", json_null());
-    json_object_set_new(o, "sensitivity", json_null());
+    json_object_set_new(o, "robustness", run_robustness_json(iv));
+    json_object_set_new(o, "sensitivity", run_sensitivity_json(iv));
     json_object_set_new(o, "warnings", strings(iv->warnings, iv->n_warnings));
     json_object_set_new(o, "microdata", iv->microdata
                                             ? json_string("microdata_matched_panel.csv")

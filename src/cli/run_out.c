@@ -219,6 +219,7 @@ eff_status run_write_files(const run_info *ri, eff_error *err)
         st = write_characteristics(ri, iv, err);
         if (st == EFF_OK) st = write_balance(ri, iv, err);
         if (st == EFF_OK) st = write_typical(ri, iv, err);
+        if (st == EFF_OK) st = run_write_robustness(ri, iv, err);
     }
     if (st != EFF_OK)
         return st;
