@@ -286,6 +286,8 @@ static eff_cfg_intervention *intervention_of(parse_state *ps, const char *id)
     iv->min_outcome_persons = 0;
     iv->match_on_outcome = 1;
     iv->ratio = 1;
+    iv->wild = 1;
+    iv->wild_reps = 9999;
     iv->caliper = 0;
     iv->line = ps->line;
     c->n_interventions++;

@@ -104,6 +104,11 @@ typedef struct eff_cfg_intervention {
     eff_cluster_kind cluster;
     int cohort_x_event;             /* time effects cohort x event time, not additive */
     int balanced;                   /* keep only persons observed at every event time */
+    int wild;                       /* wild_bootstrap: wild cluster bootstrap of the effects */
+    long wild_reps;                 /* wild_reps (default 9999) */
+    int wild_weights;               /* wild_weights: 0 auto, 1 rademacher, 2 webb */
+    int wild_cluster;               /* wild_cluster: 0 plan (controls inherit their
+                                       participant's), 1 estate (each person's own, in g-1) */
     eff_cfg_profile profile;        /* typical person; cohort 0 when none */
     long line;
 } eff_cfg_intervention;

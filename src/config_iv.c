@@ -81,17 +81,18 @@ static int number_key(parse_state *ps, eff_cfg_intervention *iv, const char *nam
                       const char *v)
 {
     static const char *const keys[] = {"min_post_periods", "min_n", "min_outcome_persons",
-                                       "ratio"};
-    static const long lo[] = {1, 1, 0, 1}, hi[] = {10, 100000000, 100000000, 100};
+                                       "ratio", "wild_reps"};
+    static const long lo[] = {1, 1, 0, 1, 99}, hi[] = {10, 100000000, 100000000, 100, 1000000};
     long x;
-    for (size_t k = 0; k < 4; k++)
+    for (size_t k = 0; k < 5; k++)
         if (strcmp(name, keys[k]) == 0) {
             if (cfg_parse_long(v, lo[k], hi[k], &x))
                 return cfg_fail(ps, "%s: expected a whole number in range, got '%s'", name, v);
             if (k == 0) iv->min_post_periods = (int)x;
             else if (k == 1) iv->min_n = x;
             else if (k == 2) iv->min_outcome_persons = x;
-            else iv->ratio = (int)x;
+            else if (k == 3) iv->ratio = (int)x;
+            else iv->wild_reps = x;
             return 1;
         }
     if (strcmp(name, "caliper") == 0) {
@@ -169,13 +170,21 @@ int cfg_iv_key(parse_state *ps, eff_cfg_intervention *iv, const char *name, cons
         iv->cluster = (eff_cluster_kind)k;
         return r;
     }
+    if (strcmp(name, "wild_weights") == 0) {
+        static const char *const s[] = {"auto", "rademacher", "webb"};
+        return enum_key(ps, name, v, s, 3, &iv->wild_weights);
+    }
+    if (strcmp(name, "wild_cluster") == 0) {
+        static const char *const s[] = {"plan", "estate"};
+        return enum_key(ps, name, v, s, 2, &iv->wild_cluster);
+    }
     if (strcmp(name, "time_effects") == 0) {
         static const char *const s[] = {"additive", "cohort_x_event"};
         return enum_key(ps, name, v, s, 2, &iv->cohort_x_event);
     }
-    int *bools[] = {&iv->match_on_outcome, &iv->replace, &iv->balanced};
-    const char *bool_keys[] = {"match_on_outcome", "replace", "balanced"};
-    for (size_t k = 0; k < 3; k++)
+    int *bools[] = {&iv->match_on_outcome, &iv->replace, &iv->balanced, &iv->wild};
+    const char *bool_keys[] = {"match_on_outcome", "replace", "balanced", "wild_bootstrap"};
+    for (size_t k = 0; k < 4; k++)
         if (strcmp(name, bool_keys[k]) == 0) {
             if (cfg_parse_bool(v, &flag))
                 return cfg_fail(ps, "%s: expected yes or no, got '%s'", name, v);

@@ -16,6 +16,7 @@ struct eff_did {
     eff_did_effect *effects;
     size_t n_effects;
     size_t *delta_col;   /* per effect: its delta's term, SIZE_MAX when not estimable */
+    size_t *rows;        /* design row -> panel row */
     double *att_grad;    /* per effect: the gradient of ATT_e (p entries) */
     eff_wald pretrend;
     eff_did_left_out left_out[64];
@@ -404,7 +405,7 @@ eff_status eff_did_fit(const eff_table *panel, const eff_did_spec *spec_in, cons
     st = make_layout(panel, spec, &c, rows, n, &l, err);
     if (st == EFF_OK)
         st = build_design(panel, spec, &c, rows, n, &l, &res->design, err);
-    eff_free(rows);
+    res->rows = rows;
     if (st == EFF_OK) {
         eff_glm_options o = eff_glm_options_default();
         o.family = spec->family;
@@ -430,6 +431,7 @@ void eff_did_free(eff_did *d)
     eff_free(d->effects);
     eff_free(d->delta_col);
     eff_free(d->att_grad);
+    eff_free(d->rows);
     eff_free(d);
 }
 
@@ -479,4 +481,11 @@ size_t eff_did_n_left_out(const eff_did *d) { return d->n_left_out; }
 const eff_did_left_out *eff_did_left_out_at(const eff_did *d, size_t k)
 {
     return k < d->n_left_out ? &d->left_out[k] : NULL;
+}
+
+const eff_design *eff_did_design(const eff_did *d) { return d->design; }
+size_t eff_did_panel_row(const eff_did *d, size_t i) { return d->rows[i]; }
+size_t eff_did_delta_term(const eff_did *d, size_t k)
+{
+    return k < d->n_effects ? d->delta_col[k] : SIZE_MAX;
 }

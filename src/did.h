@@ -74,6 +74,11 @@ double eff_did_att_cov(const eff_did *d, size_t k, size_t l);
 /* The pre-trend test over the estimable pre-period deltas; statistic NaN when there are none. */
 eff_wald eff_did_pretrend(const eff_did *d);
 const eff_glm *eff_did_model(const eff_did *d);
+/* The design the model was fitted on (borrowed), the panel row of its row i, and the term of
+ * the effect at k (SIZE_MAX when not estimable): what a bootstrap of one effect needs. */
+const eff_design *eff_did_design(const eff_did *d);
+size_t eff_did_panel_row(const eff_did *d, size_t i);
+size_t eff_did_delta_term(const eff_did *d, size_t k);
 size_t eff_did_n_obs(const eff_did *d);
 
 /* The covariates left out for separation, in the order they were (leave_out_separating). */
