@@ -397,10 +397,13 @@ static void pooled_equals_stacked(void **state)
 
 /* With unbalanced windows (the later cohorts not observed at the last event times, as the
  * registers end in 2020) the identity breaks at the event times where a cohort is missing.
- * The term that breaks it is the additive cohort effect: estimated from all event times, it
- * enters delta_e where a cohort drops out, so delta_e is no longer the share-weighted mean of
- * the 2x2 comparisons of the cohorts observed there. Where every cohort is observed the two
- * still agree. */
+ * The term that breaks it is the common treated level b: the pooled model measures delta_e
+ * against the participants' gap at e = -1 averaged over every cohort, while the stacked
+ * estimate measures each cohort observed at e against its own gap at e = -1. Treated x cohort
+ * levels do not restore it (checked: the gap grows from 0.15 to 0.56 here): delta_e, common
+ * to the cohorts, then takes regression weights, and with effects that differ by cohort it
+ * mixes in other event times' effects (Sun & Abraham 2021). Where every cohort is observed
+ * the two still agree. */
 static void unbalanced_windows_break_it(void **state)
 {
     (void)state;
