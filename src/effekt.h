@@ -28,6 +28,7 @@
 #include "persons.h"
 #include "pscore.h"
 #include "regfile.h"
+#include "rosenbaum.h"
 #include "rng.h"
 #include "sim.h"
 #include "sim_check.h"
