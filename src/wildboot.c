@@ -14,6 +14,10 @@
 enum { WEBB_BELOW_G = 12 };
 /* The interval search doubles its step at most this often (2 se * 2^40: unbounded). */
 enum { MAX_DOUBLINGS = 40 };
+/* A draw's statistic within this relative distance of the sample one is a tie and counts as
+ * at least as extreme (wildboot.h). 1e-9: far above the rounding of either side (about 1e-15
+ * against brute force in tests/test_wildboot.c), far below any real gap between draws. */
+static const double TIE_RTOL = 1e-9;
 
 eff_wild_options eff_wild_options_default(void)
 {
@@ -214,25 +218,104 @@ static eff_status make_draws(wild_problem *pb, const eff_wild_options *o,
     return EFF_OK;
 }
 
-/* ---- the interval by test inversion ---- */
+/* ---- p-values ---- */
 
-static eff_status p_at(wild_engine *e, double theta, double *p, eff_error *err)
+/* What the draws at one theta give: the p-value, and f, continuous in theta, with f <= 0
+ * exactly when p >= alpha: f = |t| (1 - tie) - the m-th largest |t*|, m the fewest hits that
+ * make p >= alpha. Its root is where p crosses alpha, found by interpolation rather than by
+ * halving a step function. */
+typedef struct search {
+    wild_engine *e;
+    long reps;
+    double alpha;
+    double *draws, *work; /* reps each */
+} search;
+
+static long hits_of(double t, const double *draws, long reps, long *feasible)
 {
-    double stat;
-    return e->eval(e, theta, &stat, p, NULL, err);
+    long hits = 0;
+    *feasible = 0;
+    for (long b = 0; b < reps; b++) {
+        if (isnan(draws[b])) /* 0/0: left out, as boottest does */
+            continue;
+        (*feasible)++;
+        hits += fabs(draws[b]) >= fabs(t) * (1 - TIE_RTOL);
+    }
+    return hits;
 }
 
-/* The first theta = est + sign 2 se 2^m with p < alpha; *found 0 when there is none. */
-static eff_status bracket(wild_engine *e, double est, int sign, double alpha, double *outer,
+/* The m-th largest of a[0..n) (1 <= m <= n), reordering a: Hoare's selection. */
+static double select_largest(double *a, long n, long m)
+{
+    long lo = 0, hi = n - 1, want = n - m; /* its index in ascending order */
+    while (lo < hi) {
+        double pivot = a[lo + (hi - lo) / 2];
+        long i = lo, j = hi;
+        while (i <= j) {
+            while (a[i] < pivot)
+                i++;
+            while (a[j] > pivot)
+                j--;
+            if (i <= j) {
+                double x = a[i];
+                a[i++] = a[j];
+                a[j--] = x;
+            }
+        }
+        if (want <= j)
+            hi = j;
+        else if (want >= i)
+            lo = i;
+        else
+            break;
+    }
+    return a[want];
+}
+
+static eff_status evaluate(search *s, double theta, double *stat, double *p, double *f,
+                           eff_error *err)
+{
+    eff_status st = s->e->eval(s->e, theta, stat, s->draws, err);
+    if (st)
+        return st;
+    long feasible, hits = hits_of(*stat, s->draws, s->reps, &feasible);
+    if (!feasible)
+        return eff_error_set(err, EFF_EINVAL, NULL, 0, 0,
+                             "no bootstrap draw has a finite statistic at %.10g", theta);
+    *p = (double)hits / (double)feasible;
+    if (!f)
+        return EFF_OK;
+    long m = (long)ceil(s->alpha * (double)feasible), n = 0;
+    while (m > 1 && (double)(m - 1) / (double)feasible >= s->alpha) /* as p is computed */
+        m--;
+    while ((double)m / (double)feasible < s->alpha)
+        m++;
+    for (long b = 0; b < s->reps; b++)
+        if (!isnan(s->draws[b]))
+            s->work[n++] = fabs(s->draws[b]);
+    *f = fabs(*stat) * (1 - TIE_RTOL) - select_largest(s->work, n, m);
+    return EFF_OK;
+}
+
+/* ---- the interval by test inversion ---- */
+
+static eff_status f_at(search *s, double theta, double *f, eff_error *err)
+{
+    double stat, p;
+    return evaluate(s, theta, &stat, &p, f, err);
+}
+
+/* The first theta = est + sign 2 se 2^m with f > 0 (rejected); *found 0 when there is none. */
+static eff_status bracket(search *s, double est, int sign, double *outer, double *f_out,
                           int *found, eff_error *err)
 {
     *found = 0;
     for (int m = 0; m <= MAX_DOUBLINGS; m++) {
-        double theta = est + sign * 2 * e->scale * ldexp(1.0, m), p;
-        eff_status st = p_at(e, theta, &p, err);
+        double theta = est + sign * 2 * s->e->scale * ldexp(1.0, m);
+        eff_status st = f_at(s, theta, f_out, err);
         if (st)
             return st;
-        if (p < alpha) {
+        if (*f_out > 0) {
             *outer = theta;
             *found = 1;
             return EFF_OK;
@@ -241,52 +324,76 @@ static eff_status bracket(wild_engine *e, double est, int sign, double alpha, do
     return EFF_OK;
 }
 
-/* Between est (accepted: t = 0 there) and outer (rejected): the outermost accepted point of
- * the grid and its rejected neighbour, then bisection to e->root_tol scale. */
-static eff_status refine(wild_engine *e, double est, double outer, double alpha, double *bound,
-                         eff_error *err)
+/* Regula falsi with the Illinois modification between an accepted inner and a rejected outer
+ * point, each trial kept a quarter tolerance inside the bracket, until the two are within
+ * tol; the accepted one is the answer. (Not GSL's solvers: they allocate through GSL's error
+ * handler, which aborts by default, and return no side of the bracket.) */
+static eff_status illinois(search *s, double inner, double f_in, double outer, double f_out,
+                           double tol, double *bound, eff_error *err)
 {
-    double inner = est, p;
-    eff_status st = EFF_OK;
-    for (int i = e->grid - 1; i >= 1 && !st; i--) {
-        double theta = est + (outer - est) * i / e->grid;
-        st = p_at(e, theta, &p, err);
-        if (!st && p >= alpha) {
-            inner = theta;
-            break;
-        }
-        outer = theta;
-    }
-    while (!st && fabs(outer - inner) > e->root_tol * e->scale) {
-        double mid = 0.5 * (inner + outer);
-        if (mid == inner || mid == outer)
+    int side = 0;
+    for (int it = 0; it < 200 && fabs(outer - inner) > tol; it++) {
+        double c = inner - f_in * (outer - inner) / (f_out - f_in), fc;
+        double lo = fmin(inner, outer) + 0.25 * tol, hi = fmax(inner, outer) - 0.25 * tol;
+        c = !(c >= lo) ? lo : c > hi ? hi : c; /* NaN too */
+        if (c == inner || c == outer)
             break; /* adjacent doubles */
-        st = p_at(e, mid, &p, err);
-        if (!st && p >= alpha)
-            inner = mid;
-        else if (!st)
-            outer = mid;
+        eff_status st = f_at(s, c, &fc, err);
+        if (st)
+            return st;
+        if (fc <= 0) {
+            inner = c, f_in = fc;
+            f_out *= side < 0 ? 0.5 : 1;
+            side = -1;
+        } else {
+            outer = c, f_out = fc;
+            f_in *= side > 0 ? 0.5 : 1;
+            side = 1;
+        }
     }
     *bound = inner;
+    return EFF_OK;
+}
+
+/* Between est (accepted: t = 0 there) and outer (rejected): the outermost accepted point of
+ * the grid and its rejected neighbour bracket the end. */
+static eff_status refine(search *s, double est, double outer, double f_out, double *bound,
+                         eff_error *err)
+{
+    double inner = est, f_in = 0;
+    int have_inner = 0;
+    eff_status st = EFF_OK;
+    for (int i = s->e->grid - 1; i >= 1 && !st && !have_inner; i--) {
+        double theta = est + (outer - est) * i / s->e->grid, f;
+        st = f_at(s, theta, &f, err);
+        if (!st && f <= 0)
+            inner = theta, f_in = f, have_inner = 1;
+        else if (!st)
+            outer = theta, f_out = f;
+    }
+    if (!st && !have_inner)
+        st = f_at(s, est, &f_in, err);
+    if (!st)
+        st = illinois(s, inner, f_in, outer, f_out, s->e->root_tol * s->e->scale, bound, err);
     return st;
 }
 
 /* One end of the interval. A failed evaluation (the restricted logit) leaves it NaN, with a
  * warning; cancellation and allocation failures are returned. */
-static eff_status interval_end(wild_engine *e, double est, int sign, double level,
-                               const eff_ctx *ctx, double *bound, eff_error *err)
+static eff_status interval_end(search *s, double est, int sign, const eff_ctx *ctx,
+                               double *bound, eff_error *err)
 {
-    double alpha = 1 - level, outer = 0;
+    double outer = 0, f_out = 0;
     int found;
     eff_error local;
     eff_error_clear(&local);
-    eff_status st = bracket(e, est, sign, alpha, &outer, &found, &local);
+    eff_status st = bracket(s, est, sign, &outer, &f_out, &found, &local);
     if (!st && !found) {
         *bound = sign * INFINITY;
         return EFF_OK;
     }
     if (!st)
-        st = refine(e, est, outer, alpha, bound, &local);
+        st = refine(s, est, outer, f_out, bound, &local);
     if (st == EFF_ENOMEM || st == EFF_EABORT) {
         if (err)
             *err = local;
@@ -300,9 +407,10 @@ static eff_status interval_end(wild_engine *e, double est, int sign, double leve
     return EFF_OK;
 }
 
-static eff_status interval(wild_engine *e, double est, double level, const eff_ctx *ctx,
-                           double *low, double *high, eff_error *err)
+static eff_status interval(search *s, double est, const eff_ctx *ctx, double *low, double *high,
+                           eff_error *err)
 {
+    wild_engine *e = s->e;
     if (!(e->scale > 0) || !isfinite(e->scale)) {
         *low = *high = NAN;
         eff_log(ctx, EFF_LOG_WARN, "no bootstrap interval: the standard error is %g", e->scale);
@@ -310,10 +418,10 @@ static eff_status interval(wild_engine *e, double est, double level, const eff_c
     }
     if (e->restart)
         e->restart(e);
-    eff_status st = interval_end(e, est, -1, level, ctx, low, err);
+    eff_status st = interval_end(s, est, -1, ctx, low, err);
     if (!st && e->restart)
         e->restart(e);
-    return st ? st : interval_end(e, est, 1, level, ctx, high, err);
+    return st ? st : interval_end(s, est, 1, ctx, high, err);
 }
 
 /* ---- the entry points ---- */
@@ -322,16 +430,25 @@ static eff_status run(const eff_glm *g, wild_problem *pb, double null_value,
                       const eff_wild_options *o, eff_wild_result *r, double *draws,
                       eff_error *err)
 {
-    wild_engine *e = NULL;
-    eff_status st = eff_glm_get_family(g) == EFF_GLM_LOGIT ? wild_score_new(pb, &e, err)
-                                                           : wild_wcr_new(pb, null_value, &e, err);
+    search s = {NULL, pb->reps, 1 - o->level, NULL, NULL};
+    s.draws = eff_mallocarray((size_t)pb->reps, sizeof *s.draws);
+    s.work = eff_mallocarray((size_t)pb->reps, sizeof *s.work);
+    eff_status st = s.draws && s.work ? EFF_OK
+                                      : eff_error_set(err, EFF_ENOMEM, NULL, 0, 0, "out of memory");
     if (!st)
-        st = e->eval(e, null_value, &r->statistic, &r->p_value, draws, err);
+        st = eff_glm_get_family(g) == EFF_GLM_LOGIT ? wild_score_new(pb, &s.e, err)
+                                                    : wild_wcr_new(pb, null_value, &s.e, err);
+    if (!st)
+        st = evaluate(&s, null_value, &r->statistic, &r->p_value, NULL, err);
+    if (!st && draws)
+        memcpy(draws, s.draws, (size_t)pb->reps * sizeof *draws);
     r->ci_low = r->ci_high = NAN;
     if (!st && o->want_ci)
-        st = interval(e, pb->estimate, o->level, pb->ctx, &r->ci_low, &r->ci_high, err);
-    if (e)
-        e->destroy(e);
+        st = interval(&s, pb->estimate, pb->ctx, &r->ci_low, &r->ci_high, err);
+    if (s.e)
+        s.e->destroy(s.e);
+    eff_free(s.draws);
+    eff_free(s.work);
     return st;
 }
 

@@ -6,11 +6,6 @@
 
 #include "wildboot.h"
 
-/* A draw's statistic within this relative distance of the sample one is a tie and counts as
- * at least as extreme (wildboot.h). 1e-9: far above the rounding of either side (about 1e-13
- * here), far below any real difference between draws. */
-#define WILD_TIE_RTOL 1e-9
-
 /* The problem both methods see: the kept columns of the design, the tested one among them,
  * the clusters, the draws. Everything is borrowed from the caller's design and fit. */
 typedef struct wild_problem {
@@ -33,27 +28,19 @@ typedef struct wild_problem {
     double value[6];
 } wild_problem;
 
-/* One method, evaluated at any theta: the sample statistic and the p-value, and when draws is
- * not NULL the draws' statistics (reps). scale is the standard error the interval search
- * steps by; root_tol its tolerance in units of scale. */
+/* One method, evaluated at any theta: the sample statistic and the draws' statistics (reps,
+ * always written). scale is the standard error the interval search steps by; root_tol its
+ * tolerance in units of scale; grid the points it first tries between the estimate and the
+ * bracket (a refit each, for logit). */
 typedef struct wild_engine {
-    eff_status (*eval)(struct wild_engine *e, double theta, double *stat, double *p,
-                       double *draws, eff_error *err);
+    eff_status (*eval)(struct wild_engine *e, double theta, double *stat, double *draws,
+                       eff_error *err);
     void (*destroy)(struct wild_engine *e);
     double scale, root_tol;
-    int grid;                 /* points of the grid between the estimate and the bracket */
+    int grid;
     void (*restart)(struct wild_engine *e); /* before the search (NULL: none); the logit's
                                                warm starts begin again from the fit */
 } wild_engine;
-
-/* Counts draw statistic ts against the sample |t| (wildboot.h's rule). */
-static inline void wild_count(double t_abs, double ts, long *hits, long *feasible)
-{
-    if (ts != ts) /* NaN: left out */
-        return;
-    (*feasible)++;
-    *hits += (ts < 0 ? -ts : ts) >= t_abs * (1 - WILD_TIE_RTOL);
-}
 
 /* The linear model's WCR engine, its draws prepared around theta0 (wildboot_wcr.c). */
 eff_status wild_wcr_new(const wild_problem *pb, double theta0, wild_engine **out,

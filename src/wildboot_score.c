@@ -217,27 +217,19 @@ static double draw_stat(const score *e, const unsigned char *code, const double 
     return num / sqrt(pb->c * den);
 }
 
-static eff_status score_eval(wild_engine *base, double theta, double *stat, double *p,
-                             double *draws, eff_error *err)
+static eff_status score_eval(wild_engine *base, double theta, double *stat, double *draws,
+                             eff_error *err)
 {
     score *e = (score *)base;
     const wild_problem *pb = e->pb;
-    double *s = e->s;
     eff_status st = restricted_fit(e, theta, err);
     if (!st)
-        st = projected_scores(e, theta, s, err);
+        st = projected_scores(e, theta, e->s, err);
     if (st)
         return st;
-    double t = draw_stat(e, e->ones, s), t_abs = fabs(t);
-    long hits = 0, feasible = 0;
-    for (long b = 0; b < pb->reps; b++) {
-        double ts = draw_stat(e, pb->code + (size_t)b * pb->g, s);
-        wild_count(t_abs, ts, &hits, &feasible);
-        if (draws)
-            draws[b] = ts;
-    }
-    *stat = t;
-    *p = feasible ? (double)hits / (double)feasible : NAN;
+    for (long b = 0; b < pb->reps; b++)
+        draws[b] = draw_stat(e, pb->code + (size_t)b * pb->g, e->s);
+    *stat = draw_stat(e, e->ones, e->s);
     return EFF_OK;
 }
 
@@ -318,8 +310,8 @@ eff_status wild_score_new(const wild_problem *pb, wild_engine **out, eff_error *
     e->base.destroy = score_free;
     e->base.restart = score_restart;
     e->base.scale = pb->fit_se;
-    e->base.root_tol = 1e-7; /* each step of the search is a refit */
-    e->base.grid = 12;
+    e->base.root_tol = 1e-9;
+    e->base.grid = 6; /* each point is a refit */
     double total = 0;
     for (size_t i = 0; i < pb->n; i++) {
         double wi = pb->w ? pb->w[i] : 1;

@@ -253,24 +253,18 @@ static eff_status run_draws(wcr *e, const sums *s, const double *A, const double
 
 /* ---- the engine ---- */
 
-static eff_status wcr_eval(wild_engine *base, double theta, double *stat, double *p,
-                           double *draws, eff_error *err)
+static eff_status wcr_eval(wild_engine *base, double theta, double *stat, double *draws,
+                           eff_error *err)
 {
     (void)err;
     wcr *e = (wcr *)base;
     double delta = e->theta0 - theta, c = e->pb->c;
-    double t = (e->pb->estimate - theta) / e->se, t_abs = fabs(t);
-    long hits = 0, feasible = 0;
     for (long b = 0; b < e->pb->reps; b++) {
         double num = e->n0[b] + delta * e->n1[b];
         double den = e->d00[b] + delta * (2 * e->d01[b] + delta * e->d11[b]);
-        double ts = num / sqrt(c * den);
-        wild_count(t_abs, ts, &hits, &feasible);
-        if (draws)
-            draws[b] = ts;
+        draws[b] = num / sqrt(c * den);
     }
-    *stat = t;
-    *p = feasible ? (double)hits / (double)feasible : NAN;
+    *stat = (e->pb->estimate - theta) / e->se;
     return EFF_OK;
 }
 
