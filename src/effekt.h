@@ -36,5 +36,6 @@
 #include "survey.h"
 #include "table.h"
 #include "tableset.h"
+#include "wildboot.h"
 
 #endif
