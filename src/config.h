@@ -105,6 +105,7 @@ typedef struct eff_cfg_intervention {
     int cohort_x_event;             /* time effects cohort x event time, not additive */
     int balanced;                   /* keep only persons observed at every event time */
     int wild;                       /* wild_bootstrap: wild cluster bootstrap of the effects */
+    int naive_twfe;                 /* naive_twfe: the TWFE event study on the unmatched sample */
     long wild_reps;                 /* wild_reps (default 9999) */
     int wild_weights;               /* wild_weights: 0 auto, 1 rademacher, 2 webb */
     int wild_cluster;               /* wild_cluster: 0 plan (controls inherit their

@@ -182,9 +182,11 @@ int cfg_iv_key(parse_state *ps, eff_cfg_intervention *iv, const char *name, cons
         static const char *const s[] = {"additive", "cohort_x_event"};
         return enum_key(ps, name, v, s, 2, &iv->cohort_x_event);
     }
-    int *bools[] = {&iv->match_on_outcome, &iv->replace, &iv->balanced, &iv->wild};
-    const char *bool_keys[] = {"match_on_outcome", "replace", "balanced", "wild_bootstrap"};
-    for (size_t k = 0; k < 4; k++)
+    int *bools[] = {&iv->match_on_outcome, &iv->replace, &iv->balanced, &iv->wild,
+                    &iv->naive_twfe};
+    const char *bool_keys[] = {"match_on_outcome", "replace", "balanced", "wild_bootstrap",
+                               "naive_twfe"};
+    for (size_t k = 0; k < 5; k++)
         if (strcmp(name, bool_keys[k]) == 0) {
             if (cfg_parse_bool(v, &flag))
                 return cfg_fail(ps, "%s: expected yes or no, got '%s'", name, v);

@@ -424,6 +424,7 @@ void eff_eval_free(eff_eval *e)
             eff_free(iv->subgroups[s].cs_why_not);
             eff_free(iv->subgroups[s].wild_why_not);
             eff_free(iv->subgroups[s].sens_why_not);
+            eff_free(iv->subgroups[s].naive_why_not);
         }
         eff_free(iv->subgroups);
         for (size_t w = 0; w < iv->n_warnings; w++)

@@ -138,6 +138,10 @@ typedef struct eff_eval_subgroup {
     eff_eval_sens sens[EFF_EVAL_MAX_E];
     int sens_done;
     char *sens_why_not;
+    eff_eval_robust naive[EFF_EVAL_MAX_E]; /* naive_twfe = yes: TWFE on the unmatched sample */
+    int naive_done;
+    size_t naive_persons;
+    char *naive_why_not;
 } eff_eval_subgroup;
 
 typedef struct eff_eval_iv {

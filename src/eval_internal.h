@@ -75,12 +75,24 @@ eff_status eval_match(eval_job *j, eff_error *err);
 
 /* eval_model.c */
 eff_status eval_fit_subgroup(eval_job *j, eff_eval_subgroup *sg, eff_error *err);
+/* Whether a unit is in the subgroup whose exact column is col and code is code (-2: all). */
+int eval_in_subgroup(const eval_job *j, const eval_unit *u, size_t col, int32_t code);
+
+/* Why a robustness result is missing: kept in *why ("WHAT not estimated: msg") and warned. */
+eff_status eval_say_why(eval_job *j, char **why, const char *what, const char *sg_id,
+                        const eff_error *e, eff_error *err);
+
+/* eval_naive.c: the naive two-way fixed-effects event study of the subgroup on the unmatched
+ * sample (every kept participant and every person of the control pool), in sg->naive. */
+eff_status eval_naive_twfe(eval_job *j, size_t col, int32_t code, eff_eval_subgroup *sg,
+                           eff_error *err);
 
 /* eval_robust.c: Callaway-Sant'Anna, Rosenbaum bounds and the wild bootstrap of one
- * subgroup's matched units (d: its fitted model, or NULL when it could not be fitted). */
+ * subgroup's matched units (d: its fitted model, or NULL when it could not be fitted;
+ * unit_of_row: the unit of each row of the panel it was fitted on). */
 eff_status eval_robustness(eval_job *j, const eval_unit *const *units, size_t n,
-                           eff_cluster_kind kind, const eff_did *d, eff_eval_subgroup *sg,
-                           eff_error *err);
+                           eff_cluster_kind kind, const eff_did *d, const int64_t *unit_of_row,
+                           eff_eval_subgroup *sg, eff_error *err);
 
 /* eval_sdc.c: registers every printed cell of the run, applies the suppression and marks
  * the suppressed cells, effects and typical-person points. */

@@ -40,7 +40,7 @@ static int32_t subgroup_code(const eval_job *j, const char *id, size_t *col)
     return -1;
 }
 
-static int in_subgroup(const eval_job *j, const eval_unit *u, size_t col, int32_t code)
+int eval_in_subgroup(const eval_job *j, const eval_unit *u, size_t col, int32_t code)
 {
     if (code == -2)
         return 1;
@@ -244,10 +244,10 @@ static eff_status build_panel(const eval_job *j, const sg_units *su, eff_cluster
     size_t n_inter = extra_columns(j, su, extra, MAX_EXTRA);
     size_t n_cov = j->covs.n_model + n_inter;
     double *y = eff_mallocarray(n + 1, sizeof *y), *w = eff_mallocarray(n + 1, sizeof *w);
-    int64_t *cols[4];
+    int64_t *cols[5];
     double *x[EFF_EVAL_MAX_COV + MAX_EXTRA];
     int ok = y && w;
-    for (size_t k = 0; k < 4; k++)
+    for (size_t k = 0; k < 5; k++)
         ok &= (cols[k] = eff_mallocarray(n + 1, sizeof(int64_t))) != NULL;
     for (size_t k = 0; k < n_cov; k++)
         ok &= (x[k] = eff_mallocarray(n + 1, sizeof(double))) != NULL;
@@ -264,6 +264,7 @@ static eff_status build_panel(const eval_job *j, const sg_units *su, eff_cluster
             y[r] = v, w[r] = u->weight;
             cols[0][r] = u->treated, cols[1][r] = e, cols[2][r] = u->g;
             cols[3][r] = cluster_of(kind, u);
+            cols[4][r] = (int64_t)i; /* the unit, for the robustness results */
             for (size_t k = 0; k < j->covs.n_model; k++)
                 x[k][r] = eval_covariate(j->p, j->covs.names[k], u->person, u->g - 1);
             for (size_t k = 0; k < n_inter; k++)
@@ -271,10 +272,10 @@ static eff_status build_panel(const eval_job *j, const sg_units *su, eff_cluster
             r++;
         }
     }
-    static const char *const names[4] = {"treated", "event_time", "cohort", "cluster"};
+    static const char *const names[5] = {"treated", "event_time", "cohort", "cluster", "unit"};
     if (st == EFF_OK && (st = eff_table_add_f64(sp->t, "y", y, err)) == EFF_OK) y = NULL;
     if (st == EFF_OK && (st = eff_table_add_f64(sp->t, "w", w, err)) == EFF_OK) w = NULL;
-    for (size_t k = 0; k < 4; k++) {
+    for (size_t k = 0; k < 5; k++) {
         if (st == EFF_OK) st = add_i64(sp->t, names[k], cols[k], err);
         else eff_free(cols[k]);
     }
@@ -577,8 +578,10 @@ static eff_status fit(eval_job *j, const sg_units *su, eff_cluster_kind kind,
             strcmp(j->iv->profile.subgroup ? j->iv->profile.subgroup : "all", sg->id) == 0)
             st = typical_person(j, su, d, sg, err);
     }
-    if (st == EFF_OK)
-        st = eval_robustness(j, su->u, su->n, kind, d, sg, err);
+    long unit_col = eff_table_find(sp.t, "unit");
+    if (st == EFF_OK && unit_col >= 0)
+        st = eval_robustness(j, su->u, su->n, kind, d, eff_table_i64(sp.t, (size_t)unit_col),
+                             sg, err);
     eff_did_free(d);
     eff_table_free(sp.t);
     return st;
@@ -604,7 +607,7 @@ eff_status eval_fit_subgroup(eval_job *j, eff_eval_subgroup *sg, eff_error *err)
     eval_distinct_pass(j);
     for (size_t i = 0; code != -1 && i < j->matched.n; i++) {
         const eval_unit *u = &j->matched.u[i];
-        if (!in_subgroup(j, u, col, code) || (iv->balanced && !observed_throughout(j, u)))
+        if (!eval_in_subgroup(j, u, col, code) || (iv->balanced && !observed_throughout(j, u)))
             continue;
         su.u[su.n++] = u;
         treated += u->treated;
@@ -632,6 +635,8 @@ eff_status eval_fit_subgroup(eval_job *j, eff_eval_subgroup *sg, eff_error *err)
     } else if (st == EFF_OK) {
         st = fit(j, &su, kind, sg, err);
     }
+    if (st == EFF_OK && iv->naive_twfe && code != -1)
+        st = eval_naive_twfe(j, col, code, sg, err);
     eff_free(su.u);
     return st;
 }

@@ -74,6 +74,8 @@ static eff_status write_robustness(const run_info *ri, const eff_eval_iv *iv, ef
                        all_shown(sg, 0, 1 << 20) && !sg->n_participants.suppressed);
         for (size_t k = 0; sg->wild_done && k < sg->n_effects; k++)
             robust_row(&o, iv, sg, "wild_cluster_bootstrap", &sg->wild[k], 1, shown_at(sg, k));
+        for (size_t k = 0; sg->naive_done && k < sg->n_effects; k++)
+            robust_row(&o, iv, sg, "naive_twfe", &sg->naive[k], 1, shown_at(sg, k));
     }
     return cli_out_close(&o, err);
 }
@@ -133,8 +135,10 @@ json_t *run_robustness_json(const eff_eval_iv *iv)
     json_t *out = json_object();
     for (size_t g = 0; g < iv->n_subgroups; g++) {
         const eff_eval_subgroup *sg = &iv->subgroups[g];
-        json_t *cs = json_array(), *wild = json_array();
+        json_t *cs = json_array(), *wild = json_array(), *naive = json_array();
         for (size_t k = 0; k < sg->n_effects; k++) {
+            if (sg->naive_done)
+                json_array_append_new(naive, robust_json(&sg->naive[k], shown_at(sg, k)));
             if (sg->cs_done)
                 json_array_append_new(cs, robust_json(&sg->cs[k], shown_at(sg, k)));
             if (sg->wild_done)
@@ -154,6 +158,13 @@ json_t *run_robustness_json(const eff_eval_iv *iv)
             sg->wild_done ? json_integer(sg->wild_reps) : json_null(), "weights",
             sg->wild_done ? json_string(sg->wild_weights) : json_null(), "effects", wild,
             "why_not", why(sg->wild_why_not), "enumerated", sg->wild_enumerated);
+        if (sg->naive_done || sg->naive_why_not)
+            json_object_set_new(o, "naive_twfe",
+                                json_pack("{s:s,s:I,s:o,s:o}", "scale", "percentage_points",
+                                          "persons", (json_int_t)sg->naive_persons, "effects",
+                                          naive, "why_not", why(sg->naive_why_not)));
+        else
+            json_decref(naive);
         json_object_set_new(out, sg->id, o);
     }
     return out;
