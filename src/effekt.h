@@ -36,6 +36,7 @@
 #include "survey.h"
 #include "table.h"
 #include "tableset.h"
+#include "twfe.h"
 #include "wildboot.h"
 
 #endif
