@@ -287,7 +287,9 @@ static eff_cfg_intervention *intervention_of(parse_state *ps, const char *id)
     iv->match_on_outcome = 1;
     iv->ratio = 1;
     iv->wild = 1;
+    iv->model_covariates = 1;
     iv->wild_reps = 9999;
+    iv->wild_level = 0.95;
     iv->caliper = 0;
     iv->line = ps->line;
     c->n_interventions++;

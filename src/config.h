@@ -103,9 +103,13 @@ typedef struct eff_cfg_intervention {
     double caliper;                 /* in SDs of the logit of the score; 0: none */
     eff_cluster_kind cluster;
     int cohort_x_event;             /* time effects cohort x event time, not additive */
-    int balanced;                   /* keep only persons observed at every event time */
+    int balanced;                   /* 1: keep only persons observed at every event time;
+                                       2 (pairs): only matched sets all of whose persons are */
+    double wild_level;              /* wild_level: the bootstrap interval's level (0.95) */
     int wild;                       /* wild_bootstrap: wild cluster bootstrap of the effects */
     int naive_twfe;                 /* naive_twfe: the TWFE event study on the unmatched sample */
+    int model_covariates;           /* model_covariates = no: match on the covariates but
+                                       leave them out of the outcome model */
     long wild_reps;                 /* wild_reps (default 9999) */
     int wild_weights;               /* wild_weights: 0 auto, 1 rademacher, 2 webb */
     int wild_cluster;               /* wild_cluster: 0 plan (controls inherit their

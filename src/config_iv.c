@@ -170,6 +170,18 @@ int cfg_iv_key(parse_state *ps, eff_cfg_intervention *iv, const char *name, cons
         iv->cluster = (eff_cluster_kind)k;
         return r;
     }
+    if (strcmp(name, "balanced") == 0 && strcmp(v, "pairs") == 0) {
+        iv->balanced = 2;
+        return 1;
+    }
+    if (strcmp(name, "wild_level") == 0) {
+        char *end;
+        iv->wild_level = strtod(v, &end);
+        if (end == v || *end || !(iv->wild_level > 0.5 && iv->wild_level < 1))
+            return cfg_fail(ps, "wild_level: expected a number between 0.5 and 1, got '%s'%s",
+                            v, "");
+        return 1;
+    }
     if (strcmp(name, "wild_weights") == 0) {
         static const char *const s[] = {"auto", "rademacher", "webb"};
         return enum_key(ps, name, v, s, 3, &iv->wild_weights);
@@ -183,10 +195,10 @@ int cfg_iv_key(parse_state *ps, eff_cfg_intervention *iv, const char *name, cons
         return enum_key(ps, name, v, s, 2, &iv->cohort_x_event);
     }
     int *bools[] = {&iv->match_on_outcome, &iv->replace, &iv->balanced, &iv->wild,
-                    &iv->naive_twfe};
+                    &iv->naive_twfe, &iv->model_covariates};
     const char *bool_keys[] = {"match_on_outcome", "replace", "balanced", "wild_bootstrap",
-                               "naive_twfe"};
-    for (size_t k = 0; k < 5; k++)
+                               "naive_twfe", "model_covariates"};
+    for (size_t k = 0; k < 6; k++)
         if (strcmp(name, bool_keys[k]) == 0) {
             if (cfg_parse_bool(v, &flag))
                 return cfg_fail(ps, "%s: expected yes or no, got '%s'", name, v);

@@ -236,13 +236,13 @@ static eff_status build_panel(const eval_job *j, const sg_units *su, eff_cluster
                               sg_panel *sp, eff_error *err)
 {
     const eff_cfg_intervention *iv = j->iv;
-    size_t n = 0;
+    size_t n = 0, n_model = iv->model_covariates ? j->covs.n_model : 0;
     for (size_t i = 0; i < su->n; i++)
         for (int e = iv->emin; e <= iv->emax; e++)
             n += !isnan(eval_outcome(j->p, iv->outcome, su->u[i]->person, su->u[i]->g + e));
     static extra_col extra[MAX_EXTRA]; /* one run at a time */
     size_t n_inter = extra_columns(j, su, extra, MAX_EXTRA);
-    size_t n_cov = j->covs.n_model + n_inter;
+    size_t n_cov = n_model + n_inter;
     double *y = eff_mallocarray(n + 1, sizeof *y), *w = eff_mallocarray(n + 1, sizeof *w);
     int64_t *cols[5];
     double *x[EFF_EVAL_MAX_COV + MAX_EXTRA];
@@ -265,10 +265,10 @@ static eff_status build_panel(const eval_job *j, const sg_units *su, eff_cluster
             cols[0][r] = u->treated, cols[1][r] = e, cols[2][r] = u->g;
             cols[3][r] = cluster_of(kind, u);
             cols[4][r] = (int64_t)i; /* the unit, for the robustness results */
-            for (size_t k = 0; k < j->covs.n_model; k++)
+            for (size_t k = 0; k < n_model; k++)
                 x[k][r] = eval_covariate(j->p, j->covs.names[k], u->person, u->g - 1);
             for (size_t k = 0; k < n_inter; k++)
-                x[j->covs.n_model + k][r] = extra_value(j, &extra[k], u, e);
+                x[n_model + k][r] = extra_value(j, &extra[k], u, e);
             r++;
         }
     }
@@ -285,9 +285,9 @@ static eff_status build_panel(const eval_job *j, const sg_units *su, eff_cluster
     for (size_t k = 0; k < n_inter; k++)
         age_dummies |= extra[k].kind == X_AGE;
     for (size_t k = 0; k < n_cov; k++) {
-        int model = k < j->covs.n_model;
+        int model = k < n_model;
         if (st == EFF_OK && !(model && age_dummies && strcmp(j->covs.names[k], "age") == 0))
-            st = add_f64(sp, model ? j->covs.names[k] : extra[k - j->covs.n_model].name, x[k],
+            st = add_f64(sp, model ? j->covs.names[k] : extra[k - n_model].name, x[k],
                          n, model, err);
         else
             eff_free(x[k]);
@@ -604,15 +604,27 @@ eff_status eval_fit_subgroup(eval_job *j, eff_eval_subgroup *sg, eff_error *err)
     if (!su.u)
         return eff_error_set(err, EFF_ENOMEM, NULL, 0, 0, "out of memory");
     long treated = 0, controls = 0;
+    unsigned char *broken = NULL; /* balanced = pairs: sets with someone not observed */
+    if (iv->balanced == 2 && !(broken = eff_calloc(j->part.n + 1, 1))) {
+        eff_free(su.u);
+        return eff_error_set(err, EFF_ENOMEM, NULL, 0, 0, "out of memory");
+    }
+    for (size_t i = 0; broken && i < j->matched.n; i++) {
+        const eval_unit *u = &j->matched.u[i];
+        if (u->set >= 0 && (size_t)u->set <= j->part.n && !observed_throughout(j, u))
+            broken[u->set] = 1;
+    }
     eval_distinct_pass(j);
     for (size_t i = 0; code != -1 && i < j->matched.n; i++) {
         const eval_unit *u = &j->matched.u[i];
-        if (!eval_in_subgroup(j, u, col, code) || (iv->balanced && !observed_throughout(j, u)))
+        if (!eval_in_subgroup(j, u, col, code) || (iv->balanced && !observed_throughout(j, u)) ||
+            (broken && (u->set < 0 || broken[u->set])))
             continue;
         su.u[su.n++] = u;
         treated += u->treated;
         controls += !u->treated && eval_distinct_new(j, 0, u->person);
     }
+    eff_free(broken);
     sg->n_participants.value = (double)treated, sg->n_participants.persons = treated;
     sg->n_controls.value = (double)controls, sg->n_controls.persons = controls;
     long ever_y1;

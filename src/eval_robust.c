@@ -323,6 +323,7 @@ static eff_status wild(eval_job *j, const eval_unit *const *u, const eff_did *d,
                 : j->iv->wild_weights == 2 ? EFF_BOOT_WEBB
                                            : EFF_BOOT_AUTO;
     o.want_ci = 1;
+    o.level = j->iv->wild_level;
     sg->wild_cluster = j->iv->wild_cluster == 1 ? "estate" : "plan";
     for (size_t k = 0; st == EFF_OK && k < sg->n_effects; k++) {
         sg->wild[k] = (eff_eval_robust){.event_time = j->iv->emin + (int)k};

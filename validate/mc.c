@@ -13,7 +13,12 @@
  * row "run failed"; a subgroup whose model could not be estimated (separation, no
  * convergence) gives its rows with estimated = 0 and the reason.
  *
- *   build/effekt-mc --dgp realistic|simple --effects seed|zero|seed-with-pretrends
+ * Issue 12 adds the robustness estimates of each row: Callaway-Sant'Anna (pp), the wild
+ * bootstrap's p-value and interval (at the config's wild_level), the naive TWFE estimate
+ * (naive_twfe = yes), the model's 90% interval, and the planted log odds weighted by the
+ * cohorts' sizes (cohort-specific effects, --effects file:PATH).
+ *
+ *   build/effekt-mc --dgp realistic|simple --effects seed|zero|seed-with-pretrends|file:PATH
  *                   --reps N [--first K] [--config FILE] [--scale S] [--almen-scale A]
  *                   [--participants-scale P] [--threads T] --out FILE.csv
  * Seeds are 1000 + replication number (1-based), as in validate/mc.sh. */
@@ -79,7 +84,11 @@ static int parse_args(int argc, char **argv, mc_args *a)
     if (strcmp(a->effects, "zero") == 0) a->sim.effects = EFF_SIM_EFFECTS_ZERO;
     else if (strcmp(a->effects, "seed-with-pretrends") == 0)
         a->sim.effects = EFF_SIM_EFFECTS_PRETRENDS;
-    else if (strcmp(a->effects, "seed") != 0) return usage("--effects: seed, zero or seed-with-pretrends");
+    else if (strncmp(a->effects, "file:", 5) == 0) {
+        a->sim.effects = EFF_SIM_EFFECTS_FILE;
+        a->sim.effects_file = a->effects + 5;
+    } else if (strcmp(a->effects, "seed") != 0)
+        return usage("--effects: seed, zero, seed-with-pretrends or file:PATH");
     a->sim.registers = EFF_SIM_EVAL_REGISTERS;
     a->timing = getenv("EFFEKT_DEBUG") && strcmp(getenv("EFFEKT_DEBUG"), "1") == 0;
     a->sim.check_space = 0;
@@ -114,9 +123,10 @@ static double num(const eff_table *t, size_t col, size_t row)
     return eff_table_col_type(t, col) == EFF_TYPE_F64 ? eff_table_f64(t, col)[row] : NAN;
 }
 
-/* The planted (log odds, att_pp) of truth id `iv` (up to "__"), subgroup, event time. */
-static int truth_of(const truth *tr, const char *iv, const char *sg, int e, double *lo,
-                    double *pp)
+/* The planted (log odds, att_pp) of truth id `iv` (up to "__"), subgroup, cohort ("all" or
+ * a year), event time. */
+static int truth_of_cohort(const truth *tr, const char *iv, const char *sg, const char *cohort,
+                           int e, double *lo, double *pp)
 {
     const char *variant = strstr(iv, "__");
     size_t n_iv = variant ? (size_t)(variant - iv) : strlen(iv);
@@ -124,7 +134,7 @@ static int truth_of(const truth *tr, const char *iv, const char *sg, int e, doub
         const char *ti = eff_table_str(tr->t, tr->iv, r), *ts = eff_table_str(tr->t, tr->sg, r);
         const char *tc = eff_table_str(tr->t, tr->cohort, r);
         if (ti && ts && tc && strlen(ti) == n_iv && strncmp(ti, iv, n_iv) == 0 &&
-            strcmp(ts, sg) == 0 && strcmp(tc, "all") == 0 && num(tr->t, tr->e, r) == e) {
+            strcmp(ts, sg) == 0 && strcmp(tc, cohort) == 0 && num(tr->t, tr->e, r) == e) {
             *lo = num(tr->t, tr->log_odds, r), *pp = num(tr->t, tr->att_pp, r);
             return 1;
         }
@@ -138,6 +148,32 @@ static void put_num(FILE *f, double v)
         fprintf(f, ",%.17g", v);
     else
         fputs(",", f);
+}
+
+static int truth_of(const truth *tr, const char *iv, const char *sg, int e, double *lo,
+                    double *pp)
+{
+    return truth_of_cohort(tr, iv, sg, "all", e, lo, pp);
+}
+
+/* The planted log odds at e averaged over the cohorts observed at e (g + e <= the last
+ * register year) with their numbers of participants as weights: what a pooled model that
+ * assumes one effect per event time estimates when the effects differ by cohort. Without
+ * cohort rows, the all-cohort value. */
+static double truth_weighted(const truth *tr, const eff_eval_iv *iv, const char *sg, int e,
+                             int year_last)
+{
+    double sum = 0, w = 0, lo, pp;
+    for (size_t c = 0; c < iv->n_cohorts; c++) {
+        char g[16];
+        snprintf(g, sizeof g, "%d", iv->cohorts[c]);
+        if (iv->cohorts[c] + e <= year_last &&
+            truth_of_cohort(tr, iv->cfg->id, sg, g, e, &lo, &pp) && isfinite(lo))
+            sum += (double)iv->cohort_participants[c] * lo, w += (double)iv->cohort_participants[c];
+    }
+    if (w > 0)
+        return sum / w;
+    return truth_of(tr, iv->cfg->id, sg, e, &lo, &pp) ? lo : NAN;
 }
 
 /* Why a subgroup was not estimated, as one word for the summary. */
@@ -156,7 +192,8 @@ static const char *failure_kind(const eff_eval_subgroup *sg)
     return "too_few";
 }
 
-static void write_rows(FILE *f, long rep, const eff_eval *e, const truth *tr, int timing)
+static void write_rows(FILE *f, long rep, const eff_eval *e, const truth *tr, int timing,
+                       int year_last)
 {
     for (size_t k = 0; timing && k < e->n_ivs; k++)
         for (size_t s = 0; s < e->ivs[k].n_subgroups; s++)
@@ -167,7 +204,7 @@ static void write_rows(FILE *f, long rep, const eff_eval *e, const truth *tr, in
     for (size_t k = 0; k < e->n_ivs; k++) {
         const eff_eval_iv *iv = &e->ivs[k];
         if (!iv->estimated) {
-            fprintf(f, "%ld,%s,,,,,,,,,,0,not_estimated,,\n", rep, iv->cfg->id);
+            fprintf(f, "%ld,%s,,,,,,,,,,0,not_estimated,,,,,,,,,,,,\n", rep, iv->cfg->id);
             continue;
         }
         for (size_t s = 0; s < iv->n_subgroups; s++) {
@@ -188,11 +225,25 @@ static void write_rows(FILE *f, long rep, const eff_eval *e, const truth *tr, in
                 put_num(f, lo);
                 put_num(f, pp);
                 put_num(f, sg->estimated ? sg->pretrend.p_value : NAN);
-                fprintf(f, ",%d,%s,%s,%zu\n", ok,
+                fprintf(f, ",%d,%s,%s,%zu", ok,
                         sg->estimated && ef && ef->hidden ? "hidden"
                         : sg->estimated && !ok            ? "not_estimable"
                                                           : failure_kind(sg),
                         sg->cluster ? sg->cluster : "", sg->n_clusters);
+                /* issue 12: the robustness estimates beside the model's */
+                const eff_eval_robust *cs = ef ? &sg->cs[j] : NULL, *wb = ef ? &sg->wild[j] : NULL;
+                const eff_eval_robust *nv = ef ? &sg->naive[j] : NULL;
+                int show = ef && !ef->hidden;
+                put_num(f, ok ? ef->coef.ci90_low : NAN);
+                put_num(f, ok ? ef->coef.ci90_high : NAN);
+                put_num(f, show && sg->cs_done && cs->estimated ? cs->estimate : NAN);
+                put_num(f, show && sg->cs_done && cs->estimated ? cs->std_error : NAN);
+                put_num(f, show && sg->wild_done && wb->estimated ? wb->p_value : NAN);
+                put_num(f, show && sg->wild_done && wb->estimated ? wb->ci_low : NAN);
+                put_num(f, show && sg->wild_done && wb->estimated ? wb->ci_high : NAN);
+                put_num(f, show && sg->naive_done && nv->estimated ? nv->estimate : NAN);
+                put_num(f, truth_weighted(tr, iv, sg->id, et, year_last));
+                fprintf(f, "\n");
             }
         }
     }
@@ -239,7 +290,7 @@ static eff_status replicate(const mc_args *a, long rep, const char *dir, FILE *o
                 t2 - t1, now() - t2);
     if (st == EFF_OK) st = truth_load(&tr, dir, err);
     if (st == EFF_OK)
-        write_rows(out, rep, e, &tr, a->timing);
+        write_rows(out, rep, e, &tr, a->timing, c->year_last);
     eff_table_free(tr.t);
     eff_eval_free(e);
     eff_persons_free(p);
@@ -284,13 +335,16 @@ int main(int argc, char **argv)
         return 1;
     }
     fputs("rep,intervention,subgroup,event_time,estimate,std_error,att_pp,att_pp_se,"
-          "truth_log_odds,truth_att_pp,pretrend_p,estimated,failure,cluster,n_clusters\n", out);
+          "truth_log_odds,truth_att_pp,pretrend_p,estimated,failure,cluster,n_clusters,"
+          "ci90_low,ci90_high,cs_estimate,cs_se,wild_p,wild_ci_low,wild_ci_high,"
+          "naive_twfe,truth_log_odds_weighted\n", out);
     time_t t0 = time(NULL);
     for (long rep = a.first; rep < a.first + a.reps; rep++) {
         eff_error err;
         eff_error_clear(&err);
         if (replicate(&a, rep, dir, out, &err) != EFF_OK) {
-            fprintf(out, "%ld,run failed,,,,,,,,,,0,%s,,\n", rep, eff_status_str(err.status));
+            fprintf(out, "%ld,run failed,,,,,,,,,,0,%s,,,,,,,,,,,,\n", rep,
+                    eff_status_str(err.status));
             fprintf(stderr, "effekt-mc: replication %ld: %s%s%s\n", rep, err.path[0] ? err.path : "",
                     err.path[0] ? ": " : "", err.msg);
         }
