@@ -143,6 +143,98 @@ assert n >= 45, n
 print("R agrees on %d numbers" % n)
 PY
 check "effects and typical person agree with R glm + vcovCL to 1e-7" grep -q "R agrees" "$work/r.out" || cat "$work/r.out"
+# issue 12's robustness results, recomputed here from the exported matched panel: the stacked
+# Callaway-Sant'Anna aggregate (difference of mean changes per cohort, cohort-share weights)
+# and the Rosenbaum bounds of the pairs (exact signed-rank distribution by tie groups)
+python3 - "$work/m" <<'PY' > "$work/rob.out" 2>&1
+import csv, math, sys
+from collections import defaultdict
+d = sys.argv[1]
+panel = list(csv.DictReader(open(d + "/fritidsjob/microdata_matched_panel.csv")))
+girls = [r for r in panel if r["female"] == "1"]
+y = {(r["pnr"], r["cohort"], int(r["event_time"])): float(r["fritidsjob"]) for r in girls}
+units = {(r["pnr"], r["cohort"]): (r["treated"] == "1", r["matched_set"]) for r in girls}
+rob = [r for r in csv.DictReader(open(d + "/fritidsjob/robustness.csv")) if r["subgroup"] == "koen=K"]
+assert {r["method"] for r in rob} == {"callaway_santanna", "callaway_santanna_overall",
+                                      "wild_cluster_bootstrap"}, {r["method"] for r in rob}
+eff = {int(r["event_time"]): r for r in csv.DictReader(open(d + "/effects.csv"))
+       if r["intervention"] == "fritidsjob" and r["subgroup"] == "koen=K"}
+cohorts = sorted({c for _, c in units})
+n_treated = {g: sum(t for (p, c), (t, _) in units.items() if c == g) for g in cohorts}
+checked = 0
+for r in rob:
+    if r["method"] != "callaway_santanna" or r["estimate"] == "" or r["event_time"] == "-1":
+        continue
+    e = int(r["event_time"]); num = den = 0.0
+    for g in cohorts:
+        ch = {True: [], False: []}
+        for (p, c), (t, _) in units.items():
+            if c == g and (p, c, e) in y and (p, c, -1) in y:
+                ch[t].append(y[(p, c, e)] - y[(p, c, -1)])
+        if ch[True] and ch[False]:
+            att = sum(ch[True]) / len(ch[True]) - sum(ch[False]) / len(ch[False])
+            num += n_treated[g] * att; den += n_treated[g]
+    want = 100 * num / den
+    assert abs(float(r["estimate"]) - want) < 1e-9, (e, r["estimate"], want)
+    checked += 1
+for r in rob:
+    if r["method"] == "wild_cluster_bootstrap" and r["estimate"] not in ("", "0"):
+        e = int(r["event_time"])
+        assert abs(float(r["estimate"]) - float(eff[e]["estimate"])) < 1e-12
+        assert 0 <= float(r["p_value"]) <= 1
+        # an end is empty when the restricted logit cannot be fitted that far out (wildboot.h)
+        assert r["ci_low"] == "" or float(r["ci_low"]) < float(r["estimate"])
+        assert r["ci_high"] == "" or float(r["estimate"]) < float(r["ci_high"])
+        checked += 1
+
+def upper_tail(ranks, t_obs, p):
+    groups = defaultdict(int)
+    for rk in ranks: groups[rk] += 1
+    dist = {0: 1.0}
+    for rk, m in groups.items():
+        pmf = [math.comb(m, k) * p ** k * (1 - p) ** (m - k) for k in range(m + 1)]
+        new = defaultdict(float)
+        for s, q in dist.items():
+            for k, pk in enumerate(pmf):
+                new[s + k * rk] += q * pk
+        dist = new
+    return sum(q for s, q in dist.items() if s >= t_obs)
+
+sens = [r for r in csv.DictReader(open(d + "/fritidsjob/sensitivity.csv")) if r["subgroup"] == "koen=K"]
+sets = defaultdict(dict)
+for (p, c), (t, s) in units.items():
+    sets[s][t] = (p, c)
+for e in sorted({int(r["event_time"]) for r in sens}):
+    sign = 1 if float(eff[e]["estimate"]) >= 0 else -1
+    diffs = []
+    for pair in sets.values():
+        if True in pair and False in pair:
+            (pt, ct), (pc, cc) = pair[True], pair[False]
+            keys = [(pt, ct, e), (pt, ct, -1), (pc, cc, e), (pc, cc, -1)]
+            if all(k in y for k in keys):
+                diffs.append(sign * ((y[keys[0]] - y[keys[1]]) - (y[keys[2]] - y[keys[3]])))
+    nz = sorted((abs(x), x > 0) for x in diffs if x != 0)
+    ranks, i = [], 0  # doubled average ranks
+    while i < len(nz):
+        j = i
+        while j < len(nz) and nz[j][0] == nz[i][0]: j += 1
+        ranks += [i + 1 + j] * (j - i); i = j
+    t_obs = sum(rk for rk, (_, pos) in zip(ranks, nz) if pos)
+    rows = {r["gamma"]: r for r in sens if int(r["event_time"]) == e}
+    assert len(rows) == 21 and all(r["test"] == "wilcoxon" for r in rows.values())
+    for gamma in ("1.0", "1.5", "2.0", "3.0"):
+        gm = float(gamma)
+        up, lo = upper_tail(ranks, t_obs, gm / (1 + gm)), upper_tail(ranks, t_obs, 1 / (1 + gm))
+        assert abs(float(rows[gamma]["p_upper"]) - up) < 1e-9 * max(up, 1e-300) + 1e-14, (e, gamma, rows[gamma]["p_upper"], up)
+        assert abs(float(rows[gamma]["p_lower"]) - lo) < 1e-9 * max(lo, 1e-300) + 1e-14, (e, gamma, rows[gamma]["p_lower"], lo)
+        checked += 1
+    ups = [float(rows["%.1f" % (1 + k / 10)]["p_upper"]) for k in range(21)]
+    assert all(a <= b for a, b in zip(ups, ups[1:]))
+assert checked >= 10, checked
+print("robustness agrees on %d numbers" % checked)
+PY
+check "robustness.csv and sensitivity.csv recomputed from the matched panel" grep -q "robustness agrees" "$work/rob.out" || cat "$work/rob.out"
+check "robustness.csv has its header; sensitivity.csv starts with the issue's columns" sh -c "head -1 '$work/o/fritidsjob/robustness.csv' | grep -qx 'intervention,outcome,subgroup,method,event_time,estimate,std_error,ci_low,ci_high,band_low,band_high,p_value' && head -1 '$work/o/fritidsjob/sensitivity.csv' | grep -q '^event_time,gamma,p_lower,p_upper'"
 run run "$work/small.ini" --data-dir "$work/s" --out "$work/o" --lang en
 expect "run --lang en" 0 "Year of participation"
 run run "$work/small.ini" --data-dir "$work/s" --out "$work/o" --format json
