@@ -14,6 +14,8 @@
 enum { WEBB_BELOW_G = 12 };
 /* The interval search doubles its step at most this often (2 se * 2^40: unbounded). */
 enum { MAX_DOUBLINGS = 40 };
+/* The draws' weight codes take G x reps bytes; past this the problem is not a few-cluster one. */
+static const double MAX_DRAW_BYTES = 1073741824.0;
 /* A draw's statistic within this relative distance of the sample one is a tie and counts as
  * at least as extreme (wildboot.h). 1e-9: far above the rounding of either side (about 1e-15
  * against brute force in tests/test_wildboot.c), far below any real gap between draws. */
@@ -199,6 +201,12 @@ static eff_status make_draws(wild_problem *pb, const eff_wild_options *o,
         memcpy(pb->value, webb, sizeof webb);
     else
         pb->value[0] = 1, pb->value[1] = -1;
+    if ((double)pb->reps * (double)pb->g > MAX_DRAW_BYTES)
+        return eff_error_set(err, EFF_EINVAL, NULL, 0, 0,
+                             "%ld draws of %zu cluster weights would take %.0f MB: the wild "
+                             "bootstrap is for few clusters (use fewer draws, or the "
+                             "cluster-robust variance alone)",
+                             pb->reps, pb->g, (double)pb->reps * (double)pb->g / 1048576);
     pb->code = eff_mallocarray((size_t)pb->reps, pb->g);
     if (!pb->code)
         return eff_error_set(err, EFF_ENOMEM, NULL, 0, 0,
