@@ -33,7 +33,9 @@
  * within a relative 1e-9 of |t| counts as a tie (>=): under enumeration the draws v = +-1
  * equal the sample statistic in exact arithmetic, and rounding must not decide them.
  * (boottest.mata's getp counts |t*| > |t| strictly; the two differ only by such ties.)
- * A draw whose statistic is NaN (0/0) is left out of both counts, as boottest does.
+ * A draw whose statistic is NaN (0/0) is left out of both counts, as boottest does. A draw
+ * whose weights are all equal ties with the sample statistic at every theta (t* does not
+ * change when v is scaled; v = 1 is the sample): its statistic is set to +-t exactly.
  *
  * Interval (want_ci): the set of theta with p(theta) >= 1 - level, by test inversion (boottest
  * finds its ends by search on p; so does this). p is a step function; its crossings are the
@@ -45,7 +47,9 @@
  * neighbour until they are 1e-9 se apart (se: the CR1 one for linear models, the fit's for
  * logit). Each end is the accepted side of its last bracket: p(ci_low) >= 1 - level and
  * p(ci_low - 1e-9 se) < 1 - level. A set with holes is reported by its outer ends as far as
- * the grid sees them. An end is -inf/+inf when p stays >= 1 - level for 2^40 se, and NaN
+ * the grid sees them. Both ends are infinite when the all-equal draws alone make up 1 - level
+ * of the draws (Rademacher with G <= 5, say), with a warning; an end is -inf/+inf when p
+ * stays >= 1 - level for 2^40 se, and NaN
  * (with a warning through the context) when the restricted logit cannot be fitted on the way
  * there. boottest reports no interval after ML; this inverts the same score test.
  *

@@ -378,6 +378,29 @@ static void interval_ends_are_where_p_crosses(void **state)
     free_data(&s);
 }
 
+/* With G = 4 and Rademacher weights, 2 of the 16 draws have all weights equal and tie with
+ * the sample statistic at every theta: p >= 1/8 everywhere, so no theta is rejected at 5%
+ * and both ends are infinite (rounding far from the estimate must not make them finite). */
+static void few_clusters_give_unbounded_intervals(void **state)
+{
+    (void)state;
+    data s = make_data(4, 19);
+    for (int logit = 0; logit < 2; logit++) {
+        eff_design *d = design_of(&s, NULL, logit ? s.yb : s.y, NULL, NULL);
+        eff_glm *g = fit(d, logit ? EFF_GLM_LOGIT : EFF_GLM_GAUSSIAN);
+        eff_wild_options o = eff_wild_options_default();
+        o.weights = EFF_BOOT_RADEMACHER;
+        eff_wild_result r;
+        assert_int_equal(eff_wild_test(g, d, 1, 0.0, NULL, 0, &o, NULL, &r, NULL), EFF_OK);
+        assert_int_equal(r.reps, 16);
+        assert_true(r.p_value >= 2.0 / 16);
+        assert_true(r.ci_low == -INFINITY && r.ci_high == INFINITY);
+        eff_glm_free(g);
+        eff_design_free(d);
+    }
+    free_data(&s);
+}
+
 /* ---- 3. against R ---- */
 
 typedef struct r_case {
@@ -645,6 +668,7 @@ int main(void)
         cmocka_unit_test(wcr_matches_brute_force),
         cmocka_unit_test(score_matches_brute_force),
         cmocka_unit_test(interval_ends_are_where_p_crosses),
+        cmocka_unit_test(few_clusters_give_unbounded_intervals),
         cmocka_unit_test(matches_r),
         cmocka_unit_test(weight_rules),
         cmocka_unit_test(frequency_weights),
