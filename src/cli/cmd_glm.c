@@ -378,9 +378,9 @@ static void csv_boot(cli_out *o, const eff_wild_result *b)
 
 static void write_csv(cli_out *o, const eff_glm *g, const eff_wild_result *boot)
 {
-    cli_out_printf(o, "term,estimate,std_error,statistic,p_value,ci_low,ci_high,odds_ratio,stars%s\n",
-                   boot ? ",boot_p,boot_ci_low,boot_ci_high,boot_reps,boot_weights,"
-                          "boot_enumerated,boot_method" : "");
+    cli_out_printf(o, "term,estimate,std_error,statistic,p_value,ci_low,ci_high,odds_ratio,"
+                      "stars%s\n", boot ? ",boot_p,boot_ci_low,boot_ci_high,boot_reps,"
+                                         "boot_weights,boot_enumerated,boot_method" : "");
     for (size_t j = 0; j < eff_glm_p(g); j++) {
         eff_coef_row r = eff_glm_coef_row(g, j);
         const char *term = eff_glm_term(g, j);
