@@ -106,8 +106,8 @@ typedef struct eff_wild_result {
  * design row, every code used, or NULL to use d's clusters. Gaussian -> WCR, logit -> score
  * bootstrap. Errors: EFF_EINVAL (no clusters; fewer than 2 clusters; a cluster code out of
  * range or unused; j out of range or dropped as collinear; reps < 1; level outside (0, 1);
- * G x reps above 1 GiB, the draws' size;
- * g not fitted on d; for logit, the restricted fit at null_value failing), EFF_ENOMEM,
+ * G x reps above 1 GiB, the draws' size; g not fitted on d), EFF_ESINGULAR or EFF_ENOCONV
+ * (logit: the restricted fit at null_value failed, its message naming theta), EFF_ENOMEM,
  * EFF_EABORT. *out is written only on EFF_OK. */
 eff_status eff_wild_test(const eff_glm *g, const eff_design *d, size_t j, double null_value,
                          const int32_t *clusters, size_t n_clusters, const eff_wild_options *opt,

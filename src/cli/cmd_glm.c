@@ -450,7 +450,8 @@ static eff_status fit_model(glm_args *a, const eff_ctx *ctx, eff_design **d, eff
     return st;
 }
 
-/* The wild bootstrap of coefficient = 0 for every estimated term (method -1: dropped). */
+/* The wild bootstrap of coefficient = 0 for every estimated term (method -1: dropped, or a
+ * logit whose restricted fit failed: a warning, and the row's bootstrap columns empty). */
 static eff_status bootstrap_all(const glm_args *a, const eff_glm *g, const eff_design *d,
                                 const eff_ctx *ctx, eff_wild_result *boot, eff_error *err)
 {
@@ -461,6 +462,12 @@ static eff_status bootstrap_all(const glm_args *a, const eff_glm *g, const eff_d
         if (eff_glm_dropped(g, j))
             continue;
         eff_status st = eff_wild_test(g, d, j, 0.0, NULL, 0, &a->wopt, ctx, &boot[j], err);
+        if (st == EFF_ESINGULAR || st == EFF_ENOCONV) {
+            eff_log(ctx, EFF_LOG_WARN, "no wild bootstrap for \"%s\": %s", eff_glm_term(g, j),
+                    err->msg);
+            eff_error_clear(err);
+            continue;
+        }
         if (st) {
             eff_error_prefix(err, "the wild bootstrap of \"%s\": ", eff_glm_term(g, j));
             return st;
