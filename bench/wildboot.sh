@@ -16,6 +16,7 @@ cc -std=c11 -O2 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -I/usr/include/x86_6
     -lreadstat -ljansson -llapacke -lgsl -lopenblas -lpthread -lm
 data=bench/data/wild_$ROWS.csv
 [ -f "$data" ] || build/bench/gen_wild "$ROWS" > "$data"
+load=$(cut -d" " -f1 /proc/loadavg)
 e=$(mktemp); r=$(mktemp)
 trap 'rm -f "$e" "$r"' EXIT
 Rscript bench/wildboot_r.R "$data" > "$r"
@@ -35,7 +36,7 @@ raw=$(awk '{ printf "%s%.3f+%.3f", (NR > 1 ? " " : ""), $2, $3 }' "$e")
 section=$(cat <<MD
 ## Wild cluster bootstrap
 
-Command: \`bench/wildboot.sh $ROWS\` (effekt RUNS=$RUNS, the run with the median linear total; R once), $(date -u +%Y-%m-%d), nproc $(nproc), $(uname -m).
+Command: \`bench/wildboot.sh $ROWS\` (effekt RUNS=$RUNS, the run with the median linear total; R once), $(date -u +%Y-%m-%d), nproc $(nproc), $(uname -m), load average $load at the start (the 2 cores are shared).
 Input: $ROWS rows, 10 regressors, $G plans of unequal size (bench/gen_wild.c); H0: the plan-level treatment x1 has coefficient 0; $reps draws ($weights, from the seed); 95% interval by test inversion. Reading the CSV is left out on both sides.
 Peer: bench/wildboot_r.R, the same algorithms vectorised in base R (QR, rowsum(), the draws as G x B matrix products, uniroot() on the same crossing function; glm.fit() per theta for logit). R draws its own weights, so p-values and ends differ by Monte Carlo error.
 
