@@ -14,6 +14,8 @@
 enum { WEBB_BELOW_G = 12 };
 /* The interval search doubles its step at most this often (2 se * 2^40: unbounded). */
 enum { MAX_DOUBLINGS = 40 };
+/* The draws' weight codes take G x reps bytes; past this the problem is not a few-cluster one. */
+static const double MAX_DRAW_BYTES = 1073741824.0;
 /* A draw's statistic within this relative distance of the sample one is a tie and counts as
  * at least as extreme (wildboot.h). 1e-9: far above the rounding of either side (about 1e-15
  * against brute force in tests/test_wildboot.c), far below any real gap between draws. */
@@ -199,6 +201,12 @@ static eff_status make_draws(wild_problem *pb, const eff_wild_options *o,
         memcpy(pb->value, webb, sizeof webb);
     else
         pb->value[0] = 1, pb->value[1] = -1;
+    if ((double)pb->reps * (double)pb->g > MAX_DRAW_BYTES)
+        return eff_error_set(err, EFF_EINVAL, NULL, 0, 0,
+                             "%ld draws of %zu cluster weights would take %.0f MB: the wild "
+                             "bootstrap is for few clusters (use fewer draws, or the "
+                             "cluster-robust variance alone)",
+                             pb->reps, pb->g, (double)pb->reps * (double)pb->g / 1048576);
     pb->code = eff_mallocarray((size_t)pb->reps, pb->g);
     if (!pb->code)
         return eff_error_set(err, EFF_ENOMEM, NULL, 0, 0,
@@ -226,10 +234,34 @@ static eff_status make_draws(wild_problem *pb, const eff_wild_options *o,
  * halving a step function. */
 typedef struct search {
     wild_engine *e;
+    const wild_problem *pb;
     long reps;
     double alpha;
     double *draws, *work; /* reps each */
+    long *constant, n_constant; /* the draws with all weights equal */
 } search;
+
+/* Draws whose weights are all equal (v = c 1): in exact arithmetic their statistic is the
+ * sample one times the sign of c, at every theta (t* does not change when v is scaled, and
+ * v = 1 gives back the sample). They are set so rather than left to rounding, which far from
+ * the estimate breaks the tie. Rademacher enumeration has two such draws; Webb's weights
+ * draw them with probability 6^(1-G). */
+static eff_status find_constant(search *s, eff_error *err)
+{
+    const wild_problem *pb = s->pb;
+    s->constant = eff_mallocarray((size_t)s->reps, sizeof *s->constant);
+    if (!s->constant)
+        return eff_error_set(err, EFF_ENOMEM, NULL, 0, 0, "out of memory");
+    for (long b = 0; b < s->reps; b++) {
+        const unsigned char *c = pb->code + (size_t)b * pb->g;
+        size_t h = 1;
+        while (h < pb->g && c[h] == c[0])
+            h++;
+        if (h == pb->g)
+            s->constant[s->n_constant++] = b;
+    }
+    return EFF_OK;
+}
 
 static long hits_of(double t, const double *draws, long reps, long *feasible)
 {
@@ -278,6 +310,10 @@ static eff_status evaluate(search *s, double theta, double *stat, double *p, dou
     eff_status st = s->e->eval(s->e, theta, stat, s->draws, err);
     if (st)
         return st;
+    for (long i = 0; i < s->n_constant; i++) {
+        long b = s->constant[i];
+        s->draws[b] = s->pb->value[s->pb->code[(size_t)b * s->pb->g]] > 0 ? *stat : -*stat;
+    }
     long feasible, hits = hits_of(*stat, s->draws, s->reps, &feasible);
     if (!feasible)
         return eff_error_set(err, EFF_EINVAL, NULL, 0, 0,
@@ -411,6 +447,14 @@ static eff_status interval(search *s, double est, const eff_ctx *ctx, double *lo
                            eff_error *err)
 {
     wild_engine *e = s->e;
+    if ((double)s->n_constant / (double)s->reps >= s->alpha) {
+        *low = -INFINITY; /* p >= n_constant / reps >= alpha at every theta */
+        *high = INFINITY;
+        eff_log(ctx, EFF_LOG_WARN, "the bootstrap interval is unbounded: %ld of the %ld draws "
+                "have all %zu weights equal and tie with the sample statistic at every value",
+                s->n_constant, s->reps, s->pb->g);
+        return EFF_OK;
+    }
     if (!(e->scale > 0) || !isfinite(e->scale)) {
         *low = *high = NAN;
         eff_log(ctx, EFF_LOG_WARN, "no bootstrap interval: the standard error is %g", e->scale);
@@ -430,10 +474,10 @@ static eff_status run(const eff_glm *g, wild_problem *pb, double null_value,
                       const eff_wild_options *o, eff_wild_result *r, double *draws,
                       eff_error *err)
 {
-    search s = {NULL, pb->reps, 1 - o->level, NULL, NULL};
+    search s = {NULL, pb, pb->reps, 1 - o->level, NULL, NULL, NULL, 0};
     s.draws = eff_mallocarray((size_t)pb->reps, sizeof *s.draws);
     s.work = eff_mallocarray((size_t)pb->reps, sizeof *s.work);
-    eff_status st = s.draws && s.work ? EFF_OK
+    eff_status st = s.draws && s.work ? find_constant(&s, err)
                                       : eff_error_set(err, EFF_ENOMEM, NULL, 0, 0, "out of memory");
     if (!st)
         st = eff_glm_get_family(g) == EFF_GLM_LOGIT ? wild_score_new(pb, &s.e, err)
@@ -449,6 +493,7 @@ static eff_status run(const eff_glm *g, wild_problem *pb, double null_value,
         s.e->destroy(s.e);
     eff_free(s.draws);
     eff_free(s.work);
+    eff_free(s.constant);
     return st;
 }
 

@@ -33,17 +33,26 @@
  * within a relative 1e-9 of |t| counts as a tie (>=): under enumeration the draws v = +-1
  * equal the sample statistic in exact arithmetic, and rounding must not decide them.
  * (boottest.mata's getp counts |t*| > |t| strictly; the two differ only by such ties.)
- * A draw whose statistic is NaN (0/0) is left out of both counts, as boottest does.
+ * A draw whose statistic is NaN (0/0) is left out of both counts, as boottest does. A draw
+ * whose weights are all equal ties with the sample statistic at every theta (t* does not
+ * change when v is scaled; v = 1 is the sample): its statistic is set to +-t exactly.
  *
- * Interval (want_ci): the set of theta with p(theta) >= 1 - level, by test inversion. From the
- * estimate, theta steps outward by 2 se, doubling, until p < 1 - level; p is then evaluated at
- * 24 points between the estimate and there, and bisection runs between the outermost
- * accepted point and the next one until they are 1e-9 se apart (for logit 1e-7 se: each step
- * is a refit). Each end is the accepted side of its bracket, so p(ci_low) >= 1 - level and
- * p(ci_low - 1e-9 se) < 1 - level; a set with holes is reported by its outer ends. An end
- * is -inf/+inf when p stays >= 1 - level for 2^40 se, and NaN (with a warning through the
- * context) when the restricted logit cannot be fitted on the way there. boottest reports no
- * interval after ML; this inverts the same score test.
+ * Interval (want_ci): the set of theta with p(theta) >= 1 - level, by test inversion (boottest
+ * searches p on a grid and refines; this does so on a continuous stand-in for p). p is a
+ * step function; its crossings are the
+ * roots of f(theta) = |t| (1 - 1e-9) - (the m-th largest |t*_b|), m the fewest draws that make
+ * p >= 1 - level, which is continuous in theta (f <= 0 exactly when p >= 1 - level). From
+ * the estimate (p = 1) theta steps outward by 2 se, doubling, until f > 0; f is evaluated at
+ * 23 (logit: 5) evenly spaced points between the estimate and there, and regula falsi with
+ * the Illinois modification runs between the outermost accepted point and its rejected
+ * neighbour until they are 1e-9 se apart (se: the CR1 one for linear models, the fit's for
+ * logit). Each end is the accepted side of its last bracket: p(ci_low) >= 1 - level, and a
+ * rejected theta lies within 1e-9 se below it. A set with holes is reported by its outer ends
+ * as far as the grid sees them. Both ends are infinite when the all-equal draws alone make up
+ * 1 - level of the draws (Rademacher with G <= 5, say), with a warning through the context;
+ * an end is -inf/+inf when p stays >= 1 - level for 2^40 se, and NaN (with a warning) when the
+ * restricted logit cannot be fitted on the way there. boottest reports no interval after ML;
+ * this inverts the same score test.
  *
  * Weights of the design (eff_design_weights) enter as in glm.h: linear models are weighted
  * least squares (the bootstrap works on sqrt(w)-scaled rows), logit scores and information
@@ -51,9 +60,11 @@
  * is read from the fit, so both kinds are supported. An offset is kept in both models.
  *
  * Cost: linear, one QR of the N x K design (the bread, as glm.c), one O(N K) pass, O(G K B)
- * for the draws, O(B) per theta; logit, one restricted fit (a few O(N K^2) passes) per theta
- * and O(G B). Memory: O(G K) per thread, 5 B doubles, G B bytes for the draws. The draws run
- * on one thread per core (eff_parallel_for), BLAS single-threaded inside (eff_glm_fit set it).
+ * for the draws, O(B) per theta (about 40 thetas for an interval); logit, one restricted fit
+ * (two to four O(N K^2) passes, warm-started) and O(G B) per theta (about 20 for an
+ * interval). Memory: O(G K) per thread, 8 B numbers, G B bytes for the draws' weights. The
+ * draws run on one thread per core (eff_parallel_for), BLAS single-threaded inside
+ * (eff_glm_fit set it).
  * The context's cancel flag is checked between blocks of draws and between thetas. */
 #ifndef EFF_WILDBOOT_H
 #define EFF_WILDBOOT_H
@@ -95,7 +106,8 @@ typedef struct eff_wild_result {
  * design row, every code used, or NULL to use d's clusters. Gaussian -> WCR, logit -> score
  * bootstrap. Errors: EFF_EINVAL (no clusters; fewer than 2 clusters; a cluster code out of
  * range or unused; j out of range or dropped as collinear; reps < 1; level outside (0, 1);
- * g not fitted on d; for logit, the restricted fit at null_value failing), EFF_ENOMEM,
+ * G x reps above 1 GiB, the draws' size; g not fitted on d), EFF_ESINGULAR or EFF_ENOCONV
+ * (logit: the restricted fit at null_value failed, its message naming theta), EFF_ENOMEM,
  * EFF_EABORT. *out is written only on EFF_OK. */
 eff_status eff_wild_test(const eff_glm *g, const eff_design *d, size_t j, double null_value,
                          const int32_t *clusters, size_t n_clusters, const eff_wild_options *opt,

@@ -12,6 +12,9 @@
 #include "wildboot_internal.h"
 
 enum { BLOCK_ROWS = 2048, BLOCK_DRAWS = 256 };
+/* A block of draws holds V, Z0, Z1 (G x m) and S'V (K x m): m is cut so that this stays
+ * below 8 MB per thread when clusters are many. */
+enum { BLOCK_DOUBLES = 1 << 20 };
 
 typedef struct wcr {
     wild_engine base;
@@ -152,6 +155,7 @@ typedef struct draw_job {
     const double *s0, *s1;    /* G: a'S0_g, a'S1_g */
     const double *S0, *S1, *D; /* G x K */
     double *scratch[EFF_MAX_PARTS];
+    size_t block;             /* draws per block */
     int cancelled;
 } draw_job;
 
@@ -193,10 +197,11 @@ static void draw_part(void *arg, size_t lo, size_t hi, int part)
     wcr *e = j->e;
     const wild_problem *pb = e->pb;
     size_t g_count = pb->g;
-    double *v = j->scratch[part], *z0 = v + g_count * BLOCK_DRAWS;
-    double *z1 = z0 + g_count * BLOCK_DRAWS, *p = z1 + g_count * BLOCK_DRAWS;
-    for (size_t b0 = lo; b0 < hi && !j->cancelled; b0 += BLOCK_DRAWS) {
-        size_t m = hi - b0 < BLOCK_DRAWS ? hi - b0 : BLOCK_DRAWS;
+    size_t block = j->block;
+    double *v = j->scratch[part], *z0 = v + g_count * block;
+    double *z1 = z0 + g_count * block, *p = z1 + g_count * block;
+    for (size_t b0 = lo; b0 < hi && !j->cancelled; b0 += block) {
+        size_t m = hi - b0 < block ? hi - b0 : block;
         for (size_t i = 0; i < m * g_count; i++)
             v[i] = pb->value[pb->code[b0 * g_count + i]];
         cblas_dgemv(CblasColMajor, CblasTrans, (int)g_count, (int)m, 1.0, v, (int)g_count, j->s0,
@@ -222,8 +227,10 @@ static eff_status run_draws(wcr *e, const sums *s, const double *A, const double
     draw_job job;
     memset(&job, 0, sizeof job);
     int parts = eff_parallel_parts((size_t)pb->reps, 4 * BLOCK_DRAWS), ok = s0 && s1 && D;
+    job.block = BLOCK_DOUBLES / (3 * g_count + k);
+    job.block = job.block < 1 ? 1 : job.block > BLOCK_DRAWS ? BLOCK_DRAWS : job.block;
     for (int t = 0; t < parts && ok; t++)
-        ok = (job.scratch[t] = eff_mallocarray((3 * g_count + k) * BLOCK_DRAWS,
+        ok = (job.scratch[t] = eff_mallocarray((3 * g_count + k) * job.block,
                                                sizeof(double))) != NULL;
     eff_status st = ok ? EFF_OK : eff_error_set(err, EFF_ENOMEM, NULL, 0, 0, "out of memory");
     if (!st) {

@@ -378,6 +378,29 @@ static void interval_ends_are_where_p_crosses(void **state)
     free_data(&s);
 }
 
+/* With G = 4 and Rademacher weights, 2 of the 16 draws have all weights equal and tie with
+ * the sample statistic at every theta: p >= 1/8 everywhere, so no theta is rejected at 5%
+ * and both ends are infinite (rounding far from the estimate must not make them finite). */
+static void few_clusters_give_unbounded_intervals(void **state)
+{
+    (void)state;
+    data s = make_data(4, 19);
+    for (int logit = 0; logit < 2; logit++) {
+        eff_design *d = design_of(&s, NULL, logit ? s.yb : s.y, NULL, NULL);
+        eff_glm *g = fit(d, logit ? EFF_GLM_LOGIT : EFF_GLM_GAUSSIAN);
+        eff_wild_options o = eff_wild_options_default();
+        o.weights = EFF_BOOT_RADEMACHER;
+        eff_wild_result r;
+        assert_int_equal(eff_wild_test(g, d, 1, 0.0, NULL, 0, &o, NULL, &r, NULL), EFF_OK);
+        assert_int_equal(r.reps, 16);
+        assert_true(r.p_value >= 2.0 / 16);
+        assert_true(r.ci_low == -INFINITY && r.ci_high == INFINITY);
+        eff_glm_free(g);
+        eff_design_free(d);
+    }
+    free_data(&s);
+}
+
 /* ---- 3. against R ---- */
 
 typedef struct r_case {
@@ -489,6 +512,40 @@ static void weight_rules(void **state)
     free_data(&s12);
 }
 
+/* Frequency weights change only N in (N-1)/(N-K): the statistic follows the fit's cluster t
+ * either way, and the p-value, which that factor cannot move, stays the same. */
+static void frequency_weights(void **state)
+{
+    (void)state;
+    data s = make_data(10, 21);
+    for (size_t i = 0; i < s.n; i++)
+        s.w[i] = 1 + (double)(i % 3);
+    eff_design *d = design_of(&s, NULL, s.y, s.w, NULL);
+    eff_wild_result r[2];
+    double t[2], n_obs[2];
+    for (int freq = 0; freq < 2; freq++) {
+        eff_glm_options go = eff_glm_options_default();
+        go.vcov = EFF_VCOV_CLUSTER;
+        go.frequency_weights = freq;
+        eff_glm *g = NULL;
+        assert_int_equal(eff_glm_fit(d, &go, NULL, &g, NULL), EFF_OK);
+        eff_wild_options o = eff_wild_options_default();
+        o.weights = EFF_BOOT_RADEMACHER;
+        o.want_ci = 0;
+        assert_int_equal(eff_wild_test(g, d, 2, 0.1, NULL, 0, &o, NULL, &r[freq], NULL), EFF_OK);
+        t[freq] = wald_t(g, 2, 0.1);
+        n_obs[freq] = eff_glm_get_stats(g).df_resid + 4;
+        eff_glm_free(g);
+    }
+    assert_true(n_obs[1] > 1.9 * n_obs[0]); /* the weights average 2 */
+    for (int freq = 0; freq < 2; freq++)
+        eff_assert_close(r[freq].statistic, t[freq], 1e-12, 0);
+    assert_true(fabs(r[0].statistic - r[1].statistic) > 1e-6 * fabs(r[0].statistic));
+    assert_true(r[0].p_value == r[1].p_value);
+    eff_design_free(d);
+    free_data(&s);
+}
+
 /* ---- 4. bad inputs ---- */
 
 static void expect_einval(const eff_glm *g, const eff_design *d, size_t j, const int32_t *cl,
@@ -522,6 +579,8 @@ static void bad_inputs(void **state)
     expect_einval(g, d, 9, NULL, 0, &o, "does not exist");
     o.reps = 0;
     expect_einval(g, d, 1, NULL, 0, &o, "at least one replication");
+    o.reps = 200000000; /* 6 x 2e8 bytes of draws */
+    expect_einval(g, d, 1, NULL, 0, &o, "the wild bootstrap is for few clusters");
     o = eff_wild_options_default();
     o.level = 1;
     expect_einval(g, d, 1, NULL, 0, &o, "strictly between 0 and 1");
@@ -609,8 +668,10 @@ int main(void)
         cmocka_unit_test(wcr_matches_brute_force),
         cmocka_unit_test(score_matches_brute_force),
         cmocka_unit_test(interval_ends_are_where_p_crosses),
+        cmocka_unit_test(few_clusters_give_unbounded_intervals),
         cmocka_unit_test(matches_r),
         cmocka_unit_test(weight_rules),
+        cmocka_unit_test(frequency_weights),
         cmocka_unit_test(bad_inputs),
         cmocka_unit_test(allocation_failure_sweep),
         cmocka_unit_test(cancel_flag_stops),
