@@ -101,6 +101,33 @@ static void test_errors(void **state)
     expect_error(buf, EFF_EINVAL, 2, "empty value");
     snprintf(buf, sizeof buf, "%sage = 20-14\n", minimal);
     expect_error(buf, EFF_EINVAL, 7, "age: expected MIN-MAX");
+    /* issue 12's keys */
+    static const char *const robust_bad[][2] = {
+        {"wild_reps = 10", "wild_reps: expected a whole number in range"},
+        {"wild_weights = mammen", "wild_weights"},
+        {"wild_cluster = kommune", "wild_cluster"},
+        {"wild_level = 1.5", "wild_level: expected a number between 0.5 and 1"},
+        {"wild_bootstrap = maybe", "wild_bootstrap: expected yes or no"},
+        {"balanced = triples", "balanced: expected yes or no"},
+        {"naive_twfe = 2", "naive_twfe: expected yes or no"},
+        {"model_covariates = some", "model_covariates: expected yes or no"},
+    };
+    for (size_t k = 0; k < sizeof robust_bad / sizeof *robust_bad; k++) {
+        snprintf(buf, sizeof buf, "%s%s\n", minimal, robust_bad[k][0]);
+        expect_error(buf, EFF_EINVAL, 7, robust_bad[k][1]);
+    }
+    snprintf(buf, sizeof buf, "%swild_reps = 999\nwild_weights = webb\nwild_cluster = estate\n"
+             "wild_level = 0.9\nbalanced = pairs\nnaive_twfe = yes\nmodel_covariates = no\n",
+             minimal);
+    assert_int_equal(eff_config_load(eff_test_write_str("robust.ini", buf), NULL, &c, &err),
+                     EFF_OK);
+    const eff_cfg_intervention *iv = &c->interventions[0];
+    assert_int_equal(iv->wild_reps, 999);
+    assert_int_equal(iv->wild_weights, 2);
+    assert_int_equal(iv->wild_cluster, 1);
+    assert_true(iv->wild_level == 0.9 && iv->balanced == 2 && iv->naive_twfe == 1 &&
+                iv->model_covariates == 0 && iv->wild == 1);
+    eff_config_free(c);
     expect_error("[run]\nyears = 2011-2019\n", EFF_EINVAL, 0, "no [intervention.ID], [indicator.ID], [funding] or [survey]");
     assert_int_equal(eff_config_load("tests/data/no-such.ini", NULL, &c, &err), EFF_EIO);
 }
