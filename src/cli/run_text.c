@@ -184,6 +184,64 @@ static void print_effects(const eff_eval_iv *iv, int da)
     }
 }
 
+/* Issue 12's robustness, one table per subgroup: Callaway-Sant'Anna in pp with its interval,
+ * the wild bootstrap's p-value of the model's effect, and Rosenbaum's Gamma* (the hidden bias
+ * that would make the effect insignificant at 5%). Hidden event times stay hidden. */
+static void print_robustness(const eff_eval_iv *iv, int da)
+{
+    for (size_t g = 0; g < iv->n_subgroups; g++) {
+        const eff_eval_subgroup *sg = &iv->subgroups[g];
+        if (!sg->cs_done && !sg->wild_done && !sg->sens_done)
+            continue;
+        char label[64];
+        run_subgroup_label(iv->cfg, sg->id, da, label, sizeof label);
+        printf("\n%s (%s, %s):\n%-26s %28s %14s %10s\n", da ? "Robusthed" : "Robustness",
+               iv->cfg->id, label, "",
+               da ? "Callaway-Sant'Anna, pp [95% KI]" : "Callaway-Sant'Anna, pp [95% CI]",
+               da ? "wild boot. p" : "wild boot. p", "Γ*");
+        for (size_t k = 0; k < sg->n_effects; k++) {
+            const eff_eval_effect *f = &sg->effects[k];
+            char e[64], cs[96] = "", wp[32] = "", gs[32] = "", a[24], b[24], c[24];
+            run_event_label(f->event_time, da, e, sizeof e);
+            int shown = !f->hidden && !sg->n_participants.suppressed;
+            if (!shown) {
+                printf("%-26s %28s\n", e, da ? "(skjult)" : "(hidden)");
+                continue;
+            }
+            const eff_eval_robust *r = &sg->cs[k];
+            if (sg->cs_done && r->estimated) {
+                fmt(r->estimate, 1, da, a, sizeof a);
+                fmt(r->ci_low, 1, da, b, sizeof b);
+                fmt(r->ci_high, 1, da, c, sizeof c);
+                snprintf(cs, sizeof cs, "%s [%s; %s]", a, b, c);
+            } else if (f->event_time == -1) {
+                snprintf(cs, sizeof cs, "reference");
+            }
+            if (sg->wild_done && sg->wild[k].estimated)
+                fmt(sg->wild[k].p_value, 3, da, wp, sizeof wp);
+            const eff_eval_sens *sv = &sg->sens[k];
+            if (sg->sens_done && sv->done) {
+                if (isnan(sv->gamma_star))
+                    snprintf(gs, sizeof gs, "> 3");
+                else
+                    fmt(sv->gamma_star, 1, da, gs, sizeof gs);
+            }
+            printf("%-26s %28s %14s %10s\n", e, cs, wp, gs);
+        }
+        if (sg->wild_done)
+            printf("      %s %zu %s (%s, %ld %s%s).\n",
+                   da ? "Wild cluster bootstrap med" : "Wild cluster bootstrap over",
+                   sg->wild_clusters, da ? "klynger" : "clusters", sg->wild_cluster, sg->wild_reps,
+                   da ? "træk, vægte " : "draws, weights ", sg->wild_weights);
+        if (sg->cs_why_not)
+            printf("      %s\n", sg->cs_why_not);
+        if (sg->sens_why_not)
+            printf("      %s\n", sg->sens_why_not);
+        if (sg->wild_why_not)
+            printf("      %s\n", sg->wild_why_not);
+    }
+}
+
 static void print_typical(const eff_eval_iv *iv, int da)
 {
     for (size_t g = 0; g < iv->n_subgroups; g++) {
@@ -277,6 +335,7 @@ void run_print_tables(const run_info *ri)
         printf("\n");
         print_characteristics(iv, da);
         print_effects(iv, da);
+        print_robustness(iv, da);
         print_typical(iv, da);
     }
     print_indicators(ri, da);
