@@ -39,6 +39,20 @@ json_t *run_sensitivity_json(const eff_eval_iv *iv);
 /* The seed's tables on stdout. */
 void run_print_tables(const run_info *info);
 
+/* run_labels.c: the labels several outputs share (Danish when `da`, else English). */
+typedef enum run_word_id {
+    RUN_W_PARTICIPANTS, RUN_W_CONTROLS, RUN_W_DID_PP, RUN_W_PP, RUN_W_TYPICAL,
+    RUN_W_ROBUSTNESS, RUN_W_INDICATORS, RUN_W_INTERVENTION, RUN_W_DISCLOSURE, RUN_W_FLOW,
+    RUN_W_COUNT
+} run_word_id;
+const char *run_word(run_word_id w, int da);
+/* A characteristic's label (config key, e.g. "age"); `young`: the intervention is for
+ * young people (boys/girls rather than men/women). Unknown keys are returned as they are. */
+const char *run_char_label(const char *name, int da, int young);
+/* The label of eff_eval_count k (the participant flow); English is the results.json key. */
+const char *run_count_label(size_t k, int da);
+/* "udsat", "almen", "befolkning" -> e.g. "Udsatte boligområder"; others as they are. */
+const char *run_group_label(const char *group, int da);
 /* "**" below 5%, "*" below 10% (the seed's convention), "" otherwise. */
 const char *run_stars(double p);
 /* The label of an event time, e.g. "2 år før indsatsen" / "2 years before". */

@@ -13,10 +13,6 @@
 #include "run_cli.h"
 
 static const char *const groups[3] = {"udsat", "almen", "befolkning"};
-static const char *const group_da[3] = {"Udsatte boligområder", "Almene boligområder",
-                                        "Hele befolkningen"};
-static const char *const group_en[3] = {"Deprived estates", "Other social housing",
-                                        "Whole population"};
 static const char *const colour[3] = {"#D55E00", "#0072B2", "#009E73"};
 static const char *const dash[3] = {"", "7 4", "2 3"};
 
@@ -203,7 +199,7 @@ static eff_status write_chart(const run_info *ri, const eff_cfg_indicator *d, ef
                        lx, ly, lx + 28, ly, colour[g], dash[g]);
         marker(&o, g, lx + 14, ly);
         cli_out_printf(&o, "<text x=\"%.0f\" y=\"%.0f\" dominant-baseline=\"middle\">%s</text>\n",
-                       lx + 34, ly, da ? group_da[g] : group_en[g]);
+                       lx + 34, ly, run_group_label(groups[g], da));
     }
     cli_out_printf(&o, "<path d=\"M%.0f %.0fl8 8m0 -8l-8 8\" stroke=\"#333\" stroke-width=\"2\"/>"
                        "<text x=\"%.0f\" y=\"%.0f\" dominant-baseline=\"middle\">%s</text>\n",

@@ -8,31 +8,6 @@
 
 #include "run_cli.h"
 
-void run_event_label(int e, int da, char *buf, size_t size)
-{
-    if (e == 0)
-        snprintf(buf, size, "%s", da ? "Indsatsåret" : "Year of participation");
-    else if (da)
-        snprintf(buf, size, "%d år %s indsatsen", e < 0 ? -e : e, e < 0 ? "før" : "efter");
-    else
-        snprintf(buf, size, "%d year%s %s", e < 0 ? -e : e, abs(e) == 1 ? "" : "s",
-                 e < 0 ? "before" : "after");
-}
-
-void run_subgroup_label(const eff_cfg_intervention *iv, const char *id, int da, char *buf,
-                        size_t size)
-{
-    int young = iv->age_max <= 25;
-    if (strcmp(id, "all") == 0)
-        snprintf(buf, size, "%s", da ? "alle" : "all");
-    else if (strcasecmp(id, "koen=M") == 0)
-        snprintf(buf, size, "%s", da ? (young ? "drenge" : "mænd") : (young ? "boys" : "men"));
-    else if (strcasecmp(id, "koen=K") == 0)
-        snprintf(buf, size, "%s", da ? (young ? "piger" : "kvinder") : (young ? "girls" : "women"));
-    else
-        snprintf(buf, size, "%s", id);
-}
-
 /* A number with `dec` decimals, with a decimal comma in Danish. */
 static void fmt(double v, int dec, int da, char *buf, size_t size)
 {
@@ -40,34 +15,6 @@ static void fmt(double v, int dec, int da, char *buf, size_t size)
     char *dot = strchr(buf, '.');
     if (da && dot)
         *dot = ',';
-}
-
-static const char *char_label(const char *name, int da, int young)
-{
-    static const char *const keys[] = {"age", "male", "female", "non_western", "western",
-                                       "capital", "single_parent", "mother_vocational",
-                                       "father_vocational"};
-    static const char *const dk[] = {
-        "Gennemsnitlig alder", "Andel drenge", "Andel piger",
-        "Andel med ikke-vestlig oprindelse", "Andel med vestlig oprindelse",
-        "Andel, der bor i København og omegn", "Andel, der bor med enlig forælder",
-        "Andel med mødre, der har en erhvervskompetencegivende uddannelse",
-        "Andel med fædre, der har en erhvervskompetencegivende uddannelse"};
-    static const char *const en[] = {
-        "Mean age", "Share boys", "Share girls", "Share of non-Western origin",
-        "Share of Western origin", "Share living in the Copenhagen area",
-        "Share living with a single parent", "Share whose mother has vocational education",
-        "Share whose father has vocational education"};
-    for (size_t k = 0; k < 9; k++)
-        if (strcmp(name, keys[k]) == 0) {
-            if (!young && k == 6)
-                return da ? "Andel, der er enlige med børn" : "Share single with children";
-            if (!young && (k == 1 || k == 2))
-                return da ? (k == 1 ? "Andel mænd" : "Andel kvinder")
-                          : (k == 1 ? "Share men" : "Share women");
-            return da ? dk[k] : en[k];
-        }
-    return name;
 }
 
 static void print_cell(const eff_eval_cell *c, int is_share, int da)
@@ -90,11 +37,11 @@ static void print_characteristics(const eff_eval_iv *iv, int da)
                           "og procent."
                         : "Characteristics of the participants in the year of participation. "
                           "Age and percent.");
-    printf("%-66s %16s %16s\n", "", da ? "Indsatsgruppe" : "Participants",
-           da ? "Kontrolgruppe" : "Controls");
+    printf("%-66s %16s %16s\n", "", run_word(RUN_W_PARTICIPANTS, da),
+           run_word(RUN_W_CONTROLS, da));
     for (size_t k = 0; k < iv->n_chars; k++) {
         const eff_eval_char *c = &iv->chars[k];
-        printf("%-66s", char_label(c->name, da, young));
+        printf("%-66s", run_char_label(c->name, da, young));
         print_cell(&c->participants, c->is_share, da);
         print_cell(&c->controls, c->is_share, da);
         printf("\n");
@@ -134,7 +81,7 @@ static void print_effects(const eff_eval_iv *iv, int da)
     for (size_t g = 0; g < iv->n_subgroups; g++) {
         char label[64], head[96];
         run_subgroup_label(iv->cfg, iv->subgroups[g].id, da, label, sizeof label);
-        snprintf(head, sizeof head, "%s%s%s", logit ? "Odds ratio" : (da ? "Procentpoint" : "Percentage points"),
+        snprintf(head, sizeof head, "%s%s%s", logit ? "Odds ratio" : run_word(RUN_W_PP, da),
                  iv->n_subgroups > 1 ? " " : "", iv->n_subgroups > 1 ? label : "");
         printf(" %22s", head);
     }
@@ -195,7 +142,7 @@ static void print_robustness(const eff_eval_iv *iv, int da)
             continue;
         char label[64];
         run_subgroup_label(iv->cfg, sg->id, da, label, sizeof label);
-        printf("\n%s (%s, %s):\n%-26s %28s %14s %10s\n", da ? "Robusthed" : "Robustness",
+        printf("\n%s (%s, %s):\n%-26s %28s %14s %10s\n", run_word(RUN_W_ROBUSTNESS, da),
                iv->cfg->id, label, "",
                da ? "Callaway-Sant'Anna, pp [95% KI]" : "Callaway-Sant'Anna, pp [95% CI]",
                da ? "wild boot. p" : "wild boot. p", "Γ*");
@@ -249,11 +196,11 @@ static void print_typical(const eff_eval_iv *iv, int da)
         if (!sg->n_typical)
             continue;
         int logit = iv->cfg->outcome->kind != EFF_OUTCOME_VALUE;
-        printf("\n%s%s%s\n", da ? "Den typiske person" : "The typical person",
+        printf("\n%s%s%s\n", run_word(RUN_W_TYPICAL, da),
                iv->cfg->profile.label ? ": " : "",
                iv->cfg->profile.label ? iv->cfg->profile.label : "");
-        printf("%-26s %22s %22s %24s\n", "", da ? "Indsatsgruppe" : "Participants",
-               da ? "Kontrolgruppe" : "Controls", da ? "Forskel-i-forskel (pp)" : "DiD (pp)");
+        printf("%-26s %22s %22s %24s\n", "", run_word(RUN_W_PARTICIPANTS, da),
+               run_word(RUN_W_CONTROLS, da), run_word(RUN_W_DID_PP, da));
         for (size_t k = 0; k < sg->n_typical; k++) {
             const eff_eval_typical *t = &sg->typical[k];
             char label[64], a[32], b[32], c[32], lo[32], hi[32], cell[3][160];
@@ -278,18 +225,13 @@ static void print_typical(const eff_eval_iv *iv, int da)
 
 static void print_flow(const eff_eval_iv *iv, int da)
 {
-    static const char *const dk[EFF_N_COUNT] = {
-        "registreringer", "personer", "ikke fundet i registrene", "første kohorte fravalgt",
-        "ikke bosat i g-1 og g", "uden for målgruppen i g", "for få år efter start",
-        "beholdt", "uden match", "matchet", "kontrolkandidater (kohorte-personer)",
-        "kontrolkandidater (personer)", "kontrolpersoner", "kontrolpersoner i flere kohorter"};
-    printf("%s:", da ? "Deltagerforløb" : "Participant flow");
+    printf("%s:", run_word(RUN_W_FLOW, da));
     for (size_t k = 0; k < EFF_N_COUNT; k++) {
         const eff_eval_cell *c = &iv->counts[k];
         if (c->suppressed)
-            printf(" %s %s;", da ? dk[k] : eff_eval_count_key[k], da ? "(skjult)" : "(suppressed)");
+            printf(" %s %s;", run_count_label(k, da), da ? "(skjult)" : "(suppressed)");
         else
-            printf(" %s %ld;", da ? dk[k] : eff_eval_count_key[k], (long)c->value);
+            printf(" %s %ld;", run_count_label(k, da), (long)c->value);
     }
     printf("\n");
 }
@@ -299,7 +241,7 @@ static void print_indicators(const run_info *ri, int da)
 {
     if (!ri->ind || ri->cfg->n_indicators == 0)
         return;
-    printf("\n== %s\n\n%-28s %6s %10s %10s %10s\n", da ? "Indikatorer" : "Indicators",
+    printf("\n== %s\n\n%-28s %6s %10s %10s %10s\n", run_word(RUN_W_INDICATORS, da),
            da ? "indikator" : "indicator", da ? "år" : "year", "udsat", "almen", "befolkning");
     for (size_t k = 0; k < ri->cfg->n_indicators; k++) {
         const eff_cfg_indicator *d = &ri->cfg->indicators[k];
@@ -326,7 +268,7 @@ void run_print_tables(const run_info *ri)
     int da = ri->lang == CLI_DA;
     for (size_t k = 0; ri->eval && k < ri->eval->n_ivs; k++) {
         const eff_eval_iv *iv = &ri->eval->ivs[k];
-        printf("\n== %s: %s\n\n", da ? "Indsats" : "Intervention", iv->cfg->id);
+        printf("\n== %s: %s\n\n", run_word(RUN_W_INTERVENTION, da), iv->cfg->id);
         print_flow(iv, da);
         if (!iv->estimated) {
             printf("%s\n", da ? "Ikke estimeret (se advarslerne)." : "Not estimated (see the warnings).");
@@ -341,7 +283,7 @@ void run_print_tables(const run_info *ri)
     print_indicators(ri, da);
     for (size_t w = 0; ri->eval && w < ri->eval->n_warnings; w++)
         printf("%s: %s\n", da ? "Advarsel" : "Warning", ri->eval->warnings[w]);
-    printf("\n%s: %zu %s %ld.\n", da ? "Diskretionering" : "Disclosure control",
+    printf("\n%s: %zu %s %ld.\n", run_word(RUN_W_DISCLOSURE, da),
            (ri->eval ? eff_sdc_n_suppressed(ri->eval->sdc) : 0) + eff_ind_n_suppressed(ri->ind),
            da ? "celler skjult; tærskel" : "cells suppressed; threshold", ri->cfg->threshold);
 }
