@@ -36,6 +36,19 @@ json_t *run_indicators_json(const run_info *info);
 eff_status run_write_robustness(const run_info *info, const eff_eval_iv *iv, eff_error *err);
 json_t *run_robustness_json(const eff_eval_iv *iv);
 json_t *run_sensitivity_json(const eff_eval_iv *iv);
+/* The numbers of an effects.csv row, NaN where the field is empty (reference, not estimable,
+ * or hidden by disclosure control): estimate, std_error, ci_low, ci_high, p_value,
+ * odds_ratio, att_pp, att_pp_se, n_persons, n_obs; *stars gets the stars (static). */
+enum { RUN_EFFECT_NV = 10 };
+void run_effect_values(const eff_eval_subgroup *sg, const eff_eval_effect *f, int logit,
+                       double v[RUN_EFFECT_NV], const char **stars);
+/* A robustness.csv row's numbers (estimate, std_error, ci_low, ci_high, band_low, band_high,
+ * p_value), NaN where empty; `shown` from the two functions below. */
+void run_robust_values(const eff_eval_robust *r, int with_e, int shown, double v[7]);
+int run_robust_shown(const eff_eval_subgroup *sg, size_t k); /* effect k passed disclosure */
+int run_robust_overall_shown(const eff_eval_subgroup *sg);   /* so did every e >= 0 */
+/* run_xlsx: DIR/tables.xlsx (report_xlsx.c), every table of the run, a sheet each. */
+eff_status run_write_xlsx(const run_info *info, eff_error *err);
 /* The seed's tables on stdout. */
 void run_print_tables(const run_info *info);
 

@@ -36,24 +36,41 @@ static eff_status open_in(cli_out *o, const char *dir, const char *sub, const ch
     return cli_out_open(o, path, err);
 }
 
+void run_effect_values(const eff_eval_subgroup *sg, const eff_eval_effect *f, int logit,
+                       double v[RUN_EFFECT_NV], const char **stars)
+{
+    for (size_t k = 0; k < RUN_EFFECT_NV; k++)
+        v[k] = NAN;
+    *stars = "";
+    if (f->event_time == -1 && sg->estimated && !f->hidden) {
+        v[0] = 0; /* the reference: estimate 0, odds ratio 1, no SE */
+        v[5] = logit ? 1 : NAN;
+    } else if (f->estimable) {
+        const eff_coef_row *r = &f->coef;
+        double w[8] = {r->estimate, r->std_error, r->ci95_low, r->ci95_high, r->p_value,
+                       logit ? r->odds_ratio : NAN, f->att_pp, f->att_pp_se};
+        memcpy(v, w, sizeof w);
+        *stars = run_stars(r->p_value);
+    }
+    if (!f->hidden)
+        v[8] = (double)f->persons, v[9] = (double)f->n_obs;
+}
+
 static void effect_row(cli_out *o, const eff_eval_iv *iv, const eff_eval_subgroup *sg,
                        const eff_eval_effect *f, int logit)
 {
+    double v[RUN_EFFECT_NV];
+    const char *stars;
+    run_effect_values(sg, f, logit, v, &stars);
     cli_out_printf(o, "%s,%s,%s,%d", iv->cfg->id, iv->cfg->outcome->id, sg->id, f->event_time);
-    if (f->event_time == -1 && sg->estimated && !f->hidden) {
-        cli_out_printf(o, ",0,,,,,,%s,,", logit ? "1" : "");
-    } else if (!f->estimable) {
-        cli_out_printf(o, ",,,,,,,,,");
-    } else {
-        const eff_coef_row *r = &f->coef;
-        num(o, r->estimate), num(o, r->std_error), num(o, r->ci95_low), num(o, r->ci95_high);
-        num(o, r->p_value);
-        cli_out_printf(o, ",%s", run_stars(r->p_value));
-        num(o, logit ? r->odds_ratio : NAN);
-        num(o, f->att_pp), num(o, f->att_pp_se);
-    }
-    if (!f->hidden) cli_out_printf(o, ",%ld,%ld\n", f->persons, f->n_obs);
-    else cli_out_printf(o, ",,\n");
+    for (size_t k = 0; k < 5; k++)
+        num(o, v[k]);
+    cli_out_printf(o, ",%s", stars);
+    for (size_t k = 5; k < 8; k++)
+        num(o, v[k]);
+    for (size_t k = 8; k < 10; k++) /* counts as integers */
+        isfinite(v[k]) ? cli_out_printf(o, ",%ld", (long)v[k]) : cli_out_printf(o, ",");
+    cli_out_printf(o, "\n");
 }
 
 static eff_status write_effects(const run_info *ri, eff_error *err)

@@ -32,9 +32,28 @@ static int all_shown(const eff_eval_subgroup *sg, int lo, int hi)
     return 1;
 }
 
-static int shown_at(const eff_eval_subgroup *sg, size_t k)
+int run_robust_shown(const eff_eval_subgroup *sg, size_t k)
 {
     return !sg->effects[k].hidden && !sg->n_participants.suppressed;
+}
+
+int run_robust_overall_shown(const eff_eval_subgroup *sg)
+{
+    return all_shown(sg, 0, 1 << 20) && !sg->n_participants.suppressed;
+}
+
+void run_robust_values(const eff_eval_robust *r, int with_e, int shown, double v[7])
+{
+    int show = shown && r->estimated;
+    double w[7] = {r->estimate, r->std_error, r->ci_low, r->ci_high, r->band_low, r->band_high,
+                   r->p_value};
+    for (int k = 0; k < 7; k++)
+        v[k] = show ? w[k] : NAN;
+    if (with_e && r->event_time == -1 && shown) { /* the reference */
+        for (int k = 0; k < 7; k++)
+            v[k] = NAN;
+        v[0] = 0;
+    }
 }
 
 static void robust_row(cli_out *o, const eff_eval_iv *iv, const eff_eval_subgroup *sg,
@@ -43,15 +62,10 @@ static void robust_row(cli_out *o, const eff_eval_iv *iv, const eff_eval_subgrou
     cli_out_printf(o, "%s,%s,%s,%s,", iv->cfg->id, iv->cfg->outcome->id, sg->id, method);
     if (with_e)
         cli_out_printf(o, "%d", r->event_time);
-    if (with_e && r->event_time == -1 && shown) {
-        cli_out_printf(o, ",0,,,,,,\n"); /* the reference */
-        return;
-    }
-    int show = shown && r->estimated;
-    double v[8] = {r->estimate, r->std_error, r->ci_low, r->ci_high, r->band_low, r->band_high,
-                   r->p_value};
+    double v[7];
+    run_robust_values(r, with_e, shown, v);
     for (int k = 0; k < 7; k++)
-        num(o, show ? v[k] : NAN);
+        num(o, v[k]);
     cli_out_printf(o, "\n");
 }
 
@@ -68,14 +82,14 @@ static eff_status write_robustness(const run_info *ri, const eff_eval_iv *iv, ef
     for (size_t g = 0; g < iv->n_subgroups; g++) {
         const eff_eval_subgroup *sg = &iv->subgroups[g];
         for (size_t k = 0; sg->cs_done && k < sg->n_effects; k++)
-            robust_row(&o, iv, sg, "callaway_santanna", &sg->cs[k], 1, shown_at(sg, k));
+            robust_row(&o, iv, sg, "callaway_santanna", &sg->cs[k], 1, run_robust_shown(sg, k));
         if (sg->cs_done)
             robust_row(&o, iv, sg, "callaway_santanna_overall", &sg->cs_overall, 0,
-                       all_shown(sg, 0, 1 << 20) && !sg->n_participants.suppressed);
+                       run_robust_overall_shown(sg));
         for (size_t k = 0; sg->wild_done && k < sg->n_effects; k++)
-            robust_row(&o, iv, sg, "wild_cluster_bootstrap", &sg->wild[k], 1, shown_at(sg, k));
+            robust_row(&o, iv, sg, "wild_cluster_bootstrap", &sg->wild[k], 1, run_robust_shown(sg, k));
         for (size_t k = 0; sg->naive_done && k < sg->n_effects; k++)
-            robust_row(&o, iv, sg, "naive_twfe", &sg->naive[k], 1, shown_at(sg, k));
+            robust_row(&o, iv, sg, "naive_twfe", &sg->naive[k], 1, run_robust_shown(sg, k));
     }
     return cli_out_close(&o, err);
 }
@@ -93,7 +107,7 @@ static eff_status write_sensitivity(const run_info *ri, const eff_eval_iv *iv, e
         const eff_eval_subgroup *sg = &iv->subgroups[g];
         for (size_t k = 0; sg->sens_done && k < sg->n_effects; k++) {
             const eff_eval_sens *s = &sg->sens[k];
-            if (!s->done || !shown_at(sg, k))
+            if (!s->done || !run_robust_shown(sg, k))
                 continue;
             for (int l = 0; l < EFF_EVAL_N_GAMMA; l++) {
                 cli_out_printf(&o, "%d,%.1f", s->event_time, 1 + l / 10.0);
@@ -138,11 +152,11 @@ json_t *run_robustness_json(const eff_eval_iv *iv)
         json_t *cs = json_array(), *wild = json_array(), *naive = json_array();
         for (size_t k = 0; k < sg->n_effects; k++) {
             if (sg->naive_done)
-                json_array_append_new(naive, robust_json(&sg->naive[k], shown_at(sg, k)));
+                json_array_append_new(naive, robust_json(&sg->naive[k], run_robust_shown(sg, k)));
             if (sg->cs_done)
-                json_array_append_new(cs, robust_json(&sg->cs[k], shown_at(sg, k)));
+                json_array_append_new(cs, robust_json(&sg->cs[k], run_robust_shown(sg, k)));
             if (sg->wild_done)
-                json_array_append_new(wild, robust_json(&sg->wild[k], shown_at(sg, k)));
+                json_array_append_new(wild, robust_json(&sg->wild[k], run_robust_shown(sg, k)));
         }
         int overall = all_shown(sg, 0, 1 << 20) && !sg->n_participants.suppressed;
         int pre = all_shown(sg, -(1 << 20), -2) && !sg->n_participants.suppressed;
@@ -178,7 +192,7 @@ json_t *run_sensitivity_json(const eff_eval_iv *iv)
         json_t *rows = json_array();
         for (size_t k = 0; sg->sens_done && k < sg->n_effects; k++) {
             const eff_eval_sens *s = &sg->sens[k];
-            if (!s->done || !shown_at(sg, k))
+            if (!s->done || !run_robust_shown(sg, k))
                 continue;
             json_t *lo = json_array(), *hi = json_array();
             for (int l = 0; l < EFF_EVAL_N_GAMMA; l++) {
