@@ -16,7 +16,7 @@ DEFS     = -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -I/usr/include/x86_64-lin
 CFLAGS  ?= -O2 -g
 ASAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 # Link order matters: GSL before OpenBLAS, and never GSL's own -lgslcblas.
-LDLIBS   = -lreadstat -ljansson -linih -lsodium -llapacke -lgsl -lopenblas -lpthread -lm
+LDLIBS   = -lreadstat -ljansson -lxlsxwriter -linih -lsodium -llapacke -lgsl -lopenblas -lpthread -lm
 TEST_LDLIBS = -lcmocka
 
 ifeq ($(CC),cc)

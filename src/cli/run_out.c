@@ -1,7 +1,8 @@
 /* run_out.c - the files of `effekt run --out DIR` (INTERFACES.md): effects.csv,
- * results.json and, per intervention, characteristics.csv, balance.csv, typical_person.csv
- * and love_plot.svg. Only what passed disclosure control is written: a suppressed cell is an
- * empty field (CSV) or null (JSON), never a number; no person id is in any of them. */
+ * results.json, tables.xlsx (report_xlsx.c) and, per intervention, characteristics.csv,
+ * balance.csv, typical_person.csv and love_plot.svg. Only what passed disclosure control is
+ * written: a suppressed cell is an empty field (CSV), null (JSON) or an empty cell (XLSX),
+ * never a number; no person id is in any of them. */
 #include <errno.h>
 #include <stdio.h>
 #include <math.h>
@@ -238,6 +239,7 @@ eff_status run_write_files(const run_info *ri, eff_error *err)
         if (st == EFF_OK) st = write_typical(ri, iv, err);
         if (st == EFF_OK) st = run_write_robustness(ri, iv, err);
     }
+    if (st == EFF_OK) st = run_write_xlsx(ri, err);
     if (st != EFF_OK)
         return st;
     json_t *root = run_results_json(ri);

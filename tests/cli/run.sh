@@ -56,7 +56,7 @@ run run "$work/small.ini" --data-dir "$work/s" --out "$work/o"
 expect "run: the seed's tables in Danish" 0 "Indsatsåret"
 check "stdout names the characteristics table" sh -c "printf '%s' \"\$1\" | grep -q 'Gennemsnitlig alder'" _ "$out"
 check "the pre-trend test is worded as a test, never as proof" sh -c "! printf '%s' \"\$1\" | grep -qi 'parallel trends hold'" _ "$out"
-for f in results.json effects.csv fritidsjob/characteristics.csv fritidsjob/balance.csv \
+for f in results.json effects.csv tables.xlsx fritidsjob/characteristics.csv fritidsjob/balance.csv \
          fritidsjob/typical_person.csv fritidsjob/love_plot.svg netvaerksmoedre/effects.csv; do
     case $f in netvaerksmoedre/effects.csv) continue;; esac
     check "writes $f" test -s "$work/o/$f"
@@ -84,6 +84,92 @@ cat "$work"/s/bef20*.csv "$work/s/deltagelse.csv" | cut -d, -f1 | grep -E '^[0-9
 find "$work/o" -type f -exec cat {} + | tr -c '0-9' '\n' | grep -E '^[0-9]{10}$' | sort -u > "$work/runs"
 check "no output holds a pnr" test -z "$(comm -12 "$work/pnrs" "$work/runs")"
 check "the check above would see a pnr" test -s "$work/pnrs"
+
+# tables.xlsx: a valid workbook (read with the standard library only), a sheet per table, the
+# effects sheet's numbers those of effects.csv with its empty (suppressed) fields empty cells,
+# numbers stored as numbers, and no pnr in any of its XML parts
+cat > "$work/xlsxread.py" <<'PY'
+import csv, re, sys, zipfile, xml.etree.ElementTree as ET
+M = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+def read(path):
+    """{sheet name: {row: {col: str or float}}}, 0-based; plus the raw XML parts."""
+    z = zipfile.ZipFile(path)
+    assert z.testzip() is None
+    parts = {n: z.read(n).decode("utf-8") for n in z.namelist() if n.endswith(".xml") or n.endswith(".rels")}
+    sst = ["".join(t.text or "" for t in si.iter(M + "t"))
+           for si in ET.fromstring(parts["xl/sharedStrings.xml"]).iter(M + "si")]
+    rels = {r.get("Id"): r.get("Target") for r in ET.fromstring(parts["xl/_rels/workbook.xml.rels"])}
+    sheets = {}
+    for sh in ET.fromstring(parts["xl/workbook.xml"]).iter(M + "sheet"):
+        rows = sheets.setdefault(sh.get("name"), {})
+        for c in ET.fromstring(parts["xl/" + rels[sh.get(R + "id")]]).iter(M + "c"):
+            letters, row = re.match(r"([A-Z]+)(\d+)$", c.get("r")).groups()
+            col = 0
+            for ch in letters:
+                col = col * 26 + ord(ch) - 64
+            v = c.find(M + "v")
+            if v is None:
+                continue
+            t = c.get("t")
+            assert t in (None, "n", "s"), (sh.get("name"), c.get("r"), t)
+            rows.setdefault(int(row) - 1, {})[col - 1] = sst[int(v.text)] if t == "s" else float(v.text)
+    return sheets, parts
+PY
+python3 - "$work/o" "$work/pnrs" <<'PY' > "$work/xlsx.out" 2>&1
+import csv, re, sys
+sys.path.insert(0, sys.argv[1] + "/..")
+from xlsxread import read
+d = sys.argv[1]
+sheets, parts = read(d + "/tables.xlsx")
+ivs = ("fritidsjob", "boern_unge", "netvaerksmoedre")
+want = {"Om", "Indikatorer", "Finansiering", "Spørgeskema"} | {
+    "%s %s" % (iv, s) for iv in ivs for s in ("karakteristika", "balance", "effekter",
+                                              "typisk person", "robusthed", "følsomhed")}
+assert want <= set(sheets), sorted(want - set(sheets))
+assert all(len(n) <= 31 and not set(n) & set("[]:*?/\\") for n in sheets), list(sheets)
+def same(got, csv_field, what):
+    if csv_field == "":
+        assert got is None, "%s: empty in the CSV, %r in the sheet" % (what, got)
+        return 0
+    assert isinstance(got, float), "%s: %r is not a numeric cell" % (what, got)
+    b = float(csv_field)
+    assert abs(got - b) <= 1e-12 * abs(b), "%s: sheet %r, CSV %r" % (what, got, b)
+    return 1
+cols = {"event_time": 1, "estimate": 3, "std_error": 4, "ci_low": 5, "ci_high": 6, "p_value": 7,
+        "odds_ratio": 9, "att_pp": 10, "att_pp_se": 11, "n_persons": 12, "n_obs": 13}
+rows = list(csv.DictReader(open(d + "/effects.csv")))
+numbers = empty = 0
+for iv in ivs:
+    sheet = sheets[iv + " effekter"]
+    mine = [r for r in rows if r["intervention"] == iv]
+    assert mine and 1 not in sheet.get(1 + len(mine), {}), iv  # the table ends where the CSV does
+    for k, r in enumerate(mine):
+        cells = sheet.get(1 + k, {})
+        for key, c in cols.items():
+            got = same(cells.get(c), r[key], "%s row %d %s" % (iv, k + 1, key))
+            numbers += got; empty += not got
+        assert cells.get(8, "") == r["stars"], (iv, k, cells.get(8), r["stars"])
+for iv in ivs:  # Tables 3.1/3.3/3.5 as characteristics.csv
+    sheet = sheets[iv + " karakteristika"]
+    for k, r in enumerate(csv.DictReader(open("%s/%s/characteristics.csv" % (d, iv)))):
+        for key, c in (("participants", 2), ("participants_n", 3), ("controls", 4), ("controls_n", 5)):
+            got = same(sheet.get(1 + k, {}).get(c), r[key], "%s characteristics %d %s" % (iv, k, key))
+            numbers += got; empty += not got
+assert numbers > 100 and empty > 20, (numbers, empty)
+looks_numeric = re.compile(r"^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$")
+for name, sheet in sheets.items():
+    for r, cells in sheet.items():
+        for c, v in cells.items():
+            assert not (isinstance(v, str) and looks_numeric.match(v)), "%s %d,%d: number %r stored as text" % (name, r, c, v)
+pnrs = set(open(sys.argv[2]).read().split())
+runs = set()
+for text in parts.values():
+    runs |= set(re.findall(r"(?<![0-9])[0-9]{10}(?![0-9])", text))
+assert pnrs and not pnrs & runs, sorted(pnrs & runs)[:3]
+print("xlsx ok: %d numbers equal the CSV files, %d empty cells where they are empty" % (numbers, empty))
+PY
+check "tables.xlsx: its sheets, effects and characteristics as in the CSV files (hidden cells empty), numbers as numbers, no pnr" grep -q "xlsx ok" "$work/xlsx.out" || cat "$work/xlsx.out"
 
 python3 - "$work/o" <<'PY' > "$work/py.out" 2>&1
 import csv, json, sys
@@ -237,6 +323,15 @@ check "robustness.csv and sensitivity.csv recomputed from the matched panel" gre
 check "robustness.csv has its header; sensitivity.csv starts with the issue's columns" sh -c "head -1 '$work/o/fritidsjob/robustness.csv' | grep -qx 'intervention,outcome,subgroup,method,event_time,estimate,std_error,ci_low,ci_high,band_low,band_high,p_value' && head -1 '$work/o/fritidsjob/sensitivity.csv' | grep -q '^event_time,gamma,p_lower,p_upper'"
 run run "$work/small.ini" --data-dir "$work/s" --out "$work/o" --lang en
 expect "run --lang en" 0 "Year of participation"
+check "tables.xlsx in English with --lang en" python3 -c '
+import sys; sys.path.insert(0, sys.argv[1]); from xlsxread import read
+s, _ = read(sys.argv[2])
+assert {"About", "fritidsjob effects", "fritidsjob typical person", "Indicators", "Funding", "Survey"} <= set(s), list(s)
+assert s["fritidsjob effects"][0][3] == "Estimate (log odds)" and s["fritidsjob effects"][1][0] == "boys"' "$work" "$work/o/tables.xlsx"
+mkdir -p "$work/ox/tables.xlsx/full" # a directory where the workbook should go: the rename fails
+run run "$work/small.ini" --data-dir "$work/s" --out "$work/ox"
+expect "tables.xlsx that cannot be renamed into place: exit 4, named" 4 "tables.xlsx"
+check "no temporary workbook left behind" no_temp_files "$work/ox"
 run run "$work/small.ini" --data-dir "$work/s" --out "$work/o" --format json
 check "run --format json prints results.json" python3 -c 'import json, sys; d = json.load(open(sys.argv[1])); assert d["schema_version"] == 1 and len(d["indicators"]) > 0' "$work/stdout"
 touch "$work/file"
