@@ -32,7 +32,7 @@ typedef struct xw {
     lxw_format *f[F_COUNT];
     int da;
     lxw_error failed;        /* the first error of any write; LXW_NO_ERROR when none */
-    char failed_sheet[40];
+    char failed_sheet[128];
 } xw;
 
 typedef struct col {
@@ -44,7 +44,7 @@ typedef struct sheet {
     xw *x;
     lxw_worksheet *ws;
     lxw_row_t row;           /* the next row */
-    char name[40];
+    char name[128];          /* 31 characters, up to 4 bytes each */
 } sheet;
 
 static void note(sheet *s, lxw_error e)
@@ -110,8 +110,10 @@ static int add_sheet(xw *x, sheet *s, const char *id, const char *suffix, const 
     s->x = x;
     s->row = 0;
     s->ws = workbook_add_worksheet(x->wb, s->name);
-    if (!s->ws)
+    if (!s->ws) {
+        snprintf(x->failed_sheet, sizeof x->failed_sheet, "%s", s->name);
         return -1;
+    }
     for (size_t c = 0; c < n; c++) {
         note(s, worksheet_set_column(s->ws, (lxw_col_t)c, (lxw_col_t)c, cols[c].width, NULL));
         bold(s, (lxw_col_t)c, cols[c].head);
@@ -557,7 +559,10 @@ eff_status run_write_xlsx(const run_info *ri, eff_error *err)
         if (closed != LXW_NO_ERROR)
             return eff_error_set(err, EFF_EIO, path, 0, 0, "cannot write the workbook: %s",
                                  lxw_strerror(closed));
-        return eff_error_set(err, EFF_ENOMEM, path, 0, 0, "out of memory building the workbook");
+        if (x.failed_sheet[0])
+            return eff_error_set(err, EFF_EIO, path, 0, 0, "cannot add the sheet '%s' (out of "
+                                 "memory, or a name Excel refuses)", x.failed_sheet);
+        return eff_error_set(err, EFF_ENOMEM, path, 0, 0, "out of memory starting the workbook");
     }
     return eff_atomic_commit(a, err);
 }
