@@ -43,6 +43,28 @@ void run_print_tables(const run_info *info);
 const char *run_stars(double p);
 /* The label of an event time, e.g. "2 år før indsatsen" / "2 years before". */
 void run_event_label(int e, int da, char *buf, size_t size);
+/* A number with `dec` decimals, with a decimal comma in Danish (human text only). */
+void run_fmt(double v, int dec, int da, char *buf, size_t size);
+/* The seed's label of a characteristic (config key), e.g. "age" -> "Gennemsnitlig alder";
+ * `young`: an intervention for young people (boys/girls, living with a single parent). */
+const char *run_char_label(const char *name, int da, int young);
+/* The label of a participant-flow count, e.g. "matchet" / "n_matched". */
+const char *run_count_label(eff_eval_count k, int da);
+/* run_robust.c: the robustness numbers of effect k may be shown (its effect and the
+ * subgroup's N passed disclosure control); so may the overall mean over e >= 0 when every
+ * effect it averages may. */
+int run_effect_shown(const eff_eval_subgroup *sg, size_t k);
+int run_overall_shown(const eff_eval_subgroup *sg);
+int run_pretest_shown(const eff_eval_subgroup *sg); /* the pre-period test: every e <= -2 */
+/* run_out.c: the balance rows disclosure control let through, for love_plot_write. */
+struct balance_rows;
+void run_balance_rows(const eff_eval_iv *iv, struct balance_rows *b);
+/* run_ind.c: the chart of indicator d (figures/indicator_ID.svg) into o. */
+void run_indicator_svg(cli_out *o, const run_info *ri, const eff_cfg_indicator *d);
+/* run_ind.c: an area group's label, e.g. "udsat" -> "Udsatte boligområder". */
+const char *run_group_label(const char *group, int da);
+/* report.c: DIR/report.html (self-contained) and its new figures under DIR/figures/. */
+eff_status report_write(const run_info *ri, eff_error *err);
 /* The label of a subgroup column, e.g. "koen=K" -> "piger" for young people. */
 void run_subgroup_label(const eff_cfg_intervention *iv, const char *id, int da, char *buf,
                         size_t size);
