@@ -29,9 +29,9 @@ static const char css[] =
     "figure{margin:1em 0}figure svg{max-width:100%;height:auto}"
     "figcaption{font-size:.9em;font-style:italic}\n"
     ".summary{background:#f4f8fb;border-left:4px solid #0072B2;padding:.3em 1em;margin:1em 0}\n"
-    "pre{background:#f6f6f6;padding:.8em;overflow-x:auto;font-size:.8em}\n"
+    "pre{background:#f6f6f6;padding:.8em;white-space:pre-wrap;font-size:.8em}\n"
     "code{font-size:.85em}summary{cursor:pointer;color:#0061a0}details{margin:.6em 0}\n"
-    "nav ol{columns:2}\n"
+    "nav li{margin:.2em 0}\n"
     "@media print{body{max-width:none;margin:0}h2{break-before:page}figure,table{"
     "break-inside:avoid}summary{color:#222}}\n";
 
@@ -182,7 +182,7 @@ static void seed_table(cli_out *o, const run_info *ri, const eff_cfg_indicator *
         cli_out_printf(o, "<tr><td>");
         report_esc(o, run_group_label(c->group, da));
         cli_out_printf(o, "</td><td>");
-        report_esc(o, c->subgroup);
+        report_esc(o, strcmp(c->subgroup, "all") ? c->subgroup : report_tr(R_ALL, da));
         cli_out_printf(o, "</td><td class=\"n\">%d</td><td class=\"n%s\">%s</td>"
                           "<td class=\"n\">%s</td></tr>\n",
                        c->year, isfinite(c->value) ? "" : " sup", ours, seed);
@@ -312,7 +312,7 @@ static void design_table(cli_out *o, const run_info *ri, int da)
                     if (rows[r] == R_M_MODEL_TERMS)
                         report_esc(o, sg->model_terms ? sg->model_terms : "");
                     else
-                        cli_out_printf(o, "%s (%zu)", sg->cluster ? sg->cluster : "",
+                        cli_out_printf(o, "%s (%zu)", report_cluster_name(sg->cluster, da),
                                        sg->n_clusters);
                 }
             }

@@ -20,7 +20,7 @@ typedef enum report_msg {
     R_WOMEN, R_MEN, R_SCHOOL_PRIMARY, R_SCHOOL_UPPER, R_FUNDING_INTRO, R_FUNDING_NONE,
     /* 3 effects */
     R_EFF_INTRO, R_NOT_ESTIMATED, R_SUMMARY, R_PARTICIPANTS, R_FLOW, R_COUNT, R_CHARS_CAPTION,
-    R_PARTICIPANTS_COL, R_CONTROLS_COL, R_YEARS_UNIT, R_N_NOTE, R_BALANCE, R_BALANCE_TEXT,
+    R_PARTICIPANTS_COL, R_CONTROLS_COL, R_YEARS_UNIT, R_N_NOTE, R_N_SUB_NOTE, R_BALANCE, R_BALANCE_TEXT,
     R_BALANCE_HIDDEN, R_LOVE_CAPTION, R_EFFECTS, R_EFF_CAPTION, R_ODDS_RATIO, R_PP, R_CI95,
     R_ATT_PP, R_REFERENCE, R_NOT_ESTIMABLE, R_STARS_NOTE, R_LOGIT_NOTE, R_LINEAR_NOTE,
     R_PRETREND, R_PRETREND_LINE, R_PRETREND_NOT_SHOWN, R_PRETREND_MEANING, R_EFF_FIG_CAPTION,
@@ -39,9 +39,9 @@ typedef enum report_msg {
     /* appendix */
     R_M_DESIGN, R_M_DESIGN_TEXT, R_M_MODEL, R_M_MODEL_TEXT, R_M_COVS, R_M_EXACT, R_M_CALIPER,
     R_M_RATIO, R_M_REPLACE, R_M_MODEL_KIND, R_M_MODEL_TERMS, R_M_CLUSTER, R_YES, R_NO,
-    R_LOGIT, R_LINEAR, R_CL_SET, R_CL_PERSON, R_CL_PLAN, R_NONE, R_M_OUTCOME_LAGS,
+    R_LOGIT, R_LINEAR, R_CL_SET, R_CL_PERSON, R_CL_PLAN, R_CL_ESTATE, R_NONE, R_M_OUTCOME_LAGS,
     R_M_ROBUST_TEXT, R_M_DISCLOSURE, R_M_DISCLOSURE_TEXT, R_M_SUPPRESSED_LIST, R_CELL,
-    R_REASON, R_M_NO_PNR,
+    R_REASON, R_M_NO_PNR, R_ALL,
     R_N_MSG
 } report_msg;
 
@@ -52,6 +52,8 @@ const char *report_tr(report_msg m, int da);
 const char *report_iv_name(const char *id, int da);
 /* An outcome as a noun for the sentences, e.g. "fritidsjob" -> "et fritidsjob". */
 const char *report_outcome_name(const char *id, int da);
+/* A cluster kind ("set", "person", "plan", "estate") in words. */
+const char *report_cluster_name(const char *kind, int da);
 /* 2..10 as a word ("tre" / "three"); NULL outside. */
 const char *report_number_word(int n, int da);
 
@@ -70,5 +72,7 @@ eff_status report_iv_section(cli_out *o, const run_info *ri, const eff_eval_iv *
  * points are left out. */
 void report_typical_svg(cli_out *o, const eff_eval_iv *iv, const eff_eval_subgroup *sg, int da);
 void report_effects_svg(cli_out *o, const eff_eval_iv *iv, int da);
+/* The number of effects report_effects_svg would draw, the references left out. */
+size_t report_effects_drawn(const eff_eval_iv *iv);
 
 #endif

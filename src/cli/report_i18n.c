@@ -97,6 +97,8 @@ static const char *const msg[R_N_MSG][2] = {
     [R_YEARS_UNIT] = {" år", " yrs"},
     [R_N_NOTE] = {"Anm.: %s deltagere og %s kontrolpersoner efter matchning.",
                   "Note: %s participants and %s controls after matching."},
+    [R_N_SUB_NOTE] = {"%s: %s deltagere og %s kontrolpersoner.",
+                      "%s: %s participants and %s controls."},
     [R_BALANCE] = {"Balance efter matchning", "Balance after matching"},
     [R_BALANCE_TEXT] = {
         "%zu kovariater. Den største absolutte standardiserede middelforskel er %s før og %s "
@@ -214,7 +216,8 @@ static const char *const msg[R_N_MSG][2] = {
     [R_NA] = {"i.b.", "n/a"},
     [R_S_HIDDEN] = {"%s: skjult af diskretioneringen", "%s: suppressed by disclosure control"},
     [R_S_NOT_ESTIMABLE] = {"%s: kan ikke estimeres", "%s: not estimable"},
-    [R_S_NONE] = {"Der kan ikke vises nogen effekt for %s.", "No effect can be shown for %s."},
+    [R_S_NONE] = {"Der kan ikke vises nogen effekt for %s (se advarslerne).",
+                  "No effect can be shown for %s (see the warnings)."},
     [R_S_CAVEAT] = {"Der er tale om forskelle mellem deltagerne og en matchet kontrolgruppe; de "
                     "er kun effekter af indsatsen, hvis designets antagelser holder (se "
                     "prætrend-testen og robustheden).",
@@ -294,6 +297,7 @@ static const char *const msg[R_N_MSG][2] = {
     [R_CL_SET] = {"matchet sæt", "matched set"},
     [R_CL_PERSON] = {"person", "person"},
     [R_CL_PLAN] = {"helhedsplan", "plan"},
+    [R_CL_ESTATE] = {"boligafdeling", "estate"},
     [R_NONE] = {"ingen", "none"},
     [R_M_OUTCOME_LAGS] = {"udfaldet i g-1 og g-2", "the outcome in g-1 and g-2"},
     [R_M_ROBUST_TEXT] = {
@@ -325,6 +329,7 @@ static const char *const msg[R_N_MSG][2] = {
     [R_M_SUPPRESSED_LIST] = {"Vis de skjulte celler og årsagen", "Show the suppressed cells and why"},
     [R_CELL] = {"Celle", "Cell"},
     [R_REASON] = {"Årsag", "Reason"},
+    [R_ALL] = {"alle", "all"},
     [R_M_NO_PNR] = {"Rapporten indeholder ingen personnumre eller andre person-id'er.",
                     "The report holds no CPR numbers or other person ids."},
 };
@@ -364,6 +369,16 @@ const char *report_outcome_name(const char *id, int da)
                               {"fravaer_pct", "fraværet", "absence"},
                               {"i_uddannelse", "at være i uddannelse", "being in education"}};
     return lookup(t, sizeof t / sizeof *t, id, da);
+}
+
+const char *report_cluster_name(const char *kind, int da)
+{
+    static const struct { const char *id; report_msg m; } t[] = {
+        {"set", R_CL_SET}, {"person", R_CL_PERSON}, {"plan", R_CL_PLAN}, {"estate", R_CL_ESTATE}};
+    for (size_t k = 0; kind && k < sizeof t / sizeof *t; k++)
+        if (strcmp(kind, t[k].id) == 0)
+            return report_tr(t[k].m, da);
+    return kind ? kind : "";
 }
 
 const char *report_number_word(int n, int da)

@@ -36,13 +36,6 @@ static void td_num(cli_out *o, double v, int dec, int da, const char *suffix)
     cli_out_printf(o, "<td class=\"n\">%s%s</td>", buf, isfinite(v) && suffix ? suffix : "");
 }
 
-static const char *cluster_label(const char *c, int da)
-{
-    return !c ? "" : strcmp(c, "set") == 0 ? report_tr(R_CL_SET, da)
-                   : strcmp(c, "plan") == 0 ? report_tr(R_CL_PLAN, da)
-                   : strcmp(c, "person") == 0 ? report_tr(R_CL_PERSON, da) : c;
-}
-
 /* An interval "lo–hi" on the report's scale, NaN ends as n/a. */
 static void interval(char *buf, size_t size, double lo, double hi, int dec, int da)
 {
@@ -157,7 +150,10 @@ static void sentence(cli_out *o, const eff_eval_iv *iv, const eff_eval_subgroup 
         report_esc(o, text);
         cli_out_printf(o, ".");
     } else {
-        snprintf(text, sizeof text, report_tr(R_S_NONE, da), strcmp(sg->id, "all") ? label : who);
+        char subject[256];
+        snprintf(subject, sizeof subject, strcmp(sg->id, "all") ? "%s (%s)" : "%s",
+                 report_iv_name(iv->cfg->id, da), label);
+        snprintf(text, sizeof text, report_tr(R_S_NONE, da), subject);
         report_esc(o, text);
     }
     cli_out_printf(o, "</p>\n");
@@ -307,7 +303,7 @@ static void pretrend_notes(cli_out *o, const eff_eval_iv *iv, int da)
             report_num(p, sizeof p, sg->pretrend.p_value, 3, da);
             snprintf(line, sizeof line, report_tr(R_PRETREND_LINE, da),
                      report_tr(R_PRETREND, da), label, sg->pretrend.df1, chi, p,
-                     cluster_label(sg->cluster, da), sg->n_clusters);
+                     report_cluster_name(sg->cluster, da), sg->n_clusters);
         }
         cli_out_printf(o, "<br>");
         report_esc(o, line);
@@ -360,10 +356,8 @@ static void effects(cli_out *o, const eff_eval_iv *iv, int k, int da)
         report_num(a, sizeof a, sg->n_participants.suppressed ? NAN : sg->n_participants.value,
                    0, da);
         report_num(b, sizeof b, sg->n_controls.suppressed ? NAN : sg->n_controls.value, 0, da);
-        snprintf(line, sizeof line, report_tr(R_N_NOTE, da), a, b);
+        snprintf(line, sizeof line, report_tr(R_N_SUB_NOTE, da), label, a, b);
         cli_out_printf(o, "<br>");
-        report_esc(o, label);
-        cli_out_printf(o, ": ");
         report_esc(o, line);
     }
     pretrend_notes(o, iv, da);
@@ -443,7 +437,7 @@ static void robust_notes(cli_out *o, const eff_eval_subgroup *sg, int da)
     }
     if (sg->wild_done) {
         snprintf(buf, sizeof buf, report_tr(R_WILD_NOTE, da), sg->wild_clusters,
-                 cluster_label(sg->wild_cluster, da), sg->wild_reps, sg->wild_weights,
+                 report_cluster_name(sg->wild_cluster, da), sg->wild_reps, sg->wild_weights,
                  sg->wild_enumerated ? report_tr(R_WILD_ENUMERATED, da) : "");
         report_esc(o, buf);
         cli_out_printf(o, "<br>");
@@ -575,14 +569,16 @@ eff_status report_iv_section(cli_out *o, const run_info *ri, const eff_eval_iv *
     if (iv->estimated) {
         balance(o, iv, fig, da);
         effects(o, iv, k, da);
-        char name[256];
-        snprintf(name, sizeof name, "effects_%s", iv->cfg->id);
-        st = figure_file(ri, name, iv, NULL, err);
-        cli_out_printf(o, "<figure>\n");
-        report_effects_svg(o, iv, da);
-        cli_out_printf(o, "<figcaption>");
-        cli_out_printf(o, report_tr(R_EFF_FIG_CAPTION, da), ++*fig);
-        cli_out_printf(o, "</figcaption></figure>\n");
+        if (report_effects_drawn(iv)) { /* not an empty frame */
+            char name[256];
+            snprintf(name, sizeof name, "effects_%s", iv->cfg->id);
+            st = figure_file(ri, name, iv, NULL, err);
+            cli_out_printf(o, "<figure>\n");
+            report_effects_svg(o, iv, da);
+            cli_out_printf(o, "<figcaption>");
+            cli_out_printf(o, report_tr(R_EFF_FIG_CAPTION, da), ++*fig);
+            cli_out_printf(o, "</figcaption></figure>\n");
+        }
         if (st == EFF_OK) st = typical(o, ri, iv, fig, err);
         robustness(o, iv, da);
     }

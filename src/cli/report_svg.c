@@ -154,7 +154,7 @@ static void typical_series(cli_out *o, const frame *f, const eff_eval_subgroup *
 void report_typical_svg(cli_out *o, const eff_eval_iv *iv, const eff_eval_subgroup *sg, int da)
 {
     int logit = iv->cfg->outcome->kind != EFF_OUTCOME_VALUE;
-    frame f = {80, 52, 500, 250, 0, 0, 0, 0, 0};
+    frame f = {80, 62, 500, 250, 0, 0, 0, 0, 0};
     double top = 0, bottom = 0;
     for (size_t k = 0; k < sg->n_typical; k++) {
         const eff_eval_typical *t = &sg->typical[k];
@@ -176,20 +176,20 @@ void report_typical_svg(cli_out *o, const eff_eval_iv *iv, const eff_eval_subgro
     size_t n = 0;
     for (double v = f.lo; v <= f.hi + step / 2 && n < 64; v += step)
         ticks[n++] = v;
-    svg_open(o, 640, 400);
-    cli_out_printf(o, "<text x=\"%.0f\" y=\"22\" font-size=\"15\" font-weight=\"bold\">%s",
-                   f.x0, report_tr(R_TYPICAL, da));
-    if (iv->cfg->profile.label) {
-        cli_out_printf(o, ": ");
-        cli_svg_text(o, iv->cfg->profile.label);
-    }
+    svg_open(o, 640, 410);
+    cli_out_printf(o, "<text x=\"%.0f\" y=\"22\" font-size=\"15\" font-weight=\"bold\">%s"
+                      "</text>\n<text x=\"%.0f\" y=\"40\" fill=\"#444\">",
+                   f.x0, report_tr(R_TYPICAL, da), f.x0);
+    char label[64];
+    run_subgroup_label(iv->cfg, sg->id, da, label, sizeof label);
+    cli_svg_text(o, iv->cfg->profile.label ? iv->cfg->profile.label : label);
     cli_out_printf(o, "</text>\n");
     axes(o, &f, ticks, n, report_tr(logit ? R_AX_PROB : R_AX_LEVEL, da), da);
     typical_series(o, &f, sg, 1);
     typical_series(o, &f, sg, 0);
     const report_msg leg[3] = {R_PARTICIPANTS_COL, R_CONTROLS_COL, R_LEG_BAND};
     for (int s = 0; s < 3; s++) {
-        double lx = f.x0 + 170.0 * s, ly = 378;
+        double lx = f.x0 + 170.0 * s, ly = 390;
         if (s < 2) {
             cli_out_printf(o, "<line x1=\"%.0f\" y1=\"%.0f\" x2=\"%.0f\" y2=\"%.0f\" stroke=\"%s\" "
                               "stroke-width=\"2.5\" stroke-dasharray=\"%s\"/>\n",
@@ -241,6 +241,18 @@ static size_t or_ticks(frame *f, double *ticks)
     return n;
 }
 
+size_t report_effects_drawn(const eff_eval_iv *iv)
+{
+    int logit = iv->cfg->outcome->kind != EFF_OUTCOME_VALUE;
+    size_t n = 0;
+    for (size_t g = 0; g < iv->n_subgroups; g++)
+        for (size_t k = 0; k < iv->subgroups[g].n_effects; k++) {
+            point p;
+            n += effect_point(&iv->subgroups[g], k, logit, &p) == 1;
+        }
+    return n;
+}
+
 void report_effects_svg(cli_out *o, const eff_eval_iv *iv, int da)
 {
     int logit = iv->cfg->outcome->kind != EFF_OUTCOME_VALUE;
@@ -279,7 +291,7 @@ void report_effects_svg(cli_out *o, const eff_eval_iv *iv, int da)
     cli_out_printf(o, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#333\" "
                       "stroke-width=\"1.2\"/>\n",
                    f.x0, fy(&f, logit ? 1 : 0), f.x0 + f.w, fy(&f, logit ? 1 : 0));
-    double spread = iv->n_subgroups > 1 ? 0.25 : 0;
+    double spread = iv->n_subgroups > 1 ? 0.12 : 0;
     for (size_t g = 0; g < iv->n_subgroups; g++) {
         const eff_eval_subgroup *sg = &iv->subgroups[g];
         double off = iv->n_subgroups > 1

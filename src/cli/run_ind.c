@@ -103,12 +103,15 @@ static void draw_panel(cli_out *o, const run_info *ri, const eff_cfg_indicator *
     cli_out_printf(o, "<text x=\"%.0f\" y=\"%.0f\" font-weight=\"bold\">", p->x0, p->y0 - 10);
     cli_svg_text(o, strcmp(p->subgroup, "all") == 0 ? (da ? "Alle" : "All") : p->subgroup);
     cli_out_printf(o, "</text>\n");
-    for (int t = 0; t <= 4; t++) { /* grid and y labels */
+    for (int t = 0; t <= 4; t++) { /* grid and y labels (a decimal comma in Danish) */
         double v = ymax * t / 4, y = PY(v);
+        char label[32];
+        run_fmt(v, fabs(v - round(v)) < 1e-9 ? 0 : fabs(v * 10 - round(v * 10)) < 1e-9 ? 1 : 2, da,
+                label, sizeof label);
         cli_out_printf(o, "<line x1=\"%.0f\" y1=\"%.1f\" x2=\"%.0f\" y2=\"%.1f\" stroke=\"%s\"/>\n"
                           "<text x=\"%.0f\" y=\"%.1f\" text-anchor=\"end\" "
-                          "dominant-baseline=\"middle\">%g</text>\n",
-                       p->x0, y, p->x0 + PLOT_W, y, t ? "#ddd" : "#333", p->x0 - 6, y, v);
+                          "dominant-baseline=\"middle\">%s</text>\n",
+                       p->x0, y, p->x0 + PLOT_W, y, t ? "#ddd" : "#333", p->x0 - 6, y, label);
     }
     for (int year = y0; year <= y1; year++)
         cli_out_printf(o, "<text x=\"%.1f\" y=\"%.0f\" text-anchor=\"middle\">%d</text>\n",
