@@ -189,6 +189,23 @@ void cli_out_write(cli_out *o, const char *s, size_t n)
 {
     if (o->failed)
         return;
+    if (o->html) {
+        o->html = 0;
+        for (size_t k = 0, from = 0; k <= n; k++) {
+            const char *ent = k == n      ? ""
+                              : s[k] == '<' ? "&lt;"
+                              : s[k] == '>' ? "&gt;"
+                              : s[k] == '&' ? "&amp;"
+                              : s[k] == '"' ? "&quot;" : NULL;
+            if (!ent)
+                continue;
+            cli_out_write(o, s + from, k - from);
+            cli_out_write(o, ent, strlen(ent));
+            from = k + 1;
+        }
+        o->html = 1;
+        return;
+    }
     if (o->file) {
         if (eff_atomic_write(o->file, s, n, &o->err) != EFF_OK)
             o->failed = 1;

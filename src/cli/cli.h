@@ -62,6 +62,8 @@ typedef struct cli_out {
     const char *path;
     eff_error err;
     int failed;
+    int html;        /* 1: <, >, & and " written as HTML entities (a text writer's output
+                        inside an HTML page); set and cleared by the caller */
 } cli_out;
 
 /* Opens the sink first, so an unwritable target fails before a long read. */

@@ -157,29 +157,22 @@ static eff_status write_csvs(const char *dir, const char *const *items, const ef
 
 /* One bar per theme, its answers stacked from low to high, then don't know and no answer;
  * a blue-to-orange diverging palette that stays ordered in grey. */
-static eff_status write_chart(const char *dir, const char *const *items,
-                              const char *const *scale, const eff_survey *s, size_t i, int da,
-                              eff_error *err)
+void survey_chart_svg(cli_out *o, const char *const *items, const char *const *scale,
+                      const eff_survey *s, size_t i, int da)
 {
     static const char *const fill[] = {"#b35806", "#f1a340", "#fee0b6", "#998ec3", "#542788",
                                        "#cccccc", "#eeeeee"};
-    char path[4096];
-    snprintf(path, sizeof path, "%s/figures/survey_%s.svg", dir, items[i]);
-    cli_out o;
-    eff_status st = cli_out_open(&o, path, err);
-    if (st != EFF_OK)
-        return st;
     size_t bars = 0, k = s->n_scale;
     for (size_t th = 0; th < s->n_themes; th++)
         bars += !s->hidden[th];
     double left = 240, width = 420, top = 50, row = 30, height = top + row * (double)bars + 110;
-    cli_out_printf(&o, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" height=\"%.0f\" "
+    cli_out_printf(o, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" height=\"%.0f\" "
                        "font-family=\"sans-serif\" font-size=\"12\">\n<rect width=\"100%%\" "
                        "height=\"100%%\" fill=\"white\"/>\n<text x=\"%.0f\" y=\"24\" "
                        "font-size=\"15\" font-weight=\"bold\">",
                    left + width + 40, height, left);
-    cli_svg_text(&o, items[i]);
-    cli_out_printf(&o, "</text>\n");
+    cli_svg_text(o, items[i]);
+    cli_out_printf(o, "</text>\n");
     size_t b = 0;
     for (size_t th = 0; th < s->n_themes; th++) {
         if (s->hidden[th])
@@ -189,21 +182,21 @@ static eff_status write_chart(const char *dir, const char *const *items,
         for (size_t j = 0; j < k + 2; j++)
             all += c->counts[j];
         double y = top + row * (double)b++, x = left;
-        cli_out_printf(&o, "<text x=\"%.0f\" y=\"%.1f\" text-anchor=\"end\" "
+        cli_out_printf(o, "<text x=\"%.0f\" y=\"%.1f\" text-anchor=\"end\" "
                            "dominant-baseline=\"middle\">", left - 8, y + 10);
-        cli_svg_text(&o, s->themes[th]);
-        cli_out_printf(&o, "</text>\n");
+        cli_svg_text(o, s->themes[th]);
+        cli_out_printf(o, "</text>\n");
         for (size_t j = 0; j < k + 2 && all > 0; j++) {
             double w = width * (double)c->counts[j] / (double)all;
             size_t colour = j < k ? (k == 5 ? j : j * 4 / (k - 1)) : 5 + (j - k);
-            cli_out_printf(&o, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"20\" "
+            cli_out_printf(o, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"20\" "
                                "fill=\"%s\" stroke=\"white\"/>\n", x, y, w, fill[colour]);
             x += w;
         }
     }
     double axis = top + row * (double)bars;
     for (int tick = 0; tick <= 4; tick++) /* the share axis */
-        cli_out_printf(&o, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#666\"/>"
+        cli_out_printf(o, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#666\"/>"
                            "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%d%%</text>\n",
                        left + width * tick / 4, axis - 4, left + width * tick / 4, axis + 2,
                        left + width * tick / 4, axis + 16, 25 * tick);
@@ -211,14 +204,27 @@ static eff_status write_chart(const char *dir, const char *const *items,
     for (size_t j = 0; j < k + 2; j++) { /* legend, in two rows */
         double lx = left - 230 + (double)(j % 4) * 170, yy = ly + (double)(j / 4) * 20;
         size_t colour = j < k ? (k == 5 ? j : j * 4 / (k - 1)) : 5 + (j - k);
-        cli_out_printf(&o, "<rect x=\"%.0f\" y=\"%.0f\" width=\"12\" height=\"12\" fill=\"%s\" "
+        cli_out_printf(o, "<rect x=\"%.0f\" y=\"%.0f\" width=\"12\" height=\"12\" fill=\"%s\" "
                            "stroke=\"#666\"/><text x=\"%.0f\" y=\"%.0f\">", lx, yy, fill[colour],
                        lx + 16, yy + 10);
-        cli_svg_text(&o, step_label(scale, s, j, da));
-        cli_out_printf(&o, "</text>\n");
+        cli_svg_text(o, step_label(scale, s, j, da));
+        cli_out_printf(o, "</text>\n");
     }
-    cli_out_printf(&o, "<text x=\"%.0f\" y=\"%.0f\" fill=\"#444\">%s</text>\n</svg>\n", left,
+    cli_out_printf(o, "<text x=\"%.0f\" y=\"%.0f\" fill=\"#444\">%s</text>\n</svg>\n", left,
                    ly + 52, da ? "Andel af respondenterne i temaet" : "Share of the theme's respondents");
+}
+
+static eff_status write_chart(const char *dir, const char *const *items,
+                              const char *const *scale, const eff_survey *s, size_t i, int da,
+                              eff_error *err)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/figures/survey_%s.svg", dir, items[i]);
+    cli_out o;
+    eff_status st = cli_out_open(&o, path, err);
+    if (st != EFF_OK)
+        return st;
+    survey_chart_svg(&o, items, scale, s, i, da);
     return cli_out_close(&o, err);
 }
 
@@ -273,37 +279,43 @@ static void write_json(const survey_args *a, const eff_survey *s)
     json_decref(root);
 }
 
-static void write_text(const survey_args *a, const eff_survey *s, int da)
+void survey_text(cli_out *o, const char *const *items, const eff_survey *s, int da)
 {
-    printf("%s\n\n", da ? "Tabel 5.1. Besvarelser pr. tema" : "Table 5.1. Responses by theme");
+    cli_out_printf(o, "%s\n\n", da ? "Tabel 5.1. Besvarelser pr. tema" : "Table 5.1. Responses by theme");
     for (size_t th = 0; th < s->n_themes; th++)
-        s->hidden[th] ? printf("%-44s %8s\n", s->themes[th], ".")
-                      : printf("%-44s %8ld\n", s->themes[th], s->respondents[th]);
-    s->total >= 0 ? printf("%-44s %8ld\n\n", da ? "I alt" : "Total", s->total)
-                  : printf("%-44s %8s\n\n", da ? "I alt" : "Total", ".");
-    printf("%s\n\n", da ? "Andel i høj eller meget høj grad (95%-interval; N)"
+        s->hidden[th] ? cli_out_printf(o, "%-44s %8s\n", s->themes[th], ".")
+                      : cli_out_printf(o, "%-44s %8ld\n", s->themes[th], s->respondents[th]);
+    s->total >= 0 ? cli_out_printf(o, "%-44s %8ld\n\n", da ? "I alt" : "Total", s->total)
+                  : cli_out_printf(o, "%-44s %8s\n\n", da ? "I alt" : "Total", ".");
+    cli_out_printf(o, "%s\n\n", da ? "Andel i høj eller meget høj grad (95%-interval; N)"
                         : "Share answering to a high or very high degree (95% interval; N)");
     for (size_t i = 0; i < s->n_items; i++) {
-        printf("%s\n", a->items[i]);
+        cli_out_printf(o, "%s\n", items[i]);
         for (size_t th = 0; th < s->n_themes; th++) {
             const eff_survey_cell *c = &s->cells[i * s->n_themes + th];
             if (!s->hidden[th])
-                printf("  %-42s %5.0f%% [%3.0f; %3.0f] N = %ld\n", s->themes[th], 100 * c->share,
+                cli_out_printf(o, "  %-42s %5.0f%% [%3.0f; %3.0f] N = %ld\n", s->themes[th], 100 * c->share,
                        100 * c->low, 100 * c->high, c->n);
         }
     }
-    printf("\n%s\n", da ? "Mindst halvdelen svarer i høj eller meget høj grad:"
+    cli_out_printf(o, "\n%s\n", da ? "Mindst halvdelen svarer i høj eller meget høj grad:"
                         : "At least half answer to a high or very high degree:");
     for (size_t th = 0; th < s->n_themes; th++) {
         if (s->hidden[th])
             continue;
-        printf("  %s:", s->themes[th]);
+        cli_out_printf(o, "  %s:", s->themes[th]);
         int any = 0;
         for (size_t i = 0; i < s->n_items; i++)
             if (s->cells[i * s->n_themes + th].share >= 0.5)
-                printf("%s %s", any++ ? "," : "", a->items[i]);
-        printf("%s\n", any ? "" : da ? " ingen" : " none");
+                cli_out_printf(o, "%s %s", any++ ? "," : "", items[i]);
+        cli_out_printf(o, "%s\n", any ? "" : da ? " ingen" : " none");
     }
+}
+
+static void write_text(const survey_args *a, const eff_survey *s)
+{
+    cli_out o = {0}; /* standard output */
+    survey_text(&o, a->items, s, a->lang == CLI_DA);
 }
 
 int cmd_survey(int argc, char **argv)
@@ -323,7 +335,7 @@ int cmd_survey(int argc, char **argv)
             st = survey_files(a.out, a.items, a.n_scale ? a.scale : NULL, &s, a.lang == CLI_DA,
                               &err);
         if (st == EFF_OK)
-            a.format == CLI_JSON ? write_json(&a, &s) : write_text(&a, &s, a.lang == CLI_DA);
+            a.format == CLI_JSON ? write_json(&a, &s) : write_text(&a, &s);
         rc = st == EFF_OK ? EXIT_OK : cli_fail(&err);
     }
     eff_survey_free(&s);

@@ -318,8 +318,8 @@ static void robust_rows(sheet *s, const eff_eval_iv *iv, const eff_eval_subgroup
     run_subgroup_label(iv->cfg, sg->id, x->da, label, sizeof label);
     for (size_t k = 0; k < n; k++, s->row++) {
         double v[7];
-        run_robust_values(&r[k], !overall, overall ? run_robust_overall_shown(sg)
-                                                   : run_robust_shown(sg, k), v);
+        run_robust_values(&r[k], !overall, overall ? run_overall_shown(sg)
+                                                   : run_effect_shown(sg, k), v);
         text(s, 0, label), text(s, 1, method);
         if (!overall) {
             run_event_label(r[k].event_time, x->da, when, sizeof when);
@@ -378,7 +378,7 @@ static int sensitivity_sheet(xw *x, const eff_eval_iv *iv)
         run_subgroup_label(iv->cfg, sg->id, x->da, label, sizeof label);
         for (size_t k = 0; sg->sens_done && k < sg->n_effects; k++) {
             const eff_eval_sens *v = &sg->sens[k];
-            if (!v->done || !run_robust_shown(sg, k))
+            if (!v->done || !run_effect_shown(sg, k))
                 continue;
             run_event_label(v->event_time, x->da, when, sizeof when);
             for (int l = 0; l < EFF_EVAL_N_GAMMA; l++, s.row++) {

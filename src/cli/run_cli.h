@@ -45,8 +45,8 @@ void run_effect_values(const eff_eval_subgroup *sg, const eff_eval_effect *f, in
 /* A robustness.csv row's numbers (estimate, std_error, ci_low, ci_high, band_low, band_high,
  * p_value), NaN where empty; `shown` from the two functions below. */
 void run_robust_values(const eff_eval_robust *r, int with_e, int shown, double v[7]);
-int run_robust_shown(const eff_eval_subgroup *sg, size_t k); /* effect k passed disclosure */
-int run_robust_overall_shown(const eff_eval_subgroup *sg);   /* so did every e >= 0 */
+int run_effect_shown(const eff_eval_subgroup *sg, size_t k); /* effect k passed disclosure */
+int run_overall_shown(const eff_eval_subgroup *sg);   /* so did every e >= 0 */
 /* run_xlsx: DIR/tables.xlsx (report_xlsx.c), every table of the run, a sheet each. */
 eff_status run_write_xlsx(const run_info *info, eff_error *err);
 /* The seed's tables on stdout. */
@@ -70,6 +70,16 @@ const char *run_group_label(const char *group, int da);
 const char *run_stars(double p);
 /* The label of an event time, e.g. "2 år før indsatsen" / "2 years before". */
 void run_event_label(int e, int da, char *buf, size_t size);
+/* A number with `dec` decimals, with a decimal comma in Danish (human text only). */
+void run_fmt(double v, int dec, int da, char *buf, size_t size);
+int run_pretest_shown(const eff_eval_subgroup *sg); /* the pre-period test: every e <= -2 */
+/* run_out.c: the balance rows disclosure control let through, for love_plot_write. */
+struct balance_rows;
+void run_balance_rows(const eff_eval_iv *iv, struct balance_rows *b);
+/* run_ind.c: the chart of indicator d (figures/indicator_ID.svg) into o. */
+void run_indicator_svg(cli_out *o, const run_info *ri, const eff_cfg_indicator *d);
+/* report.c: DIR/report.html (self-contained) and its new figures under DIR/figures/. */
+eff_status report_write(const run_info *ri, eff_error *err);
 /* The label of a subgroup column, e.g. "koen=K" -> "piger" for young people. */
 void run_subgroup_label(const eff_cfg_intervention *iv, const char *id, int da, char *buf,
                         size_t size);

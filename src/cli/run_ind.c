@@ -91,12 +91,15 @@ static void draw_panel(cli_out *o, const run_info *ri, const eff_cfg_indicator *
     cli_out_printf(o, "<text x=\"%.0f\" y=\"%.0f\" font-weight=\"bold\">", p->x0, p->y0 - 10);
     cli_svg_text(o, strcmp(p->subgroup, "all") == 0 ? (da ? "Alle" : "All") : p->subgroup);
     cli_out_printf(o, "</text>\n");
-    for (int t = 0; t <= 4; t++) { /* grid and y labels */
+    for (int t = 0; t <= 4; t++) { /* grid and y labels (a decimal comma in Danish) */
         double v = ymax * t / 4, y = PY(v);
+        char label[32];
+        run_fmt(v, fabs(v - round(v)) < 1e-9 ? 0 : fabs(v * 10 - round(v * 10)) < 1e-9 ? 1 : 2, da,
+                label, sizeof label);
         cli_out_printf(o, "<line x1=\"%.0f\" y1=\"%.1f\" x2=\"%.0f\" y2=\"%.1f\" stroke=\"%s\"/>\n"
                           "<text x=\"%.0f\" y=\"%.1f\" text-anchor=\"end\" "
-                          "dominant-baseline=\"middle\">%g</text>\n",
-                       p->x0, y, p->x0 + PLOT_W, y, t ? "#ddd" : "#333", p->x0 - 6, y, v);
+                          "dominant-baseline=\"middle\">%s</text>\n",
+                       p->x0, y, p->x0 + PLOT_W, y, t ? "#ddd" : "#333", p->x0 - 6, y, label);
     }
     for (int year = y0; year <= y1; year++)
         cli_out_printf(o, "<text x=\"%.1f\" y=\"%.0f\" text-anchor=\"middle\">%d</text>\n",
@@ -138,7 +141,7 @@ static void draw_panel(cli_out *o, const run_info *ri, const eff_cfg_indicator *
 #undef PY
 }
 
-static eff_status write_chart(const run_info *ri, const eff_cfg_indicator *d, eff_error *err)
+void run_indicator_svg(cli_out *o, const run_info *ri, const eff_cfg_indicator *d)
 {
     int da = ri->lang == CLI_DA;
     const char *subgroups[64];
@@ -168,43 +171,48 @@ static eff_status write_chart(const run_info *ri, const eff_cfg_indicator *d, ef
         MARGIN_T + (double)rows * (PLOT_H + GAP_Y) + 40;
     if (width < MARGIN_L + 3 * 190 + 150) /* room for the legend's four entries */
         width = MARGIN_L + 3 * 190 + 150;
+    cli_out_printf(o, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" height=\"%.0f\" "
+                       "viewBox=\"0 0 %.0f %.0f\" font-family=\"sans-serif\" font-size=\"12\">\n"
+                       "<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n"
+                       "<text x=\"%d\" y=\"22\" font-size=\"15\" font-weight=\"bold\">",
+                   width, height, width, height, MARGIN_L);
+    cli_svg_text(o, d->title ? d->title : d->id);
+    const char *unit = d->measure == EFF_IND_MEAN        ? (da ? "gennemsnit" : "mean")
+                       : d->measure == EFF_IND_DEBUT_AGE ? (da ? "alder i år" : "age in years")
+                       : d->measure == EFF_IND_RATE ? (da ? "pr. 1.000" : "per 1,000")
+                                                    : (da ? "procent" : "percent");
+    cli_out_printf(o, "</text>\n<text x=\"%d\" y=\"40\" fill=\"#444\">%s: %s; %s</text>\n",
+                   MARGIN_L, da ? "Enhed" : "Unit", unit, da ? "x-akse: år" : "x axis: year");
+    int y0 = d->year_first, y1 = d->year_last;
+    for (size_t k = 0; k < n_panels; k++) {
+        panel p = {subgroups[k], MARGIN_L + (double)(k % cols) * (PLOT_W + GAP_X),
+                   MARGIN_T + 20 + (double)(k / cols) * (PLOT_H + GAP_Y)};
+        draw_panel(o, ri, d, &p, y0, y1, ymax);
+    }
+    double ly = height - 22, lx = MARGIN_L;
+    for (int g = 0; g < 3; g++, lx += 190) { /* legend */
+        cli_out_printf(o, "<line x1=\"%.0f\" y1=\"%.0f\" x2=\"%.0f\" y2=\"%.0f\" stroke=\"%s\" "
+                           "stroke-width=\"2\" stroke-dasharray=\"%s\"/>\n",
+                       lx, ly, lx + 28, ly, colour[g], dash[g]);
+        marker(o, g, lx + 14, ly);
+        cli_out_printf(o, "<text x=\"%.0f\" y=\"%.0f\" dominant-baseline=\"middle\">%s</text>\n",
+                       lx + 34, ly, run_group_label(groups[g], da));
+    }
+    cli_out_printf(o, "<path d=\"M%.0f %.0fl8 8m0 -8l-8 8\" stroke=\"#333\" stroke-width=\"2\"/>"
+                       "<text x=\"%.0f\" y=\"%.0f\" dominant-baseline=\"middle\">%s</text>\n",
+                   lx + 10, ly - 4, lx + 24, ly, da ? "Rapportens tal" : "The seed report");
+    cli_out_printf(o, "</svg>\n");
+}
+
+static eff_status write_chart(const run_info *ri, const eff_cfg_indicator *d, eff_error *err)
+{
     char path[4096];
     snprintf(path, sizeof path, "%s/figures/indicator_%s.svg", ri->out_dir, d->id);
     cli_out o;
     eff_status st = cli_out_open(&o, path, err);
     if (st != EFF_OK)
         return st;
-    cli_out_printf(&o, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" height=\"%.0f\" "
-                       "viewBox=\"0 0 %.0f %.0f\" font-family=\"sans-serif\" font-size=\"12\">\n"
-                       "<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n"
-                       "<text x=\"%d\" y=\"22\" font-size=\"15\" font-weight=\"bold\">",
-                   width, height, width, height, MARGIN_L);
-    cli_svg_text(&o, d->title ? d->title : d->id);
-    const char *unit = d->measure == EFF_IND_MEAN        ? (da ? "gennemsnit" : "mean")
-                       : d->measure == EFF_IND_DEBUT_AGE ? (da ? "alder i år" : "age in years")
-                       : d->measure == EFF_IND_RATE ? (da ? "pr. 1.000" : "per 1,000")
-                                                    : (da ? "procent" : "percent");
-    cli_out_printf(&o, "</text>\n<text x=\"%d\" y=\"40\" fill=\"#444\">%s: %s; %s</text>\n",
-                   MARGIN_L, da ? "Enhed" : "Unit", unit, da ? "x-akse: år" : "x axis: year");
-    int y0 = d->year_first, y1 = d->year_last;
-    for (size_t k = 0; k < n_panels; k++) {
-        panel p = {subgroups[k], MARGIN_L + (double)(k % cols) * (PLOT_W + GAP_X),
-                   MARGIN_T + 20 + (double)(k / cols) * (PLOT_H + GAP_Y)};
-        draw_panel(&o, ri, d, &p, y0, y1, ymax);
-    }
-    double ly = height - 22, lx = MARGIN_L;
-    for (int g = 0; g < 3; g++, lx += 190) { /* legend */
-        cli_out_printf(&o, "<line x1=\"%.0f\" y1=\"%.0f\" x2=\"%.0f\" y2=\"%.0f\" stroke=\"%s\" "
-                           "stroke-width=\"2\" stroke-dasharray=\"%s\"/>\n",
-                       lx, ly, lx + 28, ly, colour[g], dash[g]);
-        marker(&o, g, lx + 14, ly);
-        cli_out_printf(&o, "<text x=\"%.0f\" y=\"%.0f\" dominant-baseline=\"middle\">%s</text>\n",
-                       lx + 34, ly, run_group_label(groups[g], da));
-    }
-    cli_out_printf(&o, "<path d=\"M%.0f %.0fl8 8m0 -8l-8 8\" stroke=\"#333\" stroke-width=\"2\"/>"
-                       "<text x=\"%.0f\" y=\"%.0f\" dominant-baseline=\"middle\">%s</text>\n",
-                   lx + 10, ly - 4, lx + 24, ly, da ? "Rapportens tal" : "The seed report");
-    cli_out_printf(&o, "</svg>\n");
+    run_indicator_svg(&o, ri, d);
     return cli_out_close(&o, err);
 }
 

@@ -101,3 +101,11 @@ const char *run_word(run_word_id w, int da)
         [RUN_W_DISCLOSURE] = "Disclosure control", [RUN_W_FLOW] = "Participant flow"};
     return (unsigned)w < RUN_W_COUNT ? (da ? dk[w] : en[w]) : "";
 }
+
+void run_fmt(double v, int dec, int da, char *buf, size_t size)
+{
+    snprintf(buf, size, "%.*f", dec, v);
+    char *dot = strchr(buf, '.');
+    if (da && dot)
+        *dot = ',';
+}

@@ -117,7 +117,7 @@ static eff_status write_characteristics(const run_info *ri, const eff_eval_iv *i
     return cli_out_close(&o, err);
 }
 
-static void to_rows(const eff_eval_iv *iv, balance_rows *b)
+void run_balance_rows(const eff_eval_iv *iv, balance_rows *b)
 {
     b->n = 0;
     for (size_t k = 0; k < iv->n_balance && b->n < MAX_BALANCE_ROWS; k++) {
@@ -134,7 +134,7 @@ static void to_rows(const eff_eval_iv *iv, balance_rows *b)
 static eff_status write_balance(const run_info *ri, const eff_eval_iv *iv, eff_error *err)
 {
     static balance_rows b; /* large; one run at a time */
-    to_rows(iv, &b);
+    run_balance_rows(iv, &b);
     cli_out o;
     eff_status st = open_in(&o, ri->out_dir, iv->cfg->id, "balance.csv", err);
     if (st != EFF_OK)
@@ -240,6 +240,7 @@ eff_status run_write_files(const run_info *ri, eff_error *err)
         if (st == EFF_OK) st = run_write_robustness(ri, iv, err);
     }
     if (st == EFF_OK) st = run_write_xlsx(ri, err);
+    if (st == EFF_OK) st = report_write(ri, err);
     if (st != EFF_OK)
         return st;
     json_t *root = run_results_json(ri);

@@ -32,12 +32,12 @@ static int all_shown(const eff_eval_subgroup *sg, int lo, int hi)
     return 1;
 }
 
-int run_robust_shown(const eff_eval_subgroup *sg, size_t k)
+int run_effect_shown(const eff_eval_subgroup *sg, size_t k)
 {
     return !sg->effects[k].hidden && !sg->n_participants.suppressed;
 }
 
-int run_robust_overall_shown(const eff_eval_subgroup *sg)
+int run_overall_shown(const eff_eval_subgroup *sg)
 {
     return all_shown(sg, 0, 1 << 20) && !sg->n_participants.suppressed;
 }
@@ -54,6 +54,11 @@ void run_robust_values(const eff_eval_robust *r, int with_e, int shown, double v
             v[k] = NAN;
         v[0] = 0;
     }
+}
+
+int run_pretest_shown(const eff_eval_subgroup *sg)
+{
+    return all_shown(sg, -(1 << 20), -2) && !sg->n_participants.suppressed;
 }
 
 static void robust_row(cli_out *o, const eff_eval_iv *iv, const eff_eval_subgroup *sg,
@@ -82,14 +87,14 @@ static eff_status write_robustness(const run_info *ri, const eff_eval_iv *iv, ef
     for (size_t g = 0; g < iv->n_subgroups; g++) {
         const eff_eval_subgroup *sg = &iv->subgroups[g];
         for (size_t k = 0; sg->cs_done && k < sg->n_effects; k++)
-            robust_row(&o, iv, sg, "callaway_santanna", &sg->cs[k], 1, run_robust_shown(sg, k));
+            robust_row(&o, iv, sg, "callaway_santanna", &sg->cs[k], 1, run_effect_shown(sg, k));
         if (sg->cs_done)
             robust_row(&o, iv, sg, "callaway_santanna_overall", &sg->cs_overall, 0,
-                       run_robust_overall_shown(sg));
+                       run_overall_shown(sg));
         for (size_t k = 0; sg->wild_done && k < sg->n_effects; k++)
-            robust_row(&o, iv, sg, "wild_cluster_bootstrap", &sg->wild[k], 1, run_robust_shown(sg, k));
+            robust_row(&o, iv, sg, "wild_cluster_bootstrap", &sg->wild[k], 1, run_effect_shown(sg, k));
         for (size_t k = 0; sg->naive_done && k < sg->n_effects; k++)
-            robust_row(&o, iv, sg, "naive_twfe", &sg->naive[k], 1, run_robust_shown(sg, k));
+            robust_row(&o, iv, sg, "naive_twfe", &sg->naive[k], 1, run_effect_shown(sg, k));
     }
     return cli_out_close(&o, err);
 }
@@ -107,7 +112,7 @@ static eff_status write_sensitivity(const run_info *ri, const eff_eval_iv *iv, e
         const eff_eval_subgroup *sg = &iv->subgroups[g];
         for (size_t k = 0; sg->sens_done && k < sg->n_effects; k++) {
             const eff_eval_sens *s = &sg->sens[k];
-            if (!s->done || !run_robust_shown(sg, k))
+            if (!s->done || !run_effect_shown(sg, k))
                 continue;
             for (int l = 0; l < EFF_EVAL_N_GAMMA; l++) {
                 cli_out_printf(&o, "%d,%.1f", s->event_time, 1 + l / 10.0);
@@ -152,14 +157,14 @@ json_t *run_robustness_json(const eff_eval_iv *iv)
         json_t *cs = json_array(), *wild = json_array(), *naive = json_array();
         for (size_t k = 0; k < sg->n_effects; k++) {
             if (sg->naive_done)
-                json_array_append_new(naive, robust_json(&sg->naive[k], run_robust_shown(sg, k)));
+                json_array_append_new(naive, robust_json(&sg->naive[k], run_effect_shown(sg, k)));
             if (sg->cs_done)
-                json_array_append_new(cs, robust_json(&sg->cs[k], run_robust_shown(sg, k)));
+                json_array_append_new(cs, robust_json(&sg->cs[k], run_effect_shown(sg, k)));
             if (sg->wild_done)
-                json_array_append_new(wild, robust_json(&sg->wild[k], run_robust_shown(sg, k)));
+                json_array_append_new(wild, robust_json(&sg->wild[k], run_effect_shown(sg, k)));
         }
-        int overall = all_shown(sg, 0, 1 << 20) && !sg->n_participants.suppressed;
-        int pre = all_shown(sg, -(1 << 20), -2) && !sg->n_participants.suppressed;
+        int overall = run_overall_shown(sg);
+        int pre = run_pretest_shown(sg);
         json_t *o = json_pack(
             "{s:{s:s,s:s,s:s,s:o,s:o,s:o,s:o},s:{s:o,s:o,s:o,s:o,s:o,s:o,s:b}}",
             "callaway_santanna", "scale", "percentage_points", "control",
@@ -192,7 +197,7 @@ json_t *run_sensitivity_json(const eff_eval_iv *iv)
         json_t *rows = json_array();
         for (size_t k = 0; sg->sens_done && k < sg->n_effects; k++) {
             const eff_eval_sens *s = &sg->sens[k];
-            if (!s->done || !run_robust_shown(sg, k))
+            if (!s->done || !run_effect_shown(sg, k))
                 continue;
             json_t *lo = json_array(), *hi = json_array();
             for (int l = 0; l < EFF_EVAL_N_GAMMA; l++) {

@@ -8,15 +8,6 @@
 
 #include "run_cli.h"
 
-/* A number with `dec` decimals, with a decimal comma in Danish. */
-static void fmt(double v, int dec, int da, char *buf, size_t size)
-{
-    snprintf(buf, size, "%.*f", dec, v);
-    char *dot = strchr(buf, '.');
-    if (da && dot)
-        *dot = ',';
-}
-
 static void print_cell(const eff_eval_cell *c, int is_share, int da)
 {
     char buf[64];
@@ -24,7 +15,7 @@ static void print_cell(const eff_eval_cell *c, int is_share, int da)
         printf(" %16s", c->suppressed ? (da ? "(skjult)" : "(suppressed)") : "-");
         return;
     }
-    fmt(c->value, 0, da, buf, sizeof buf);
+    run_fmt(c->value, 0, da, buf, sizeof buf);
     if (!is_share)
         strcat(buf, da ? " år" : " yrs");
     printf(" %16s", buf);
@@ -66,7 +57,7 @@ static void effect_text(const eff_eval_subgroup *sg, size_t k, int logit, int da
     else if (!f->estimable)
         snprintf(buf, size, "%s", da ? "(kan ikke estimeres)" : "(not estimable)");
     else {
-        fmt(logit ? f->coef.odds_ratio : f->coef.estimate, logit ? 3 : 2, da, buf, size);
+        run_fmt(logit ? f->coef.odds_ratio : f->coef.estimate, logit ? 3 : 2, da, buf, size);
         strncat(buf, run_stars(f->coef.p_value), size - strlen(buf) - 1);
     }
 }
@@ -122,8 +113,8 @@ static void print_effects(const eff_eval_iv *iv, int da)
                    da ? "ikke vist" : "not shown");
             continue;
         }
-        fmt(sg->pretrend.statistic, 2, da, chi, sizeof chi);
-        fmt(sg->pretrend.p_value, 3, da, p, sizeof p);
+        run_fmt(sg->pretrend.statistic, 2, da, chi, sizeof chi);
+        run_fmt(sg->pretrend.p_value, 3, da, p, sizeof p);
         printf("      %s (%s): χ²(%.0f) = %s, p = %s; %s %s, %zu %s.\n",
                da ? "Prætrend-test" : "Pre-trend test", label, sg->pretrend.df1, chi, p,
                da ? "klyngerobuste standardfejl efter" : "cluster-robust standard errors by",
@@ -157,21 +148,21 @@ static void print_robustness(const eff_eval_iv *iv, int da)
             }
             const eff_eval_robust *r = &sg->cs[k];
             if (sg->cs_done && r->estimated) {
-                fmt(r->estimate, 1, da, a, sizeof a);
-                fmt(r->ci_low, 1, da, b, sizeof b);
-                fmt(r->ci_high, 1, da, c, sizeof c);
+                run_fmt(r->estimate, 1, da, a, sizeof a);
+                run_fmt(r->ci_low, 1, da, b, sizeof b);
+                run_fmt(r->ci_high, 1, da, c, sizeof c);
                 snprintf(cs, sizeof cs, "%s [%s; %s]", a, b, c);
             } else if (f->event_time == -1) {
                 snprintf(cs, sizeof cs, "reference");
             }
             if (sg->wild_done && sg->wild[k].estimated)
-                fmt(sg->wild[k].p_value, 3, da, wp, sizeof wp);
+                run_fmt(sg->wild[k].p_value, 3, da, wp, sizeof wp);
             const eff_eval_sens *sv = &sg->sens[k];
             if (sg->sens_done && sv->done) {
                 if (isnan(sv->gamma_star))
                     snprintf(gs, sizeof gs, "> 3");
                 else
-                    fmt(sv->gamma_star, 1, da, gs, sizeof gs);
+                    run_fmt(sv->gamma_star, 1, da, gs, sizeof gs);
             }
             printf("%-26s %28s %14s %10s\n", e, cs, wp, gs);
         }
@@ -209,13 +200,13 @@ static void print_typical(const eff_eval_iv *iv, int da)
                 printf("%-26s %22s\n", label, da ? "(skjult)" : "(suppressed)");
                 continue;
             }
-            fmt(t->p_treated, 1, da, a, sizeof a);
-            fmt(t->p_control, 1, da, b, sizeof b);
-            fmt(t->did_pp, 1, da, c, sizeof c);
+            run_fmt(t->p_treated, 1, da, a, sizeof a);
+            run_fmt(t->p_control, 1, da, b, sizeof b);
+            run_fmt(t->did_pp, 1, da, c, sizeof c);
             snprintf(cell[0], sizeof cell[0], "%s%s", a, logit ? " %" : "");
             snprintf(cell[1], sizeof cell[1], "%s%s", b, logit ? " %" : "");
-            fmt(t->did_pp_lo, 1, da, lo, sizeof lo);
-            fmt(t->did_pp_hi, 1, da, hi, sizeof hi);
+            run_fmt(t->did_pp_lo, 1, da, lo, sizeof lo);
+            run_fmt(t->did_pp_hi, 1, da, hi, sizeof hi);
             snprintf(cell[2], sizeof cell[2], "%s [%s; %s]", c, lo, hi);
             printf("%-26s %22s %22s %24s\n", label, cell[0], cell[1],
                    t->event_time == -1 ? "-" : cell[2]);
@@ -223,6 +214,7 @@ static void print_typical(const eff_eval_iv *iv, int da)
     }
 }
 
+/* One line per indicator: its latest year's values for the three groups (subgroup all). */
 static void print_flow(const eff_eval_iv *iv, int da)
 {
     printf("%s:", run_word(RUN_W_FLOW, da));
@@ -236,7 +228,6 @@ static void print_flow(const eff_eval_iv *iv, int da)
     printf("\n");
 }
 
-/* One line per indicator: its latest year's values for the three groups (subgroup all). */
 static void print_indicators(const run_info *ri, int da)
 {
     if (!ri->ind || ri->cfg->n_indicators == 0)

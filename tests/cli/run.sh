@@ -170,6 +170,81 @@ assert pnrs and not pnrs & runs, sorted(pnrs & runs)[:3]
 print("xlsx ok: %d numbers equal the CSV files, %d empty cells where they are empty" % (numbers, empty))
 PY
 check "tables.xlsx: its sheets, effects and characteristics as in the CSV files (hidden cells empty), numbers as numbers, no pnr" grep -q "xlsx ok" "$work/xlsx.out" || cat "$work/xlsx.out"
+# report.html (issue 13): one self-contained page, well-formed, Danish by default, every
+# intervention and its robustness, no person id, and no number where disclosure control hid one
+cat > "$work/report_check.py" <<'PY'
+import html.parser, json, re, sys, xml.dom.minidom
+d, what = sys.argv[1], sys.argv[2]
+t = open(d + "/report.html", encoding="utf-8").read()
+VOID = {"meta", "br", "img", "link", "input", "hr", "wbr", "source", "col", "area", "base"}
+SVG_LEAF = {"circle", "rect", "line", "path", "polygon", "polyline", "ellipse"}
+class Page(html.parser.HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.stack, self.errors, self.cells, self.cell, self.refs = [], [], [], None, []
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        for k in ("src", "href", "action", "data", "poster"):
+            if k in a:
+                self.refs.append(a[k])
+        if tag in VOID or tag in SVG_LEAF:
+            return
+        self.stack.append(tag)
+        if "data-cell" in a:
+            self.cell = [a["data-cell"], "", len(self.stack)]
+    def handle_startendtag(self, tag, attrs):
+        for k, v in attrs:
+            if k in ("src", "href"):
+                self.refs.append(v)
+    def handle_endtag(self, tag):
+        if tag in VOID or tag in SVG_LEAF:
+            return
+        if not self.stack or self.stack[-1] != tag:
+            self.errors.append("</%s> at %s, open: %s" % (tag, self.getpos(), self.stack[-3:]))
+            return
+        if self.cell and self.cell[2] == len(self.stack):
+            self.cells.append((self.cell[0], self.cell[1])); self.cell = None
+        self.stack.pop()
+    def handle_data(self, data):
+        if self.cell:
+            self.cell[1] += data
+p = Page(); p.feed(t); p.close()
+if what == "wellformed":
+    assert not p.errors and not p.stack, (p.errors[:3], p.stack)
+    svgs = re.findall(r"<svg\b.*?</svg>", t, re.S)
+    assert len(svgs) >= 10, len(svgs)
+    for s in svgs:
+        xml.dom.minidom.parseString(s)
+
+elif what == "offline":
+    assert all(r.startswith("#") for r in p.refs), [r for r in p.refs if not r.startswith("#")]
+    low = t.lower()
+    assert "<script" not in low and "<link" not in low and "<iframe" not in low
+    assert not re.search(r"url\(|@import|(src|href)\s*=\s*[\"']?(https?:)?//", low)
+    assert not re.search(r"https?://(?!www\.w3\.org/2000/svg\")", t), re.findall(r"https?://\S+", t)[:3]
+
+elif what == "hidden":
+    r = json.load(open(d + "/results.json"))
+    hidden = {s["id"] for s in r["disclosure"]["suppressed"]}
+    shown = [c for c in p.cells if c[0] not in hidden]
+    bad = [c for c in p.cells if c[0] in hidden and re.search(r"\d", c[1])]
+    n = sum(c[0] in hidden for c in p.cells)
+    assert n > 0 and not bad, (n, bad[:3])
+    assert any(re.search(r"\d", c[1]) for c in shown), "no shown effect has a number"
+
+PY
+check "writes report.html" test -s "$work/o/report.html"
+check "report.html: the tags balance and every <svg> parses as XML" python3 "$work/report_check.py" "$work/o" wellformed
+check "report.html: no http(s) resource, script, stylesheet link or url()" python3 "$work/report_check.py" "$work/o" offline
+check "report.html: a suppressed effect shows no number, in every table that lists it" python3 "$work/report_check.py" "$work/o" hidden
+for iv in fritidsjob boern_unge netvaerksmoedre; do
+    check "report.html has $iv's section and its robustness" sh -c "grep -q 'id=\"iv-$iv\"' '$work/o/report.html' && grep -q 'id=\"robust-$iv\"' '$work/o/report.html'"
+done
+check "report.html is Danish by default" sh -c "grep -q '<html lang=\"da\">' '$work/o/report.html' && grep -q 'Indsatsåret' '$work/o/report.html' && grep -q 'odds ratio [0-9]*,[0-9]' '$work/o/report.html'"
+check "report.html: the config's text and the inputs' SHA-256" sh -c "grep -q 'disclosure_threshold = 5' '$work/o/report.html' && grep -Eq '<code>[0-9a-f]{64}</code>' '$work/o/report.html'"
+check "report.html: the plain-language result states its uncertainty" sh -c "grep -q 'ikke statistisk signifikant' '$work/o/report.html' && grep -q '95 pct. KI' '$work/o/report.html'"
+check "the typical person's figure, also as a file" python3 -c 'import sys, xml.dom.minidom as m; m.parse(sys.argv[1])' "$work/o/figures/typical_fritidsjob_koen=K.svg"
+check "report.html holds no pnr" sh -c "tr -c '0-9' '\n' < '$work/o/report.html' | grep -xf '$work/pnrs' | grep -q . && exit 1 || exit 0"
 
 python3 - "$work/o" <<'PY' > "$work/py.out" 2>&1
 import csv, json, sys
@@ -323,6 +398,7 @@ check "robustness.csv and sensitivity.csv recomputed from the matched panel" gre
 check "robustness.csv has its header; sensitivity.csv starts with the issue's columns" sh -c "head -1 '$work/o/fritidsjob/robustness.csv' | grep -qx 'intervention,outcome,subgroup,method,event_time,estimate,std_error,ci_low,ci_high,band_low,band_high,p_value' && head -1 '$work/o/fritidsjob/sensitivity.csv' | grep -q '^event_time,gamma,p_lower,p_upper'"
 run run "$work/small.ini" --data-dir "$work/s" --out "$work/o" --lang en
 expect "run --lang en" 0 "Year of participation"
+check "report.html in English with --lang en" sh -c "grep -q '<html lang=\"en\">' '$work/o/report.html' && grep -q 'Year of participation' '$work/o/report.html' && ! grep -q 'Indsatsåret' '$work/o/report.html'"
 check "tables.xlsx in English with --lang en" python3 -c '
 import sys; sys.path.insert(0, sys.argv[1]); from xlsxread import read
 s, _ = read(sys.argv[2])
