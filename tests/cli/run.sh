@@ -84,6 +84,21 @@ cat "$work"/s/bef20*.csv "$work/s/deltagelse.csv" | cut -d, -f1 | grep -E '^[0-9
 find "$work/o" -type f -exec cat {} + | tr -c '0-9' '\n' | grep -E '^[0-9]{10}$' | sort -u > "$work/runs"
 check "no output holds a pnr" test -z "$(comm -12 "$work/pnrs" "$work/runs")"
 check "the check above would see a pnr" test -s "$work/pnrs"
+check "no count in any CSV output rests on fewer persons than the threshold" python3 -c '
+import csv, glob, json, os, sys
+os.chdir(sys.argv[1])
+t = json.load(open("results.json"))["disclosure"]["threshold"]
+cols = {"n_persons", "n", "participants_n", "controls_n", "n_pairs", "respondents"}
+seen = 0
+for f in glob.glob("**/*.csv", recursive=True):
+    if f.startswith("funding/"):  # grants and estates: public figures, not persons
+        continue
+    for r in csv.DictReader(open(f)):
+        for c in cols & set(r):
+            if r[c] != "":
+                seen += 1
+                assert float(r[c]) >= t, (f, c, r)
+assert seen > 100, seen' "$work/o"
 
 # tables.xlsx: a valid workbook (read with the standard library only), a sheet per table, the
 # effects sheet's numbers those of effects.csv with its empty (suppressed) fields empty cells,
