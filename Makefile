@@ -3,6 +3,9 @@
 #   make check   install missing Debian packages, build, run the test suite, then build it
 #                again with clang under AddressSanitizer + UndefinedBehaviorSanitizer and run
 #                it once more
+#   make check-browser  install Chromium if missing, build, and render a small world's report.html
+#                in headless Chromium: checked (tests/browser/check.sh), a screenshot per section
+#                and a PDF in build/browser/ (make check runs the check when chromium is there)
 #   make demo    the main job
 #   make bench   benchmarks (bench/RESULTS.md)
 
@@ -33,7 +36,7 @@ objs = $(patsubst %.c,$(1)/obj/%.o,$(2))
 B = build
 A = build/asan
 
-.PHONY: all deps check demo bench clean asan tests fuzz
+.PHONY: all deps check check-browser demo bench clean asan tests fuzz
 .SECONDARY:
 all: $(B)/effekt $(B)/libeffekt.a $(B)/effekt-mc
 
@@ -80,6 +83,23 @@ check: deps
 	$(MAKE) all tests
 	$(MAKE) asan
 	tests/run $(B) $(A)
+
+# tests/cli/run.sh's small world, its report checked in Chromium with the screenshots kept, then
+# tests/cli/browser.sh (each failure mode on its fixture) on the same report
+BW = build/browser
+check-browser: deps
+	@scripts/install-deps --browser
+	$(MAKE) all
+	rm -rf $(BW) && mkdir -p $(BW)/world
+	$(B)/effekt simulate --out $(BW)/world/s --plans 8 --scale 0.01 --participants-scale 3 --seed 7 >/dev/null
+	sed -e 's/^min_n = 50/min_n = 20/' -e "s|^seed_figures = .*|seed_figures = $$PWD/data/seed-indicators.csv|" \
+	    examples/lbf-2011-14.ini > $(BW)/world/small.ini
+	$(B)/effekt run $(BW)/world/small.ini --data-dir $(BW)/world/s --out $(BW)/world/o \
+	    >$(BW)/world/run.log 2>&1 || { cat $(BW)/world/run.log; exit 1; }
+	tests/browser/check.sh $(BW)/world/o/report.html $(BW)
+	BROWSER_REPORT=$(BW)/world/o/report.html EFFEKT=$(B)/effekt sh tests/cli/browser.sh | tee $(BW)/selftest.log
+	@! grep -q '^not ok' $(BW)/selftest.log
+	@echo "report: $(BW)/world/o/report.html; screenshots: $(BW)/section-*.png; PDF: $(BW)/report.pdf"
 
 demo: deps
 	$(MAKE) all
