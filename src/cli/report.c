@@ -30,7 +30,8 @@ static const char css[] =
     "figcaption{font-size:.9em;font-style:italic}\n"
     ".summary{background:#f4f8fb;border-left:4px solid #0072B2;padding:.3em 1em;margin:1em 0}\n"
     "pre{background:#f6f6f6;padding:.8em;white-space:pre-wrap;font-size:.8em}\n"
-    "code{font-size:.85em}summary{cursor:pointer;color:#0061a0}details{margin:.6em 0}\n"
+    "code{font-size:.85em;overflow-wrap:anywhere}td{overflow-wrap:anywhere}\n"
+    "summary{cursor:pointer;color:#0061a0}details{margin:.6em 0}\n"
     "nav li{margin:.2em 0}\n"
     "@media print{body{max-width:none;margin:0}h2{break-before:page}figure,table{"
     "break-inside:avoid}summary{color:#222}}\n";
