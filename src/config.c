@@ -421,6 +421,7 @@ void eff_config_free(eff_config *c)
         eff_cfg_intervention *iv = &c->interventions[k];
         eff_free(iv->id);
         eff_free(iv->outcome_id);
+        eff_free(iv->trend);
         free_list(iv->activities, iv->n_activities);
         free_list(iv->covariates, iv->n_covariates);
         free_list(iv->current, iv->n_current);

@@ -108,6 +108,8 @@ typedef struct eff_cfg_intervention {
     double wild_level;              /* wild_level: the bootstrap interval's level (0.95) */
     int wild;                       /* wild_bootstrap: wild cluster bootstrap of the effects */
     int naive_twfe;                 /* naive_twfe: the TWFE event study on the unmatched sample */
+    char *trend;                    /* trend = INDICATOR_ID: the report's trend figure */
+    long trend_line;
     int model_covariates;           /* model_covariates = no: match on the covariates but
                                        leave them out of the outcome model */
     long wild_reps;                 /* wild_reps (default 9999) */

@@ -132,6 +132,10 @@ int cfg_iv_key(parse_state *ps, eff_cfg_intervention *iv, const char *name, cons
                         NULL, 0);
     if (strcmp(name, "exact") == 0)
         return list_key(ps, name, v, iv->exact, &iv->n_exact, &iv->exact_line, NULL, 0);
+    if (strcmp(name, "trend") == 0) {
+        iv->trend_line = ps->line;
+        return cfg_set_str(&iv->trend, v) ? cfg_fail(ps, "out of memory%s%s", "", "") : 1;
+    }
     if (strcmp(name, "outcome") == 0) {
         iv->outcome_line = ps->line;
         return cfg_set_str(&iv->outcome_id, v) ? cfg_fail(ps, "out of memory%s%s", "", "") : 1;
@@ -264,6 +268,12 @@ int cfg_resolve(parse_state *ps)
             return fail_at(ps, iv->line, "out of memory%s%s", "", "");
         if (check_subgroups(ps, iv))
             return -1;
+        size_t t = 0;
+        while (iv->trend && t < c->n_indicators && strcmp(c->indicators[t].id, iv->trend) != 0)
+            t++;
+        if (iv->trend && t == c->n_indicators)
+            return fail_at(ps, iv->trend_line, "trend: no [indicator.%s] section%s", iv->trend,
+                           "");
         if (iv->n_covariates == 0)
             return fail_at(ps, iv->line, "[intervention.%s] has no covariates =%s", iv->id,
                            "");

@@ -111,6 +111,7 @@ static void test_errors(void **state)
         {"balanced = triples", "balanced: expected yes or no"},
         {"naive_twfe = 2", "naive_twfe: expected yes or no"},
         {"model_covariates = some", "model_covariates: expected yes or no"},
+        {"trend = no_such_indicator", "trend: no [indicator.no_such_indicator] section"},
     };
     for (size_t k = 0; k < sizeof robust_bad / sizeof *robust_bad; k++) {
         snprintf(buf, sizeof buf, "%s%s\n", minimal, robust_bad[k][0]);

@@ -156,24 +156,29 @@ static int truth_of(const truth *tr, const char *iv, const char *sg, int e, doub
     return truth_of_cohort(tr, iv, sg, "all", e, lo, pp);
 }
 
-/* The planted log odds at e averaged over the cohorts observed at e (g + e <= the last
- * register year) with their numbers of participants as weights: what a pooled model that
- * assumes one effect per event time estimates when the effects differ by cohort. Without
- * cohort rows, the all-cohort value. */
+/* The planted log odds (or the realised att_pp) at e averaged over the cohorts observed at e
+ * within the register years (g + e <= the last one) with their numbers of kept participants
+ * as weights: what a pooled model that assumes one effect per event time estimates when the
+ * effects differ by cohort, and what the stacked estimator's ATT_e averages (truth.csv's
+ * all-cohort att_pp also counts the cohorts the simulator observes after the registers end).
+ * Without cohort rows, the all-cohort value. */
 static double truth_weighted(const truth *tr, const eff_eval_iv *iv, const char *sg, int e,
-                             int year_last)
+                             int year_last, int att_pp)
 {
     double sum = 0, w = 0, lo, pp;
     for (size_t c = 0; c < iv->n_cohorts; c++) {
         char g[16];
         snprintf(g, sizeof g, "%d", iv->cohorts[c]);
         if (iv->cohorts[c] + e <= year_last &&
-            truth_of_cohort(tr, iv->cfg->id, sg, g, e, &lo, &pp) && isfinite(lo))
-            sum += (double)iv->cohort_participants[c] * lo, w += (double)iv->cohort_participants[c];
+            truth_of_cohort(tr, iv->cfg->id, sg, g, e, &lo, &pp) && isfinite(att_pp ? pp : lo))
+            sum += (double)iv->cohort_participants[c] * (att_pp ? pp : lo),
+            w += (double)iv->cohort_participants[c];
     }
     if (w > 0)
         return sum / w;
-    return truth_of(tr, iv->cfg->id, sg, e, &lo, &pp) ? lo : NAN;
+    if (!truth_of(tr, iv->cfg->id, sg, e, &lo, &pp))
+        return NAN;
+    return att_pp ? pp : lo;
 }
 
 /* Why a subgroup was not estimated, as one word for the summary. */
@@ -204,7 +209,7 @@ static void write_rows(FILE *f, long rep, const eff_eval *e, const truth *tr, in
     for (size_t k = 0; k < e->n_ivs; k++) {
         const eff_eval_iv *iv = &e->ivs[k];
         if (!iv->estimated) {
-            fprintf(f, "%ld,%s,,,,,,,,,,0,not_estimated,,,,,,,,,,,,\n", rep, iv->cfg->id);
+            fprintf(f, "%ld,%s,,,,,,,,,,0,not_estimated,,,,,,,,,,,,,\n", rep, iv->cfg->id);
             continue;
         }
         for (size_t s = 0; s < iv->n_subgroups; s++) {
@@ -242,7 +247,8 @@ static void write_rows(FILE *f, long rep, const eff_eval *e, const truth *tr, in
                 put_num(f, show && sg->wild_done && wb->estimated ? wb->ci_low : NAN);
                 put_num(f, show && sg->wild_done && wb->estimated ? wb->ci_high : NAN);
                 put_num(f, show && sg->naive_done && nv->estimated ? nv->estimate : NAN);
-                put_num(f, truth_weighted(tr, iv, sg->id, et, year_last));
+                put_num(f, truth_weighted(tr, iv, sg->id, et, year_last, 0));
+                put_num(f, truth_weighted(tr, iv, sg->id, et, year_last, 1));
                 fprintf(f, "\n");
             }
         }
@@ -337,13 +343,13 @@ int main(int argc, char **argv)
     fputs("rep,intervention,subgroup,event_time,estimate,std_error,att_pp,att_pp_se,"
           "truth_log_odds,truth_att_pp,pretrend_p,estimated,failure,cluster,n_clusters,"
           "ci90_low,ci90_high,cs_estimate,cs_se,wild_p,wild_ci_low,wild_ci_high,"
-          "naive_twfe,truth_log_odds_weighted\n", out);
+          "naive_twfe,truth_log_odds_weighted,truth_att_pp_weighted\n", out);
     time_t t0 = time(NULL);
     for (long rep = a.first; rep < a.first + a.reps; rep++) {
         eff_error err;
         eff_error_clear(&err);
         if (replicate(&a, rep, dir, out, &err) != EFF_OK) {
-            fprintf(out, "%ld,run failed,,,,,,,,,,0,%s,,,,,,,,,,,,\n", rep,
+            fprintf(out, "%ld,run failed,,,,,,,,,,0,%s,,,,,,,,,,,,,\n", rep,
                     eff_status_str(err.status));
             fprintf(stderr, "effekt-mc: replication %ld: %s%s%s\n", rep, err.path[0] ? err.path : "",
                     err.path[0] ? ": " : "", err.msg);

@@ -7,7 +7,10 @@
 #          odds weighted by the cohorts' sizes among those observed at e; percentage points
 #          for absence against the realised ATT_e (truth att_pp);
 #        - the model's ATT_e in pp, Callaway-Sant'Anna and the naive TWFE event study on the
-#          unmatched sample, each in pp against truth att_pp;
+#          unmatched sample, each in pp against the realised ATT_e of the cohorts observed at e
+#          within the register years, weighted by their participants (truth_att_pp_weighted;
+#          truth.csv's all-cohort att_pp also counts the 2017 cohort at e = 2, in 2019, after
+#          the registers end);
 #   3. nothing planted (ZERO): coverage of 0 by the wild cluster bootstrap's 90% interval
 #      (by plan) and by the sandwich's 90% interval (by plan), on the model's scale, per cell
 #      and pooled; the bootstrap's and the sandwich's rejection rates at 10% of the
@@ -75,17 +78,19 @@ def bias(rows, reps):
     for (iv, sg, e), rs in cells(rows, lambda iv: "__" not in iv):
         linear = iv == "boern_unge"
         if linear:
-            pooled = [num(r, "estimate") - num(r, "truth_att_pp") for r in rs
-                      if num(r, "estimate") is not None and num(r, "truth_att_pp") is not None]
+            tl = "truth_att_pp_weighted" if "truth_att_pp_weighted" in rs[0] else "truth_att_pp"
+            pooled = [num(r, "estimate") - num(r, tl) for r in rs
+                      if num(r, "estimate") is not None and num(r, tl) is not None]
             scale = "pp"
         else:
             pooled = [num(r, "estimate") - num(r, "truth_log_odds_weighted") for r in rs
                       if num(r, "estimate") is not None and num(r, "truth_log_odds_weighted") is not None]
             scale = "log odds"
+        tcol = "truth_att_pp_weighted" if "truth_att_pp_weighted" in rs[0] else "truth_att_pp"
         def err(col):
-            return [num(r, col) - num(r, "truth_att_pp") for r in rs
-                    if num(r, col) is not None and num(r, "truth_att_pp") is not None]
-        target = mean_se([num(r, "truth_att_pp") for r in rs if num(r, "truth_att_pp") is not None])[0]
+            return [num(r, col) - num(r, tcol) for r in rs
+                    if num(r, col) is not None and num(r, tcol) is not None]
+        target = mean_se([num(r, tcol) for r in rs if num(r, tcol) is not None])[0]
         cols = [mean_se(pooled), mean_se(err("att_pp")), mean_se(err("cs_estimate")),
                 mean_se(err("naive_twfe"))]
         txt = " | ".join(f"{m:+.3f} ({s:.3f})" if n else "-" for m, s, n in cols)

@@ -144,6 +144,10 @@ static const char *const msg[R_N_MSG][2] = {
                             "A low p-value suggests the groups developed differently before "
                             "participation; a high one does not prove that they developed "
                             "alike."},
+    [R_TREND_CAPTION] = {"Figur 3.%d Udviklingen i udfaldet efter områdetype (statusindikatoren "
+                         "%s), som rapportens figurer 3.1, 3.3 og 3.4.",
+                         "Figure 3.%d The outcome over time by area type (the status indicator "
+                         "%s), as the seed report's Figures 3.1, 3.3 and 3.4."},
     [R_EFF_FIG_CAPTION] = {"Figur 3.%d Effekter efter år i forhold til indsatsåret, med 95 "
                            "pct. konfidensintervaller.",
                            "Figure 3.%d Effects by year relative to participation, with 95%% "

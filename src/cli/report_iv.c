@@ -564,6 +564,16 @@ eff_status report_iv_section(cli_out *o, const run_info *ri, const eff_eval_iv *
     } else {
         cli_out_printf(o, "<p>%s</p>\n", report_tr(R_NOT_ESTIMATED, da));
     }
+    for (size_t t = 0; iv->cfg->trend && ri->ind && t < ri->cfg->n_indicators; t++) {
+        const eff_cfg_indicator *d = &ri->cfg->indicators[t];
+        if (strcmp(d->id, iv->cfg->trend) != 0)
+            continue;
+        cli_out_printf(o, "<figure>\n");
+        run_indicator_svg(o, ri, d); /* the seed opens each intervention with its trend */
+        cli_out_printf(o, "<figcaption>");
+        cli_out_printf(o, report_tr(R_TREND_CAPTION, da), ++*fig, d->id);
+        cli_out_printf(o, "</figcaption></figure>\n");
+    }
     participants(o, iv, k, da);
     eff_status st = EFF_OK;
     if (iv->estimated) {

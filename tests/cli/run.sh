@@ -84,6 +84,7 @@ cat "$work"/s/bef20*.csv "$work/s/deltagelse.csv" | cut -d, -f1 | grep -E '^[0-9
 find "$work/o" -type f -exec cat {} + | tr -c '0-9' '\n' | grep -E '^[0-9]{10}$' | sort -u > "$work/runs"
 check "no output holds a pnr" test -z "$(comm -12 "$work/pnrs" "$work/runs")"
 check "the check above would see a pnr" test -s "$work/pnrs"
+check "report.html opens each intervention with its trend figure (trend = ID)" test "$(grep -c 'Udviklingen i udfaldet' "$work/o/report.html")" -eq 3
 check "no count in any CSV output rests on fewer persons than the threshold" python3 -c '
 import csv, glob, json, os, sys
 os.chdir(sys.argv[1])
