@@ -24,6 +24,9 @@ const char *funding_label(funding_word w, int da);
  * by disclosure control are in none of them. */
 eff_status survey_files(const char *dir, const char *const *items, const char *const *scale,
                         const eff_survey *s, int da, eff_error *err);
+/* The charts alone, as FIGURES/survey_ITEM.svg (FIGURES must exist): the run's DIR/figures/. */
+eff_status survey_charts(const char *figures, const char *const *items,
+                         const char *const *scale, const eff_survey *s, int da, eff_error *err);
 /* Chapter 5's chart of item i (a bar per shown theme, answers stacked) into o. */
 void survey_chart_svg(cli_out *o, const char *const *items, const char *const *scale,
                       const eff_survey *s, size_t i, int da);

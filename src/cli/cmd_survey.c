@@ -214,12 +214,12 @@ void survey_chart_svg(cli_out *o, const char *const *items, const char *const *s
                    ly + 52, da ? "Andel af respondenterne i temaet" : "Share of the theme's respondents");
 }
 
-static eff_status write_chart(const char *dir, const char *const *items,
+static eff_status write_chart(const char *figures, const char *const *items,
                               const char *const *scale, const eff_survey *s, size_t i, int da,
                               eff_error *err)
 {
     char path[4096];
-    snprintf(path, sizeof path, "%s/figures/survey_%s.svg", dir, items[i]);
+    snprintf(path, sizeof path, "%s/survey_%s.svg", figures, items[i]);
     cli_out o;
     eff_status st = cli_out_open(&o, path, err);
     if (st != EFF_OK)
@@ -238,8 +238,15 @@ eff_status survey_files(const char *dir, const char *const *items, const char *c
         return eff_error_set(err, EFF_EIO, dir, 0, 0, "cannot create the directory: %s",
                              strerror(errno));
     eff_status st = write_csvs(dir, items, s, err);
+    return st == EFF_OK ? survey_charts(figures, items, scale, s, da, err) : st;
+}
+
+eff_status survey_charts(const char *figures, const char *const *items,
+                         const char *const *scale, const eff_survey *s, int da, eff_error *err)
+{
+    eff_status st = EFF_OK;
     for (size_t i = 0; st == EFF_OK && i < s->n_items; i++)
-        st = write_chart(dir, items, scale, s, i, da, err);
+        st = write_chart(figures, items, scale, s, i, da, err);
     return st;
 }
 

@@ -131,6 +131,16 @@ void run_balance_rows(const eff_eval_iv *iv, balance_rows *b)
     }
 }
 
+static eff_status figures_dir(const run_info *ri, eff_error *err)
+{
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%s/figures", ri->out_dir);
+    if (mkdir(dir, 0777) != 0 && errno != EEXIST)
+        return eff_error_set(err, EFF_EIO, dir, 0, 0, "cannot create the directory: %s",
+                             strerror(errno));
+    return EFF_OK;
+}
+
 static eff_status write_balance(const run_info *ri, const eff_eval_iv *iv, eff_error *err)
 {
     static balance_rows b; /* large; one run at a time */
@@ -143,6 +153,14 @@ static eff_status write_balance(const run_info *ri, const eff_eval_iv *iv, eff_e
     if ((st = cli_out_close(&o, err)) != EFF_OK)
         return st;
     if ((st = open_in(&o, ri->out_dir, iv->cfg->id, "love_plot.svg", err)) != EFF_OK)
+        return st;
+    love_plot_write(&o, &b, ri->lang == CLI_DA);
+    if ((st = cli_out_close(&o, err)) != EFF_OK)
+        return st;
+    char name[300]; /* every figure also under DIR/figures/ */
+    snprintf(name, sizeof name, "love_plot_%s.svg", iv->cfg->id);
+    if ((st = figures_dir(ri, err)) != EFF_OK ||
+        (st = open_in(&o, ri->out_dir, "figures", name, err)) != EFF_OK)
         return st;
     love_plot_write(&o, &b, ri->lang == CLI_DA);
     return cli_out_close(&o, err);
@@ -206,6 +224,11 @@ static eff_status write_chapters(const run_info *ri, eff_error *err)
         st = survey_files(dir, (const char *const *)c->survey_items,
                           c->n_survey_scale ? (const char *const *)c->survey_scale : NULL,
                           ri->survey, da, err);
+        snprintf(dir, sizeof dir, "%s/figures", ri->out_dir);
+        if (st == EFF_OK && (st = figures_dir(ri, err)) == EFF_OK)
+            st = survey_charts(dir, (const char *const *)c->survey_items,
+                               c->n_survey_scale ? (const char *const *)c->survey_scale : NULL,
+                               ri->survey, da, err);
     }
     return st;
 }

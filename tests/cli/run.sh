@@ -85,6 +85,7 @@ find "$work/o" -type f -exec cat {} + | tr -c '0-9' '\n' | grep -E '^[0-9]{10}$'
 check "no output holds a pnr" test -z "$(comm -12 "$work/pnrs" "$work/runs")"
 check "the check above would see a pnr" test -s "$work/pnrs"
 check "report.html opens each intervention with its trend figure (trend = ID)" test "$(grep -c 'Udviklingen i udfaldet' "$work/o/report.html")" -eq 3
+check "every figure also under figures/: love plots, survey charts, trend, effects, typical person" sh -c "test \$(ls '$work/o/figures' | grep -c '^love_plot_.*\.svg\$') -eq \$(ls '$work/o'/*/love_plot.svg | wc -l) && test \$(ls '$work/o/figures' | grep -c '^survey_.*\.svg\$') -eq \$(ls '$work/o/survey/figures' | wc -l) && ls '$work/o/figures' | grep -q '^typical_' && ls '$work/o/figures' | grep -q '^effects_'"
 check "no count in any CSV output rests on fewer persons than the threshold" python3 -c '
 import csv, glob, json, os, sys
 os.chdir(sys.argv[1])
