@@ -11,13 +11,6 @@
 /* Chapter 2: every figure as JSON (caller owns), or the Danish/English table. */
 json_t *funding_json(const eff_funding *f);
 void funding_text(cli_out *o, const eff_funding *f, int da);
-/* Chapter 2's labels, Danish when `da`; the three sources in the order of funding.h. */
-typedef enum funding_word {
-    FW_TITLE, FW_GRANTED, FW_PLANS, FW_ESTATES, FW_RESIDENTS, FW_PER_PLAN, FW_PER_ESTATE,
-    FW_PER_RESIDENT, FW_COFIN_SHARE, FW_SRC_HOUSING, FW_SRC_MUNICIPALITY, FW_SRC_OTHER,
-    FW_BELOW, FW_COUNT
-} funding_word;
-const char *funding_label(funding_word w, int da);
 
 /* Chapter 5: DIR/responses.csv, DIR/items.csv and DIR/figures/survey_ITEM.svg (DIR and its
  * figures/ created); `scale` the labels low to high, NULL for the Danish five. Themes hidden

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "chapters.h"
+#include "i18n.h"
 
 static const char help[] =
     "Usage: effekt funding --plans FILE --estates FILE [options]\n\n"
@@ -126,48 +127,24 @@ static void write_json(cli_out *o, const eff_funding *f)
     json_decref(root);
 }
 
-const char *funding_label(funding_word w, int da)
-{
-    static const char *const dk[FW_COUNT] = {
-        [FW_TITLE] = "Bevillinger til de boligsociale helhedsplaner (kapitel 2)",
-        [FW_GRANTED] = "Bevilget i alt (kr.)", [FW_PLANS] = "Helhedsplaner",
-        [FW_ESTATES] = "Boligafdelinger", [FW_RESIDENTS] = "Beboere",
-        [FW_PER_PLAN] = "Gennemsnit pr. helhedsplan (kr.)",
-        [FW_PER_ESTATE] = "Gennemsnit pr. boligafdeling (kr.)",
-        [FW_PER_RESIDENT] = "Gennemsnit pr. beboer (kr.)",
-        [FW_COFIN_SHARE] = "Lokal medfinansiering, andel af budgettet",
-        [FW_SRC_HOUSING] = "boligorganisationer", [FW_SRC_MUNICIPALITY] = "kommuner",
-        [FW_SRC_OTHER] = "øvrige", [FW_BELOW] = "Helhedsplaner under kravet på"};
-    static const char *const en[FW_COUNT] = {
-        [FW_TITLE] = "Grants to the comprehensive plans (chapter 2)",
-        [FW_GRANTED] = "Granted in total (DKK)", [FW_PLANS] = "Plans",
-        [FW_ESTATES] = "Estates", [FW_RESIDENTS] = "Residents",
-        [FW_PER_PLAN] = "Mean per plan (DKK)", [FW_PER_ESTATE] = "Mean per estate (DKK)",
-        [FW_PER_RESIDENT] = "Mean per resident (DKK)",
-        [FW_COFIN_SHARE] = "Local co-financing, share of the budget",
-        [FW_SRC_HOUSING] = "housing organisations", [FW_SRC_MUNICIPALITY] = "municipalities",
-        [FW_SRC_OTHER] = "others", [FW_BELOW] = "Plans below the required"};
-    return (unsigned)w < FW_COUNT ? (da ? dk[w] : en[w]) : "";
-}
-
 void funding_text(cli_out *o, const eff_funding *f, int da)
 {
-    cli_out_printf(o, "%s\n\n", funding_label(FW_TITLE, da));
-    cli_out_printf(o, "%-44s %16.0f\n", funding_label(FW_GRANTED, da), f->grant_total_dkk);
-    cli_out_printf(o, "%-44s %16ld\n%-44s %16ld\n%-44s %16ld\n", funding_label(FW_PLANS, da),
-                   f->plans, funding_label(FW_ESTATES, da), f->estates,
-                   funding_label(FW_RESIDENTS, da), f->residents);
+    cli_out_printf(o, "%s\n\n", i18n_tr(I18N_FW_TITLE, da));
+    cli_out_printf(o, "%-44s %16.0f\n", i18n_tr(I18N_FW_GRANTED, da), f->grant_total_dkk);
+    cli_out_printf(o, "%-44s %16ld\n%-44s %16ld\n%-44s %16ld\n", i18n_tr(I18N_FW_PLANS, da),
+                   f->plans, i18n_tr(I18N_FW_ESTATES, da), f->estates,
+                   i18n_tr(I18N_FW_RESIDENTS, da), f->residents);
     cli_out_printf(o, "%-44s %16.0f\n%-44s %16.0f\n%-44s %16.0f\n",
-                   funding_label(FW_PER_PLAN, da), f->grant_per_plan_dkk,
-                   funding_label(FW_PER_ESTATE, da), f->grant_per_estate_dkk,
-                   funding_label(FW_PER_RESIDENT, da), f->grant_per_resident_dkk);
-    cli_out_printf(o, "\n%-44s %15.1f%%\n", funding_label(FW_COFIN_SHARE, da),
+                   i18n_tr(I18N_FW_PER_PLAN, da), f->grant_per_plan_dkk,
+                   i18n_tr(I18N_FW_PER_ESTATE, da), f->grant_per_estate_dkk,
+                   i18n_tr(I18N_FW_PER_RESIDENT, da), f->grant_per_resident_dkk);
+    cli_out_printf(o, "\n%-44s %15.1f%%\n", i18n_tr(I18N_FW_COFIN_SHARE, da),
                    100 * f->cofin_share_total);
     for (int s = 0; s < EFF_FUNDING_SOURCES; s++)
-        cli_out_printf(o, "  %-42s %15.1f%%\n", funding_label(FW_SRC_HOUSING + s, da),
+        cli_out_printf(o, "  %-42s %15.1f%%\n", i18n_tr((i18n_msg)(I18N_FW_SRC_HOUSING + s), da),
                        f->cofin_total_dkk > 0
                            ? 100 * f->cofin_by_source_dkk[s] / f->cofin_total_dkk : NAN);
-    cli_out_printf(o, "\n%s %.0f%%: %zu", funding_label(FW_BELOW, da), 100 * f->threshold,
+    cli_out_printf(o, "\n%s %.0f%%: %zu", i18n_tr(I18N_FW_BELOW, da), 100 * f->threshold,
                    f->n_below);
     for (long k = 0, shown = 0; k < f->plans; k++)
         if (f->plan[k].below)

@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "run_cli.h"
+#include "i18n.h"
 
 static const char help[] =
     "Usage: effekt run CONFIG --out DIR [--data-dir DIR] [--lang da|en] [--format text|json]\n\n"
@@ -261,7 +262,7 @@ int cmd_run(int argc, char **argv)
         json_decref(root);
     } else if (st == EFF_OK) {
         run_print_tables(&ri);
-        printf("\n%s %s/\n", a.lang == CLI_DA ? "Resultater skrevet til" : "Results written to",
+        printf("\n%s %s/\n", i18n_tr(I18N_RESULTS_WRITTEN_TO, a.lang == CLI_DA),
                a.out);
     }
     rc = st == EFF_OK ? EXIT_OK : cli_fail(&err);

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 
 #include "chapters.h"
+#include "i18n.h"
 
 static const char help[] =
     "Usage: effekt survey --data FILE --theme COL --items A,B,... --out DIR [options]\n\n"
@@ -116,9 +117,9 @@ static const char *const da_scale[] = {"slet ikke", "i mindre grad", "i nogen gr
 static const char *step_label(const char *const *scale, const eff_survey *s, size_t j, int da)
 {
     if (j == s->n_scale)
-        return da ? "ved ikke" : "don't know";
+        return i18n_tr(I18N_DON_T_KNOW, da);
     if (j == s->n_scale + 1)
-        return da ? "ubesvaret" : "no answer";
+        return i18n_tr(I18N_NO_ANSWER, da);
     return scale ? scale[j] : da_scale[j];
 }
 
@@ -211,7 +212,7 @@ void survey_chart_svg(cli_out *o, const char *const *items, const char *const *s
         cli_out_printf(o, "</text>\n");
     }
     cli_out_printf(o, "<text x=\"%.0f\" y=\"%.0f\" fill=\"#444\">%s</text>\n</svg>\n", left,
-                   ly + 52, da ? "Andel af respondenterne i temaet" : "Share of the theme's respondents");
+                   ly + 52, i18n_tr(I18N_SHARE_OF_THE_THEME, da));
 }
 
 static eff_status write_chart(const char *figures, const char *const *items,
@@ -288,14 +289,13 @@ static void write_json(const survey_args *a, const eff_survey *s)
 
 void survey_text(cli_out *o, const char *const *items, const eff_survey *s, int da)
 {
-    cli_out_printf(o, "%s\n\n", da ? "Tabel 5.1. Besvarelser pr. tema" : "Table 5.1. Responses by theme");
+    cli_out_printf(o, "%s\n\n", i18n_tr(I18N_TABLE_5_1_RESPONSES, da));
     for (size_t th = 0; th < s->n_themes; th++)
         s->hidden[th] ? cli_out_printf(o, "%-44s %8s\n", s->themes[th], ".")
                       : cli_out_printf(o, "%-44s %8ld\n", s->themes[th], s->respondents[th]);
-    s->total >= 0 ? cli_out_printf(o, "%-44s %8ld\n\n", da ? "I alt" : "Total", s->total)
-                  : cli_out_printf(o, "%-44s %8s\n\n", da ? "I alt" : "Total", ".");
-    cli_out_printf(o, "%s\n\n", da ? "Andel i høj eller meget høj grad (95%-interval; N)"
-                        : "Share answering to a high or very high degree (95% interval; N)");
+    s->total >= 0 ? cli_out_printf(o, "%-44s %8ld\n\n", i18n_tr(I18N_TOTAL, da), s->total)
+                  : cli_out_printf(o, "%-44s %8s\n\n", i18n_tr(I18N_TOTAL, da), ".");
+    cli_out_printf(o, "%s\n\n", i18n_tr(I18N_SHARE_ANSWERING_TO_A, da));
     for (size_t i = 0; i < s->n_items; i++) {
         cli_out_printf(o, "%s\n", items[i]);
         for (size_t th = 0; th < s->n_themes; th++) {
@@ -305,8 +305,7 @@ void survey_text(cli_out *o, const char *const *items, const eff_survey *s, int 
                        100 * c->low, 100 * c->high, c->n);
         }
     }
-    cli_out_printf(o, "\n%s\n", da ? "Mindst halvdelen svarer i høj eller meget høj grad:"
-                        : "At least half answer to a high or very high degree:");
+    cli_out_printf(o, "\n%s\n", i18n_tr(I18N_AT_LEAST_HALF_ANSWER, da));
     for (size_t th = 0; th < s->n_themes; th++) {
         if (s->hidden[th])
             continue;
@@ -315,7 +314,7 @@ void survey_text(cli_out *o, const char *const *items, const eff_survey *s, int 
         for (size_t i = 0; i < s->n_items; i++)
             if (s->cells[i * s->n_themes + th].share >= 0.5)
                 cli_out_printf(o, "%s %s", any++ ? "," : "", items[i]);
-        cli_out_printf(o, "%s\n", any ? "" : da ? " ingen" : " none");
+        cli_out_printf(o, "%s\n", any ? "" : i18n_tr(I18N_NONE_2, da));
     }
 }
 

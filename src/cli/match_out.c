@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "match_cli.h"
+#include "i18n.h"
 
 /* ---- balance rows: the distance, then each covariate (a text one level by level) ---- */
 
@@ -112,7 +113,7 @@ void love_plot_write(cli_out *o, const balance_rows *b, int da)
                    left + width + 40, height, left + width + 40, height);
     cli_out_printf(o, "<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n");
     cli_out_printf(o, "<text x=\"%.0f\" y=\"24\" font-size=\"15\" font-weight=\"bold\">%s</text>\n",
-                   left, da ? "Balance før og efter matchning" : "Balance before and after matching");
+                   left, i18n_tr(I18N_BALANCE_BEFORE_AND_AFTER, da));
     double x01 = left + width * 0.1 / xmax, y_end = top + row * (double)b->n;
     cli_out_printf(o, "<line x1=\"%.1f\" y1=\"%.0f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#999\" "
                       "stroke-dasharray=\"4 3\"/>\n",
@@ -139,14 +140,13 @@ void love_plot_write(cli_out *o, const balance_rows *b, int da)
     }
     cli_out_printf(o, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%s</text>\n",
                    left + width / 2, y_end + 34,
-                   da ? "|standardiseret middelforskel| (stiplet: 0,1)"
-                      : "|standardised mean difference| (dashed: 0.1)");
+                   i18n_tr(I18N_STANDARDISED_MEAN_DIFFERENCE_DASHED, da));
     cli_out_printf(o, "<circle cx=\"%.0f\" cy=\"%.1f\" r=\"5\" fill=\"white\" stroke=\"#c0392b\" "
                       "stroke-width=\"2\"/><text x=\"%.0f\" y=\"%.1f\" dominant-baseline=\"middle\">%s"
                       "</text>\n",
-                   left + 10, y_end + 50, left + 20, y_end + 50, da ? "før" : "before");
+                   left + 10, y_end + 50, left + 20, y_end + 50, i18n_tr(I18N_BEFORE, da));
     cli_out_printf(o, "<circle cx=\"%.0f\" cy=\"%.1f\" r=\"5\" fill=\"#1f4e79\"/><text x=\"%.0f\" "
                       "y=\"%.1f\" dominant-baseline=\"middle\">%s</text>\n",
-                   left + 90, y_end + 50, left + 100, y_end + 50, da ? "efter" : "after");
+                   left + 90, y_end + 50, left + 100, y_end + 50, i18n_tr(I18N_AFTER, da));
     cli_out_printf(o, "</svg>\n");
 }

@@ -13,7 +13,24 @@
 #include <sys/stat.h>
 
 #include "chapters.h"
+#include "i18n.h"
 #include "report.h"
+
+void report_esc(cli_out *o, const char *s)
+{
+    int html = o->html;
+    o->html = 1;
+    cli_out_write(o, s, strlen(s));
+    o->html = html;
+}
+
+void report_num(char *buf, size_t size, double v, int dec, int da)
+{
+    if (!isfinite(v))
+        snprintf(buf, size, "–");
+    else
+        run_fmt(v, dec, da, buf, size);
+}
 
 static const char css[] =
     "body{font-family:'DejaVu Sans',Arial,sans-serif;max-width:64em;margin:2em auto;"
@@ -47,8 +64,8 @@ static void row(cli_out *o, const char *label, const char *value)
 
 static void config_text(cli_out *o, const run_info *ri, int da)
 {
-    cli_out_printf(o, "<h3>%s</h3>\n<details><summary>%s <code>", report_tr(R_CONFIG, da),
-                   report_tr(R_CONFIG_SHOW, da));
+    cli_out_printf(o, "<h3>%s</h3>\n<details><summary>%s <code>", i18n_tr(I18N_CONFIG, da),
+                   i18n_tr(I18N_CONFIG_SHOW, da));
     report_esc(o, ri->config_path);
     cli_out_printf(o, "</code></summary>\n<pre>");
     FILE *f = fopen(ri->config_path, "r");
@@ -61,7 +78,7 @@ static void config_text(cli_out *o, const run_info *ri, int da)
         o->html = 0;
         fclose(f);
     } else {
-        cli_out_printf(o, "%s", report_tr(R_CONFIG_UNREADABLE, da));
+        cli_out_printf(o, "%s", i18n_tr(I18N_CONFIG_UNREADABLE, da));
     }
     cli_out_printf(o, "</pre></details>\n");
 }
@@ -72,30 +89,30 @@ static void about(cli_out *o, const run_info *ri, int da)
     char buf[256];
     cli_out_printf(o, "<section id=\"about\">\n<h2>1 %s</h2>\n<p>%s</p>\n<table>\n<caption>%s"
                       "</caption>\n",
-                   report_tr(R_CH_ABOUT, da), report_tr(R_ABOUT_INTRO, da),
-                   report_tr(R_DATA, da));
+                   i18n_tr(I18N_CH_ABOUT, da), i18n_tr(I18N_ABOUT_INTRO, da),
+                   i18n_tr(I18N_DATA, da));
     snprintf(buf, sizeof buf, "%d-%d", c->year_first, c->year_last);
-    row(o, report_tr(R_REG_YEARS, da), buf);
+    row(o, i18n_tr(I18N_REG_YEARS, da), buf);
     if (c->n_indicators) {
         snprintf(buf, sizeof buf, "%d-%d", c->ind_year_first ? c->ind_year_first : c->year_first,
                  c->ind_year_last ? c->ind_year_last : c->year_last);
-        row(o, report_tr(R_IND_YEARS, da), buf);
+        row(o, i18n_tr(I18N_IND_YEARS, da), buf);
     }
-    row(o, report_tr(R_AREAS, da), report_tr(R_AREAS_TEXT, da));
-    row(o, report_tr(R_SOFTWARE, da), "effekt " EFFEKT_VERSION);
-    row(o, report_tr(R_RUN_STARTED, da), ri->started);
+    row(o, i18n_tr(I18N_AREAS, da), i18n_tr(I18N_AREAS_TEXT, da));
+    row(o, i18n_tr(I18N_SOFTWARE, da), "effekt " EFFEKT_VERSION);
+    row(o, i18n_tr(I18N_RUN_STARTED, da), ri->started);
     report_num(buf, sizeof buf, ri->seconds, 1, da);
-    row(o, report_tr(R_SECONDS, da), buf);
+    row(o, i18n_tr(I18N_SECONDS, da), buf);
     snprintf(buf, sizeof buf, "%llu", c->seed);
-    row(o, report_tr(R_SEED, da), buf);
+    row(o, i18n_tr(I18N_SEED, da), buf);
     snprintf(buf, sizeof buf, "%ld", c->threshold);
-    row(o, report_tr(R_THRESHOLD, da), buf);
+    row(o, i18n_tr(I18N_THRESHOLD, da), buf);
     cli_out_printf(o, "</table>\n");
     config_text(o, ri, da);
-    cli_out_printf(o, "<h3>%s</h3>\n<details><summary>", report_tr(R_INPUTS, da));
-    cli_out_printf(o, report_tr(R_INPUTS_SHOW, da), ri->n_inputs);
+    cli_out_printf(o, "<h3>%s</h3>\n<details><summary>", i18n_tr(I18N_INPUTS, da));
+    cli_out_printf(o, i18n_tr(I18N_INPUTS_SHOW, da), ri->n_inputs);
     cli_out_printf(o, "</summary>\n<table>\n<tr><th>%s</th><th>SHA-256</th></tr>\n",
-                   report_tr(R_FILE, da));
+                   i18n_tr(I18N_FILE, da));
     for (size_t k = 0; k < ri->n_inputs; k++) {
         cli_out_printf(o, "<tr><td><code>");
         report_esc(o, ri->inputs[k]);
@@ -110,27 +127,27 @@ static void about(cli_out *o, const run_info *ri, int da)
 
 static void target_group(const eff_cfg_intervention *iv, int da, char *buf, size_t size)
 {
-    size_t len = (size_t)snprintf(buf, size, report_tr(R_AGE_RANGE, da), iv->age_min,
+    size_t len = (size_t)snprintf(buf, size, i18n_tr(I18N_AGE_RANGE, da), iv->age_min,
                                   iv->age_max);
     if (iv->sex && len < size)
         len += (size_t)snprintf(buf + len, size - len, ", %s",
-                                report_tr(iv->sex == 'K' ? R_WOMEN : R_MEN, da));
+                                i18n_tr(iv->sex == 'K' ? I18N_WOMEN : I18N_MEN, da));
     if (iv->school != EFF_SCHOOL_ANY && len < size)
         snprintf(buf + len, size - len, ", %s",
-                 report_tr(iv->school == EFF_SCHOOL_PRIMARY ? R_SCHOOL_PRIMARY : R_SCHOOL_UPPER,
+                 i18n_tr(iv->school == EFF_SCHOOL_PRIMARY ? I18N_SCHOOL_PRIMARY : I18N_SCHOOL_UPPER,
                            da));
 }
 
 static void interventions(cli_out *o, const run_info *ri, int da)
 {
     const eff_config *c = ri->cfg;
-    cli_out_printf(o, "<section id=\"funding\">\n<h2>2 %s</h2>\n", report_tr(R_CH_FUNDING, da));
+    cli_out_printf(o, "<section id=\"funding\">\n<h2>2 %s</h2>\n", i18n_tr(I18N_CH_FUNDING, da));
     if (c->n_interventions) {
         cli_out_printf(o, "<table>\n<caption>%s</caption>\n<tr><th>%s</th><th>%s</th><th>%s</th>"
                           "<th>%s</th><th>%s</th></tr>\n",
-                       report_tr(R_IV_TABLE, da), report_tr(R_INTERVENTION, da),
-                       report_tr(R_ACTIVITIES, da), report_tr(R_OUTCOME, da),
-                       report_tr(R_TARGET, da), report_tr(R_WINDOW, da));
+                       i18n_tr(I18N_IV_TABLE, da), i18n_tr(I18N_INTERVENTION, da),
+                       i18n_tr(I18N_ACTIVITIES, da), i18n_tr(I18N_OUTCOME, da),
+                       i18n_tr(I18N_TARGET, da), i18n_tr(I18N_WINDOW, da));
         for (size_t k = 0; k < c->n_interventions; k++) {
             const eff_cfg_intervention *iv = &c->interventions[k];
             char buf[512] = "";
@@ -151,13 +168,13 @@ static void interventions(cli_out *o, const run_info *ri, int da)
         cli_out_printf(o, "</table>\n");
     }
     if (ri->funding) {
-        cli_out_printf(o, "<p>%s</p>\n<pre>", report_tr(R_FUNDING_INTRO, da));
+        cli_out_printf(o, "<p>%s</p>\n<pre>", i18n_tr(I18N_FUNDING_INTRO, da));
         o->html = 1;
         funding_text(o, ri->funding, da);
         o->html = 0;
         cli_out_printf(o, "</pre>\n");
     } else {
-        cli_out_printf(o, "<p>%s</p>\n", report_tr(R_FUNDING_NONE, da));
+        cli_out_printf(o, "<p>%s</p>\n", i18n_tr(I18N_FUNDING_NONE, da));
     }
     cli_out_printf(o, "</section>\n");
 }
@@ -174,16 +191,16 @@ static void seed_table(cli_out *o, const run_info *ri, const eff_cfg_indicator *
         if (n++ == 0)
             cli_out_printf(o, "<table>\n<caption>%s</caption>\n<tr><th>%s</th><th>%s</th>"
                               "<th>%s</th><th>%s</th><th>%s</th></tr>\n",
-                           report_tr(R_IND_SEED, da), report_tr(R_GROUP, da),
-                           report_tr(R_SUBGROUP, da), report_tr(R_YEAR, da),
-                           report_tr(R_THIS_RUN, da), report_tr(R_SEED_VALUE, da));
+                           i18n_tr(I18N_IND_SEED, da), i18n_tr(I18N_GROUP, da),
+                           i18n_tr(I18N_SUBGROUP, da), i18n_tr(I18N_YEAR, da),
+                           i18n_tr(I18N_THIS_RUN, da), i18n_tr(I18N_SEED_VALUE, da));
         char ours[32], seed[32];
         report_num(ours, sizeof ours, c->value, 1, da);
         report_num(seed, sizeof seed, c->seed_value, 1, da);
         cli_out_printf(o, "<tr><td>");
         report_esc(o, run_group_label(c->group, da));
         cli_out_printf(o, "</td><td>");
-        report_esc(o, strcmp(c->subgroup, "all") ? c->subgroup : report_tr(R_ALL, da));
+        report_esc(o, strcmp(c->subgroup, "all") ? c->subgroup : i18n_tr(I18N_ALL, da));
         cli_out_printf(o, "</td><td class=\"n\">%d</td><td class=\"n%s\">%s</td>"
                           "<td class=\"n\">%s</td></tr>\n",
                        c->year, isfinite(c->value) ? "" : " sup", ours, seed);
@@ -195,12 +212,12 @@ static void seed_table(cli_out *o, const run_info *ri, const eff_cfg_indicator *
 static void indicators(cli_out *o, const run_info *ri, int da)
 {
     const eff_config *c = ri->cfg;
-    cli_out_printf(o, "<section id=\"indicators\">\n<h2>4 %s</h2>\n", report_tr(R_CH_IND, da));
+    cli_out_printf(o, "<section id=\"indicators\">\n<h2>4 %s</h2>\n", i18n_tr(I18N_CH_IND, da));
     if (!ri->ind || !c->n_indicators) {
-        cli_out_printf(o, "<p>%s</p>\n</section>\n", report_tr(R_IND_NONE, da));
+        cli_out_printf(o, "<p>%s</p>\n</section>\n", i18n_tr(I18N_IND_NONE, da));
         return;
     }
-    cli_out_printf(o, "<p>%s</p>\n", report_tr(R_IND_INTRO, da));
+    cli_out_printf(o, "<p>%s</p>\n", i18n_tr(I18N_IND_INTRO, da));
     for (size_t k = 0; k < c->n_indicators; k++) {
         const eff_cfg_indicator *d = &c->indicators[k];
         const char *title = d->title ? d->title : d->id;
@@ -211,13 +228,13 @@ static void indicators(cli_out *o, const run_info *ri, int da)
         cli_out_printf(o, "</h3>\n<figure>\n");
         run_indicator_svg(o, ri, d);
         cli_out_printf(o, "<figcaption>");
-        cli_out_printf(o, report_tr(R_IND_FIG, da), (int)k + 1);
+        cli_out_printf(o, i18n_tr(I18N_IND_FIG, da), (int)k + 1);
         cli_out_printf(o, " ");
         report_esc(o, title);
         cli_out_printf(o, "</figcaption></figure>\n");
         seed_table(o, ri, d, da);
     }
-    cli_out_printf(o, "<p class=\"note\">%s</p>\n</section>\n", report_tr(R_SUPPRESSED_NOTE, da));
+    cli_out_printf(o, "<p class=\"note\">%s</p>\n</section>\n", i18n_tr(I18N_SUPPRESSED_NOTE, da));
 }
 
 /* ---- 5 the survey ---- */
@@ -225,13 +242,13 @@ static void indicators(cli_out *o, const run_info *ri, int da)
 static void survey(cli_out *o, const run_info *ri, int da)
 {
     const eff_config *c = ri->cfg;
-    cli_out_printf(o, "<section id=\"survey\">\n<h2>5 %s</h2>\n", report_tr(R_CH_SURVEY, da));
+    cli_out_printf(o, "<section id=\"survey\">\n<h2>5 %s</h2>\n", i18n_tr(I18N_CH_SURVEY, da));
     if (!ri->survey) {
-        cli_out_printf(o, "<p>%s</p>\n</section>\n", report_tr(R_SURVEY_NONE, da));
+        cli_out_printf(o, "<p>%s</p>\n</section>\n", i18n_tr(I18N_SURVEY_NONE, da));
         return;
     }
     const char *const *items = (const char *const *)c->survey_items;
-    cli_out_printf(o, "<p>%s</p>\n<pre>", report_tr(R_SURVEY_INTRO, da));
+    cli_out_printf(o, "<p>%s</p>\n<pre>", i18n_tr(I18N_SURVEY_INTRO, da));
     o->html = 1;
     survey_text(o, items, ri->survey, da);
     o->html = 0;
@@ -241,7 +258,7 @@ static void survey(cli_out *o, const run_info *ri, int da)
         survey_chart_svg(o, items, c->n_survey_scale ? (const char *const *)c->survey_scale : NULL,
                          ri->survey, i, da);
         char cap[512];
-        snprintf(cap, sizeof cap, report_tr(R_SURVEY_FIG, da), (int)i + 1, items[i]);
+        snprintf(cap, sizeof cap, i18n_tr(I18N_SURVEY_FIG, da), (int)i + 1, items[i]);
         cli_out_printf(o, "<figcaption>");
         report_esc(o, cap);
         cli_out_printf(o, "</figcaption></figure>\n");
@@ -262,14 +279,14 @@ static void list(cli_out *o, char *const *s, size_t n, const char *extra, int da
         report_esc(o, extra);
     }
     if (!n && !extra)
-        cli_out_printf(o, "%s", report_tr(R_NONE, da));
+        cli_out_printf(o, "%s", i18n_tr(I18N_NONE, da));
 }
 
 static void design_table(cli_out *o, const run_info *ri, int da)
 {
     const eff_eval *ev = ri->eval;
-    static const report_msg rows[] = {R_M_COVS, R_M_EXACT, R_M_CALIPER, R_M_RATIO, R_M_REPLACE,
-                                      R_M_MODEL_KIND, R_M_MODEL_TERMS, R_M_CLUSTER};
+    static const i18n_msg rows[] = {I18N_M_COVS, I18N_M_EXACT, I18N_M_CALIPER, I18N_M_RATIO, I18N_M_REPLACE,
+                                      I18N_M_MODEL_KIND, I18N_M_MODEL_TERMS, I18N_M_CLUSTER};
     cli_out_printf(o, "<table>\n<tr><th></th>");
     for (size_t k = 0; k < ev->n_ivs; k++) {
         cli_out_printf(o, "<th>");
@@ -278,27 +295,27 @@ static void design_table(cli_out *o, const run_info *ri, int da)
     }
     cli_out_printf(o, "</tr>\n");
     for (size_t r = 0; r < sizeof rows / sizeof *rows; r++) {
-        cli_out_printf(o, "<tr><th>%s</th>", report_tr(rows[r], da));
+        cli_out_printf(o, "<tr><th>%s</th>", i18n_tr(rows[r], da));
         for (size_t k = 0; k < ev->n_ivs; k++) {
             const eff_eval_iv *iv = &ev->ivs[k];
             const eff_cfg_intervention *c = iv->cfg;
             char buf[64];
             cli_out_printf(o, "<td>");
             switch (rows[r]) {
-            case R_M_COVS:
+            case I18N_M_COVS:
                 list(o, c->covariates, c->n_covariates,
-                     c->match_on_outcome ? report_tr(R_M_OUTCOME_LAGS, da) : NULL, da);
+                     c->match_on_outcome ? i18n_tr(I18N_M_OUTCOME_LAGS, da) : NULL, da);
                 break;
-            case R_M_EXACT: list(o, c->exact, c->n_exact, "g", da); break;
-            case R_M_CALIPER:
+            case I18N_M_EXACT: list(o, c->exact, c->n_exact, "g", da); break;
+            case I18N_M_CALIPER:
                 report_num(buf, sizeof buf, c->caliper, 2, da);
-                cli_out_printf(o, "%s", c->caliper > 0 ? buf : report_tr(R_NONE, da));
+                cli_out_printf(o, "%s", c->caliper > 0 ? buf : i18n_tr(I18N_NONE, da));
                 break;
-            case R_M_RATIO: cli_out_printf(o, "%d", c->ratio); break;
-            case R_M_REPLACE: cli_out_printf(o, "%s", report_tr(c->replace ? R_YES : R_NO, da)); break;
-            case R_M_MODEL_KIND:
-                cli_out_printf(o, "%s", report_tr(c->outcome->kind == EFF_OUTCOME_VALUE
-                                                      ? R_LINEAR : R_LOGIT, da));
+            case I18N_M_RATIO: cli_out_printf(o, "%d", c->ratio); break;
+            case I18N_M_REPLACE: cli_out_printf(o, "%s", i18n_tr(c->replace ? I18N_YES : I18N_NO, da)); break;
+            case I18N_M_MODEL_KIND:
+                cli_out_printf(o, "%s", i18n_tr(c->outcome->kind == EFF_OUTCOME_VALUE
+                                                      ? I18N_LINEAR : I18N_LOGIT, da));
                 break;
             default:
                 for (size_t g = 0; g < iv->n_subgroups; g++) {
@@ -310,7 +327,7 @@ static void design_table(cli_out *o, const run_info *ri, int da)
                     cli_out_printf(o, "%s", g ? "<br>" : "");
                     report_esc(o, label);
                     cli_out_printf(o, ": ");
-                    if (rows[r] == R_M_MODEL_TERMS)
+                    if (rows[r] == I18N_M_MODEL_TERMS)
                         report_esc(o, sg->model_terms ? sg->model_terms : "");
                     else
                         cli_out_printf(o, "%s (%zu)", report_cluster_name(sg->cluster, da),
@@ -328,8 +345,8 @@ static void suppressed_list(cli_out *o, const run_info *ri, int da)
 {
     const eff_sdc *s = ri->eval ? ri->eval->sdc : NULL;
     cli_out_printf(o, "<details><summary>%s</summary>\n<table>\n<tr><th>%s</th><th>%s</th></tr>\n",
-                   report_tr(R_M_SUPPRESSED_LIST, da), report_tr(R_CELL, da),
-                   report_tr(R_REASON, da));
+                   i18n_tr(I18N_M_SUPPRESSED_LIST, da), i18n_tr(I18N_CELL, da),
+                   i18n_tr(I18N_REASON, da));
     for (size_t k = 0; s && k < eff_sdc_n_cells(s); k++) {
         if (!eff_sdc_suppressed(s, k))
             continue;
@@ -358,22 +375,22 @@ static void suppressed_list(cli_out *o, const run_info *ri, int da)
 
 static void method(cli_out *o, const run_info *ri, int da)
 {
-    cli_out_printf(o, "<section id=\"method\">\n<h2>%s</h2>\n", report_tr(R_CH_METHOD, da));
+    cli_out_printf(o, "<section id=\"method\">\n<h2>%s</h2>\n", i18n_tr(I18N_CH_METHOD, da));
     if (ri->eval && ri->eval->n_ivs) {
-        cli_out_printf(o, "<h3>%s</h3>\n<p>%s</p>\n", report_tr(R_M_DESIGN, da),
-                       report_tr(R_M_DESIGN_TEXT, da));
-        cli_out_printf(o, "<h3>%s</h3>\n<p>%s</p>\n", report_tr(R_M_MODEL, da),
-                       report_tr(R_M_MODEL_TEXT, da));
+        cli_out_printf(o, "<h3>%s</h3>\n<p>%s</p>\n", i18n_tr(I18N_M_DESIGN, da),
+                       i18n_tr(I18N_M_DESIGN_TEXT, da));
+        cli_out_printf(o, "<h3>%s</h3>\n<p>%s</p>\n", i18n_tr(I18N_M_MODEL, da),
+                       i18n_tr(I18N_M_MODEL_TEXT, da));
         design_table(o, ri, da);
-        cli_out_printf(o, "<h3>%s</h3>\n<p>%s</p>\n", report_tr(R_ROBUST, da),
-                       report_tr(R_M_ROBUST_TEXT, da));
+        cli_out_printf(o, "<h3>%s</h3>\n<p>%s</p>\n", i18n_tr(I18N_ROBUST, da),
+                       i18n_tr(I18N_M_ROBUST_TEXT, da));
     }
     size_t n = (ri->eval ? eff_sdc_n_suppressed(ri->eval->sdc) : 0) +
                eff_ind_n_suppressed(ri->ind);
     long t = ri->cfg->threshold;
-    cli_out_printf(o, "<h3 id=\"disclosure\">%s</h3>\n<p>", report_tr(R_M_DISCLOSURE, da));
-    cli_out_printf(o, report_tr(R_M_DISCLOSURE_TEXT, da), t, t, t, n);
-    cli_out_printf(o, " %s</p>\n", report_tr(R_M_NO_PNR, da));
+    cli_out_printf(o, "<h3 id=\"disclosure\">%s</h3>\n<p>", i18n_tr(I18N_M_DISCLOSURE, da));
+    cli_out_printf(o, i18n_tr(I18N_M_DISCLOSURE_TEXT, da), t, t, t, n);
+    cli_out_printf(o, " %s</p>\n", i18n_tr(I18N_M_NO_PNR, da));
     suppressed_list(o, ri, da);
     cli_out_printf(o, "</section>\n");
 }
@@ -382,7 +399,7 @@ static void method(cli_out *o, const run_info *ri, int da)
 
 static void head(cli_out *o, const run_info *ri, int da)
 {
-    const char *title = ri->cfg->title ? ri->cfg->title : report_tr(R_DOC_TITLE, da);
+    const char *title = ri->cfg->title ? ri->cfg->title : i18n_tr(I18N_DOC_TITLE, da);
     cli_out_printf(o, "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n<meta charset=\"utf-8\">\n"
                       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
                       "<title>", da ? "da" : "en");
@@ -391,15 +408,15 @@ static void head(cli_out *o, const run_info *ri, int da)
     report_esc(o, title);
     cli_out_printf(o, "</h1>\n<p class=\"sub\">");
     char buf[256];
-    snprintf(buf, sizeof buf, report_tr(R_SUBTITLE, da), EFFEKT_VERSION, ri->started);
+    snprintf(buf, sizeof buf, i18n_tr(I18N_SUBTITLE, da), EFFEKT_VERSION, ri->started);
     report_esc(o, buf);
-    cli_out_printf(o, "</p>\n</header>\n<nav><h2>%s</h2><ol>\n", report_tr(R_CONTENTS, da));
-    static const struct { const char *id; report_msg m; } ch[] = {
-        {"about", R_CH_ABOUT}, {"funding", R_CH_FUNDING}, {"effects", R_CH_EFFECTS},
-        {"indicators", R_CH_IND}, {"survey", R_CH_SURVEY}};
+    cli_out_printf(o, "</p>\n</header>\n<nav><h2>%s</h2><ol>\n", i18n_tr(I18N_CONTENTS, da));
+    static const struct { const char *id; i18n_msg m; } ch[] = {
+        {"about", I18N_CH_ABOUT}, {"funding", I18N_CH_FUNDING}, {"effects", I18N_CH_EFFECTS},
+        {"indicators", I18N_CH_IND}, {"survey", I18N_CH_SURVEY}};
     for (size_t k = 0; k < sizeof ch / sizeof *ch; k++) {
-        cli_out_printf(o, "<li><a href=\"#%s\">%s</a>", ch[k].id, report_tr(ch[k].m, da));
-        for (size_t i = 0; ch[k].m == R_CH_EFFECTS && ri->eval && i < ri->eval->n_ivs; i++) {
+        cli_out_printf(o, "<li><a href=\"#%s\">%s</a>", ch[k].id, i18n_tr(ch[k].m, da));
+        for (size_t i = 0; ch[k].m == I18N_CH_EFFECTS && ri->eval && i < ri->eval->n_ivs; i++) {
             cli_out_printf(o, "%s<a href=\"#iv-", i ? ", " : "<br>");
             report_esc(o, ri->eval->ivs[i].cfg->id);
             cli_out_printf(o, "\">");
@@ -409,7 +426,7 @@ static void head(cli_out *o, const run_info *ri, int da)
         cli_out_printf(o, "</li>\n");
     }
     cli_out_printf(o, "</ol><p><a href=\"#method\">%s</a></p></nav>\n",
-                   report_tr(R_CH_METHOD, da));
+                   i18n_tr(I18N_CH_METHOD, da));
 }
 
 eff_status report_write(const run_info *ri, eff_error *err)
@@ -429,7 +446,7 @@ eff_status report_write(const run_info *ri, eff_error *err)
     about(&o, ri, da);
     interventions(&o, ri, da);
     cli_out_printf(&o, "<section id=\"effects\">\n<h2>3 %s</h2>\n<p>%s</p>\n",
-                   report_tr(R_CH_EFFECTS, da), report_tr(R_EFF_INTRO, da));
+                   i18n_tr(I18N_CH_EFFECTS, da), i18n_tr(I18N_EFF_INTRO, da));
     int fig = 0;
     for (size_t k = 0; st == EFF_OK && ri->eval && k < ri->eval->n_ivs; k++)
         st = report_iv_section(&o, ri, &ri->eval->ivs[k], (int)k + 1, &fig, err);

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "match_cli.h"
+#include "i18n.h"
 #include "report.h"
 
 static void cell_attr(cli_out *o, const eff_eval_iv *iv, const eff_eval_subgroup *sg, int e)
@@ -41,9 +42,9 @@ static void interval(char *buf, size_t size, double lo, double hi, int dec, int 
 {
     char a[32], b[32];
     if (isfinite(lo)) report_num(a, sizeof a, lo, dec, da);
-    else snprintf(a, sizeof a, "%s", report_tr(R_NA, da));
+    else snprintf(a, sizeof a, "%s", i18n_tr(I18N_NA, da));
     if (isfinite(hi)) report_num(b, sizeof b, hi, dec, da);
-    else snprintf(b, sizeof b, "%s", report_tr(R_NA, da));
+    else snprintf(b, sizeof b, "%s", i18n_tr(I18N_NA, da));
     snprintf(buf, size, "%s; %s", a, b);
 }
 
@@ -51,7 +52,7 @@ static void interval(char *buf, size_t size, double lo, double hi, int dec, int 
 
 static void when_text(int e, int da, char *buf, size_t size)
 {
-    snprintf(buf, size, report_tr(e == 0 ? R_S_WHEN0 : e == 1 ? R_S_WHEN1 : R_S_WHENN, da), e);
+    snprintf(buf, size, i18n_tr(e == 0 ? I18N_S_WHEN0 : e == 1 ? I18N_S_WHEN1 : I18N_S_WHENN, da), e);
 }
 
 static void odds_magnitude(double ratio, int da, char *buf, size_t size)
@@ -60,12 +61,12 @@ static void odds_magnitude(double ratio, int da, char *buf, size_t size)
     if (ratio >= 1.95) {
         const char *w = report_number_word((int)lround(ratio), da);
         snprintf(n, sizeof n, "%ld", lround(ratio));
-        snprintf(buf, size, report_tr(R_S_TIMES, da), w ? w : n);
+        snprintf(buf, size, i18n_tr(I18N_S_TIMES, da), w ? w : n);
     } else if (ratio > 1.05 || ratio < 0.95) {
         snprintf(n, sizeof n, "%ld", lround(fabs(ratio - 1) * 100));
-        snprintf(buf, size, report_tr(ratio > 1 ? R_S_HIGHER : R_S_LOWER, da), n);
+        snprintf(buf, size, i18n_tr(ratio > 1 ? I18N_S_HIGHER : I18N_S_LOWER, da), n);
     } else {
-        snprintf(buf, size, "%s", report_tr(R_S_SAME, da));
+        snprintf(buf, size, "%s", i18n_tr(I18N_S_SAME, da));
     }
 }
 
@@ -82,25 +83,25 @@ static void clause(const eff_eval_subgroup *sg, size_t k, int logit, int da, cha
         report_num(a, sizeof a, r->odds_ratio, r->odds_ratio < 1 ? 2 : 1, da);
         report_num(b, sizeof b, r->or95_low, r->or95_low < 1 ? 2 : 1, da);
         report_num(c, sizeof c, r->or95_high, r->or95_high < 1 ? 2 : 1, da);
-        snprintf(stat, size, report_tr(R_S_STAT_OR, da), a, b, c);
+        snprintf(stat, size, i18n_tr(I18N_S_STAT_OR, da), a, b, c);
         sig = !(r->or95_low <= 1 && 1 <= r->or95_high);
     } else {
         report_num(a, sizeof a, fabs(f->coef.estimate), 1, da);
-        snprintf(mag, size, report_tr(f->coef.estimate >= 0 ? R_S_PP_HIGHER : R_S_PP_LOWER, da),
+        snprintf(mag, size, i18n_tr(f->coef.estimate >= 0 ? I18N_S_PP_HIGHER : I18N_S_PP_LOWER, da),
                  a);
         report_num(b, sizeof b, f->coef.ci95_low, 1, da);
         report_num(c, sizeof c, f->coef.ci95_high, 1, da);
-        snprintf(stat, size, report_tr(R_S_STAT_PP, da), b, c);
+        snprintf(stat, size, i18n_tr(I18N_S_STAT_PP, da), b, c);
         sig = !(f->coef.ci95_low <= 0 && 0 <= f->coef.ci95_high);
     }
     size_t len = strlen(stat);
     if (!sig)
-        snprintf(stat + len, size - len, "%s", report_tr(R_S_NOT_SIG, da));
+        snprintf(stat + len, size - len, "%s", i18n_tr(I18N_S_NOT_SIG, da));
     len = strlen(stat);
     if (sg->wild_done && sg->wild[k].estimated && isfinite(sg->wild[k].p_value)) {
         report_num(p, sizeof p, sg->wild[k].p_value, 2, da);
         snprintf(stat + len, size - len,
-                 report_tr(sig && sg->wild[k].p_value >= 0.05 ? R_S_WILD_NOT_SIG : R_S_WILD, da),
+                 i18n_tr(sig && sg->wild[k].p_value >= 0.05 ? I18N_S_WILD_NOT_SIG : I18N_S_WILD, da),
                  p);
     }
 }
@@ -111,9 +112,9 @@ static void sentence(cli_out *o, const eff_eval_iv *iv, const eff_eval_subgroup 
     char who[96], label[64], text[4096] = "", when[64], mag[256], stat[512];
     run_subgroup_label(iv->cfg, sg->id, da, label, sizeof label);
     if (strcmp(sg->id, "all") == 0)
-        snprintf(who, sizeof who, "%s", report_tr(R_S_WHO, da));
+        snprintf(who, sizeof who, "%s", i18n_tr(I18N_S_WHO, da));
     else
-        snprintf(who, sizeof who, report_tr(R_S_WHO_SUB, da), label);
+        snprintf(who, sizeof who, i18n_tr(I18N_S_WHO_SUB, da), label);
     const char *outcome = report_outcome_name(iv->cfg->outcome->id, da);
     size_t len = 0;
     for (size_t k = 0; sg->estimated && k < sg->n_effects; k++) {
@@ -123,20 +124,20 @@ static void sentence(cli_out *o, const eff_eval_iv *iv, const eff_eval_subgroup 
         when_text(f->event_time, da, when, sizeof when);
         char part[1024];
         if (f->hidden || !f->estimable) {
-            snprintf(part, sizeof part, report_tr(f->hidden ? R_S_HIDDEN : R_S_NOT_ESTIMABLE, da),
+            snprintf(part, sizeof part, i18n_tr(f->hidden ? I18N_S_HIDDEN : I18N_S_NOT_ESTIMABLE, da),
                      when);
         } else {
             clause(sg, k, logit, da, mag, stat, sizeof stat);
             if (len > 0)
                 snprintf(part, sizeof part, "%s: %s (%s)", when, mag, stat);
             else if (logit)
-                snprintf(part, sizeof part, report_tr(R_S_LOGIT, da), who, mag, outcome, when,
+                snprintf(part, sizeof part, i18n_tr(I18N_S_LOGIT, da), who, mag, outcome, when,
                          stat);
             else {
                 char lower[96];
                 snprintf(lower, sizeof lower, "%s", who);
                 lower[0] = (char)tolower((unsigned char)lower[0]);
-                snprintf(part, sizeof part, report_tr(R_S_LINEAR, da), when, outcome, mag,
+                snprintf(part, sizeof part, i18n_tr(I18N_S_LINEAR, da), when, outcome, mag,
                          lower, stat);
             }
         }
@@ -153,7 +154,7 @@ static void sentence(cli_out *o, const eff_eval_iv *iv, const eff_eval_subgroup 
         char subject[256];
         snprintf(subject, sizeof subject, strcmp(sg->id, "all") ? "%s (%s)" : "%s",
                  report_iv_name(iv->cfg->id, da), label);
-        snprintf(text, sizeof text, report_tr(R_S_NONE, da), subject);
+        snprintf(text, sizeof text, i18n_tr(I18N_S_NONE, da), subject);
         report_esc(o, text);
     }
     cli_out_printf(o, "</p>\n");
@@ -172,7 +173,7 @@ static void cell_or_dash(cli_out *o, const eff_eval_cell *c, int dec, int da, co
 static void participants(cli_out *o, const eff_eval_iv *iv, int k, int da)
 {
     cli_out_printf(o, "<h4>%s</h4>\n<details><summary>%s</summary><table>\n",
-                   report_tr(R_PARTICIPANTS, da), report_tr(R_FLOW, da));
+                   i18n_tr(I18N_PARTICIPANTS, da), i18n_tr(I18N_FLOW, da));
     for (size_t c = 0; c < EFF_N_COUNT; c++) {
         cli_out_printf(o, "<tr>");
         td_text(o, NULL, run_count_label((eff_eval_count)c, da));
@@ -184,12 +185,12 @@ static void participants(cli_out *o, const eff_eval_iv *iv, int k, int da)
         return;
     int young = iv->cfg->age_max <= 25;
     cli_out_printf(o, "<table>\n<caption>");
-    cli_out_printf(o, report_tr(R_CHARS_CAPTION, da), 2 * k - 1);
+    cli_out_printf(o, i18n_tr(I18N_CHARS_CAPTION, da), 2 * k - 1);
     cli_out_printf(o, "</caption>\n<tr><th></th><th>%s</th><th>%s</th></tr>\n",
-                   report_tr(R_PARTICIPANTS_COL, da), report_tr(R_CONTROLS_COL, da));
+                   i18n_tr(I18N_PARTICIPANTS_COL, da), i18n_tr(I18N_CONTROLS_COL, da));
     for (size_t c = 0; c < iv->n_chars; c++) {
         const eff_eval_char *ch = &iv->chars[c];
-        const char *unit = ch->is_share ? NULL : report_tr(R_YEARS_UNIT, da);
+        const char *unit = ch->is_share ? NULL : i18n_tr(I18N_YEARS_UNIT, da);
         cli_out_printf(o, "<tr>");
         td_text(o, NULL, run_char_label(ch->name, da, young));
         cell_or_dash(o, &ch->participants, 0, da, unit);
@@ -201,7 +202,7 @@ static void participants(cli_out *o, const eff_eval_iv *iv, int k, int da)
     report_num(a, sizeof a, n->suppressed ? NAN : n->value, 0, da);
     report_num(b, sizeof b, m->suppressed ? NAN : m->value, 0, da);
     cli_out_printf(o, "</table>\n<p class=\"note\">");
-    cli_out_printf(o, report_tr(R_N_NOTE, da), a, b);
+    cli_out_printf(o, i18n_tr(I18N_N_NOTE, da), a, b);
     cli_out_printf(o, "</p>\n");
 }
 
@@ -223,11 +224,11 @@ static void balance(cli_out *o, const eff_eval_iv *iv, int *fig, int da)
     char a[32], c[32];
     report_num(a, sizeof a, before, 2, da);
     report_num(c, sizeof c, after, 2, da);
-    cli_out_printf(o, "<h4>%s</h4>\n<p>", report_tr(R_BALANCE, da));
-    cli_out_printf(o, report_tr(R_BALANCE_TEXT, da), shown, a, c, over);
+    cli_out_printf(o, "<h4>%s</h4>\n<p>", i18n_tr(I18N_BALANCE, da));
+    cli_out_printf(o, i18n_tr(I18N_BALANCE_TEXT, da), shown, a, c, over);
     if (hidden) {
         cli_out_printf(o, " ");
-        cli_out_printf(o, report_tr(R_BALANCE_HIDDEN, da), hidden);
+        cli_out_printf(o, i18n_tr(I18N_BALANCE_HIDDEN, da), hidden);
     }
     cli_out_printf(o, "</p>\n");
     balance_rows *rows = malloc(sizeof *rows);
@@ -240,7 +241,7 @@ static void balance(cli_out *o, const eff_eval_iv *iv, int *fig, int da)
     cli_out_printf(o, "<figure>\n");
     love_plot_write(o, rows, da);
     cli_out_printf(o, "<figcaption>");
-    cli_out_printf(o, report_tr(R_LOVE_CAPTION, da), ++*fig);
+    cli_out_printf(o, i18n_tr(I18N_LOVE_CAPTION, da), ++*fig);
     cli_out_printf(o, "</figcaption></figure>\n");
     free(rows);
 }
@@ -256,9 +257,9 @@ static void effect_cells(cli_out *o, const eff_eval_iv *iv, const eff_eval_subgr
     if (f->hidden)
         text = "–", cls = " sup";
     else if (!sg->estimated || (!f->estimable && f->event_time != -1))
-        text = report_tr(R_NOT_ESTIMABLE, da);
+        text = i18n_tr(I18N_NOT_ESTIMABLE, da);
     else if (f->event_time == -1)
-        text = report_tr(R_REFERENCE, da);
+        text = i18n_tr(I18N_REFERENCE, da);
     if (text) {
         for (int c = 0; c < cols; c++) {
             cli_out_printf(o, "<td class=\"n%s\"", cls);
@@ -296,13 +297,13 @@ static void pretrend_notes(cli_out *o, const eff_eval_iv *iv, int da)
         if (!sg->estimated) {
             snprintf(line, sizeof line, "%s: %s", label, sg->why_not ? sg->why_not : "");
         } else if (!sg->pretrend_shown) {
-            snprintf(line, sizeof line, report_tr(R_PRETREND_NOT_SHOWN, da),
-                     report_tr(R_PRETREND, da), label);
+            snprintf(line, sizeof line, i18n_tr(I18N_PRETREND_NOT_SHOWN, da),
+                     i18n_tr(I18N_PRETREND, da), label);
         } else {
             report_num(chi, sizeof chi, sg->pretrend.statistic, 2, da);
             report_num(p, sizeof p, sg->pretrend.p_value, 3, da);
-            snprintf(line, sizeof line, report_tr(R_PRETREND_LINE, da),
-                     report_tr(R_PRETREND, da), label, sg->pretrend.df1, chi, p,
+            snprintf(line, sizeof line, i18n_tr(I18N_PRETREND_LINE, da),
+                     i18n_tr(I18N_PRETREND, da), label, sg->pretrend.df1, chi, p,
                      report_cluster_name(sg->cluster, da), sg->n_clusters);
         }
         cli_out_printf(o, "<br>");
@@ -314,9 +315,9 @@ static void effects(cli_out *o, const eff_eval_iv *iv, int k, int da)
 {
     int logit = iv->cfg->outcome->kind != EFF_OUTCOME_VALUE;
     int cols = logit ? 3 : 2;
-    cli_out_printf(o, "<h4>%s</h4>\n<table>\n<caption>", report_tr(R_EFFECTS, da));
+    cli_out_printf(o, "<h4>%s</h4>\n<table>\n<caption>", i18n_tr(I18N_EFFECTS, da));
     char cap[512];
-    snprintf(cap, sizeof cap, report_tr(R_EFF_CAPTION, da), 2 * k,
+    snprintf(cap, sizeof cap, i18n_tr(I18N_EFF_CAPTION, da), 2 * k,
              report_iv_name(iv->cfg->id, da), report_outcome_name(iv->cfg->outcome->id, da));
     report_esc(o, cap);
     cli_out_printf(o, "</caption>\n<tr><th></th>");
@@ -329,10 +330,10 @@ static void effects(cli_out *o, const eff_eval_iv *iv, int k, int da)
     }
     cli_out_printf(o, "</tr>\n<tr><th></th>");
     for (size_t g = 0; g < iv->n_subgroups; g++) {
-        cli_out_printf(o, "<th>%s</th><th>%s</th>", report_tr(logit ? R_ODDS_RATIO : R_PP, da),
-                       report_tr(R_CI95, da));
+        cli_out_printf(o, "<th>%s</th><th>%s</th>", i18n_tr(logit ? I18N_ODDS_RATIO : I18N_PP, da),
+                       i18n_tr(I18N_CI95, da));
         if (logit)
-            cli_out_printf(o, "<th>%s</th>", report_tr(R_ATT_PP, da));
+            cli_out_printf(o, "<th>%s</th>", i18n_tr(I18N_ATT_PP, da));
     }
     cli_out_printf(o, "</tr>\n");
     size_t n = iv->n_subgroups ? iv->subgroups[0].n_effects : 0;
@@ -346,9 +347,9 @@ static void effects(cli_out *o, const eff_eval_iv *iv, int k, int da)
                 effect_cells(o, iv, &iv->subgroups[g], e, logit, da);
         cli_out_printf(o, "</tr>\n");
     }
-    cli_out_printf(o, "</table>\n<p class=\"note\">%s<br>%s<br>%s", report_tr(R_STARS_NOTE, da),
-                   report_tr(logit ? R_LOGIT_NOTE : R_LINEAR_NOTE, da),
-                   report_tr(R_SUPPRESSED_NOTE, da));
+    cli_out_printf(o, "</table>\n<p class=\"note\">%s<br>%s<br>%s", i18n_tr(I18N_STARS_NOTE, da),
+                   i18n_tr(logit ? I18N_LOGIT_NOTE : I18N_LINEAR_NOTE, da),
+                   i18n_tr(I18N_SUPPRESSED_NOTE, da));
     for (size_t g = 0; g < iv->n_subgroups; g++) {
         const eff_eval_subgroup *sg = &iv->subgroups[g];
         char label[64], a[32], b[32], line[256];
@@ -356,12 +357,12 @@ static void effects(cli_out *o, const eff_eval_iv *iv, int k, int da)
         report_num(a, sizeof a, sg->n_participants.suppressed ? NAN : sg->n_participants.value,
                    0, da);
         report_num(b, sizeof b, sg->n_controls.suppressed ? NAN : sg->n_controls.value, 0, da);
-        snprintf(line, sizeof line, report_tr(R_N_SUB_NOTE, da), label, a, b);
+        snprintf(line, sizeof line, i18n_tr(I18N_N_SUB_NOTE, da), label, a, b);
         cli_out_printf(o, "<br>");
         report_esc(o, line);
     }
     pretrend_notes(o, iv, da);
-    cli_out_printf(o, "<br>%s</p>\n", report_tr(R_PRETREND_MEANING, da));
+    cli_out_printf(o, "<br>%s</p>\n", i18n_tr(I18N_PRETREND_MEANING, da));
 }
 
 /* ---- robustness ---- */
@@ -380,7 +381,7 @@ static void robust_row(cli_out *o, const eff_eval_iv *iv, const eff_eval_subgrou
         for (int c = 0; c < cols; c++) {
             cli_out_printf(o, "<td class=\"n%s\"", ref ? "" : " sup");
             cell_attr(o, iv, sg, f->event_time);
-            cli_out_printf(o, ">%s</td>", !ref ? "–" : c == 0 ? report_tr(R_REFERENCE, da) : "");
+            cli_out_printf(o, ">%s</td>", !ref ? "–" : c == 0 ? i18n_tr(I18N_REFERENCE, da) : "");
         }
         cli_out_printf(o, "</tr>\n");
         return;
@@ -431,14 +432,14 @@ static void robust_notes(cli_out *o, const eff_eval_subgroup *sg, int da)
     cli_out_printf(o, "<p class=\"note\">");
     if (sg->cs_done && run_pretest_shown(sg) && isfinite(sg->cs_pretest_p)) {
         report_num(p, sizeof p, sg->cs_pretest_p, 3, da);
-        snprintf(buf, sizeof buf, report_tr(R_CS_PRETEST, da), p);
+        snprintf(buf, sizeof buf, i18n_tr(I18N_CS_PRETEST, da), p);
         report_esc(o, buf);
         cli_out_printf(o, "<br>");
     }
     if (sg->wild_done) {
-        snprintf(buf, sizeof buf, report_tr(R_WILD_NOTE, da), sg->wild_clusters,
+        snprintf(buf, sizeof buf, i18n_tr(I18N_WILD_NOTE, da), sg->wild_clusters,
                  report_cluster_name(sg->wild_cluster, da), sg->wild_reps, sg->wild_weights,
-                 sg->wild_enumerated ? report_tr(R_WILD_ENUMERATED, da) : "");
+                 sg->wild_enumerated ? i18n_tr(I18N_WILD_ENUMERATED, da) : "");
         report_esc(o, buf);
         cli_out_printf(o, "<br>");
     }
@@ -449,7 +450,7 @@ static void robust_notes(cli_out *o, const eff_eval_subgroup *sg, int da)
             report_esc(o, why[w]);
             cli_out_printf(o, "<br>");
         }
-    cli_out_printf(o, "%s</p>\n", report_tr(R_SUPPRESSED_NOTE, da));
+    cli_out_printf(o, "%s</p>\n", i18n_tr(I18N_SUPPRESSED_NOTE, da));
 }
 
 static void robustness(cli_out *o, const eff_eval_iv *iv, int da)
@@ -457,8 +458,8 @@ static void robustness(cli_out *o, const eff_eval_iv *iv, int da)
     int logit = iv->cfg->outcome->kind != EFF_OUTCOME_VALUE;
     cli_out_printf(o, "<h4 id=\"robust-");
     report_esc(o, iv->cfg->id);
-    cli_out_printf(o, "\">%s</h4>\n<p>%s</p>\n", report_tr(R_ROBUST, da),
-                   report_tr(R_ROBUST_INTRO, da));
+    cli_out_printf(o, "\">%s</h4>\n<p>%s</p>\n", i18n_tr(I18N_ROBUST, da),
+                   i18n_tr(I18N_ROBUST_INTRO, da));
     for (size_t g = 0; g < iv->n_subgroups; g++) {
         const eff_eval_subgroup *sg = &iv->subgroups[g];
         char label[64], buf[64];
@@ -467,25 +468,25 @@ static void robustness(cli_out *o, const eff_eval_iv *iv, int da)
         report_esc(o, label);
         cli_out_printf(o, "</h5>\n");
         if (!sg->cs_done && !sg->wild_done && !sg->sens_done && !sg->naive_done) {
-            cli_out_printf(o, "<p>%s</p>\n", report_tr(R_ROBUST_NONE, da));
+            cli_out_printf(o, "<p>%s</p>\n", i18n_tr(I18N_ROBUST_NONE, da));
             robust_notes(o, sg, da);
             continue;
         }
         cli_out_printf(o, "<table>\n<tr><th>%s</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th>"
                           "<th>%s</th><th>%s</th>",
-                       report_tr(R_EVENT_TIME, da), report_tr(R_CS, da), report_tr(R_CI95, da),
-                       report_tr(R_BAND, da), report_tr(R_WILD_P, da),
-                       report_tr(logit ? R_WILD_CI_OR : R_WILD_CI_PP, da),
-                       report_tr(R_GAMMA, da));
+                       i18n_tr(I18N_EVENT_TIME, da), i18n_tr(I18N_CS, da), i18n_tr(I18N_CI95, da),
+                       i18n_tr(I18N_BAND, da), i18n_tr(I18N_WILD_P, da),
+                       i18n_tr(logit ? I18N_WILD_CI_OR : I18N_WILD_CI_PP, da),
+                       i18n_tr(I18N_GAMMA, da));
         if (sg->naive_done)
-            cli_out_printf(o, "<th>%s</th>", report_tr(R_NAIVE, da));
+            cli_out_printf(o, "<th>%s</th>", i18n_tr(I18N_NAIVE, da));
         cli_out_printf(o, "</tr>\n");
         for (size_t k = 0; k < sg->n_effects; k++)
             robust_row(o, iv, sg, k, logit, da);
         if (sg->cs_done) {
             const eff_eval_robust *r = &sg->cs_overall;
             int shown = run_overall_shown(sg) && r->estimated;
-            cli_out_printf(o, "<tr><td>%s</td>", report_tr(R_CS_OVERALL, da));
+            cli_out_printf(o, "<tr><td>%s</td>", i18n_tr(I18N_CS_OVERALL, da));
             report_num(buf, sizeof buf, shown ? r->estimate : NAN, 1, da);
             cli_out_printf(o, "<td class=\"n\">%s</td>", buf);
             interval(buf, sizeof buf, r->ci_low, r->ci_high, 1, da);
@@ -535,9 +536,9 @@ static eff_status typical(cli_out *o, const run_info *ri, const eff_eval_iv *iv,
         if (st != EFF_OK)
             return st;
         run_subgroup_label(iv->cfg, sg->id, da, label, sizeof label);
-        cli_out_printf(o, "<h4>%s</h4>\n<figure>\n", report_tr(R_TYPICAL, da));
+        cli_out_printf(o, "<h4>%s</h4>\n<figure>\n", i18n_tr(I18N_TYPICAL, da));
         report_typical_svg(o, iv, sg, da);
-        snprintf(cap, sizeof cap, report_tr(R_TYPICAL_CAPTION, da), ++*fig,
+        snprintf(cap, sizeof cap, i18n_tr(I18N_TYPICAL_CAPTION, da), ++*fig,
                  report_outcome_name(iv->cfg->outcome->id, da),
                  iv->cfg->profile.label ? iv->cfg->profile.label : label);
         cli_out_printf(o, "<figcaption>");
@@ -557,12 +558,12 @@ eff_status report_iv_section(cli_out *o, const run_info *ri, const eff_eval_iv *
     report_esc(o, report_iv_name(iv->cfg->id, da));
     cli_out_printf(o, "</h3>\n");
     if (iv->estimated) {
-        cli_out_printf(o, "<div class=\"summary\"><h4>%s</h4>\n", report_tr(R_SUMMARY, da));
+        cli_out_printf(o, "<div class=\"summary\"><h4>%s</h4>\n", i18n_tr(I18N_SUMMARY, da));
         for (size_t g = 0; g < iv->n_subgroups; g++)
             sentence(o, iv, &iv->subgroups[g], da);
-        cli_out_printf(o, "<p class=\"note\">%s</p></div>\n", report_tr(R_S_CAVEAT, da));
+        cli_out_printf(o, "<p class=\"note\">%s</p></div>\n", i18n_tr(I18N_S_CAVEAT, da));
     } else {
-        cli_out_printf(o, "<p>%s</p>\n", report_tr(R_NOT_ESTIMATED, da));
+        cli_out_printf(o, "<p>%s</p>\n", i18n_tr(I18N_NOT_ESTIMATED, da));
     }
     for (size_t t = 0; iv->cfg->trend && ri->ind && t < ri->cfg->n_indicators; t++) {
         const eff_cfg_indicator *d = &ri->cfg->indicators[t];
@@ -571,7 +572,7 @@ eff_status report_iv_section(cli_out *o, const run_info *ri, const eff_eval_iv *
         cli_out_printf(o, "<figure>\n");
         run_indicator_svg(o, ri, d); /* the seed opens each intervention with its trend */
         cli_out_printf(o, "<figcaption>");
-        cli_out_printf(o, report_tr(R_TREND_CAPTION, da), ++*fig, d->id);
+        cli_out_printf(o, i18n_tr(I18N_TREND_CAPTION, da), ++*fig, d->id);
         cli_out_printf(o, "</figcaption></figure>\n");
     }
     participants(o, iv, k, da);
@@ -586,14 +587,14 @@ eff_status report_iv_section(cli_out *o, const run_info *ri, const eff_eval_iv *
             cli_out_printf(o, "<figure>\n");
             report_effects_svg(o, iv, da);
             cli_out_printf(o, "<figcaption>");
-            cli_out_printf(o, report_tr(R_EFF_FIG_CAPTION, da), ++*fig);
+            cli_out_printf(o, i18n_tr(I18N_EFF_FIG_CAPTION, da), ++*fig);
             cli_out_printf(o, "</figcaption></figure>\n");
         }
         if (st == EFF_OK) st = typical(o, ri, iv, fig, err);
         robustness(o, iv, da);
     }
     if (iv->n_warnings) {
-        cli_out_printf(o, "<details><summary>%s</summary><ul>\n", report_tr(R_WARNINGS, da));
+        cli_out_printf(o, "<details><summary>%s</summary><ul>\n", i18n_tr(I18N_WARNINGS, da));
         for (size_t w = 0; w < iv->n_warnings; w++) {
             cli_out_printf(o, "<li>");
             report_esc(o, iv->warnings[w]);

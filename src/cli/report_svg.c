@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "report.h"
+#include "i18n.h"
 
 static const char *const colour[] = {"#D55E00", "#0072B2", "#009E73", "#CC79A7", "#E69F00",
                                      "#56B4E9"};
@@ -94,7 +95,7 @@ static void axes(cli_out *o, const frame *f, const double *ticks, size_t n, cons
                       "stroke-dasharray=\"1 3\"/>\n",
                    fx(f, -0.5), f->y0, fx(f, -0.5), f->y0 + f->h);
     cli_out_printf(o, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%s</text>\n",
-                   f->x0 + f->w / 2, f->y0 + f->h + 36, report_tr(R_AX_EVENT, da));
+                   f->x0 + f->w / 2, f->y0 + f->h + 36, i18n_tr(I18N_AX_EVENT, da));
     cli_out_printf(o, "<text transform=\"translate(%.1f %.1f) rotate(-90)\" "
                       "text-anchor=\"middle\">%s</text>\n",
                    f->x0 - 48, f->y0 + f->h / 2, ytitle);
@@ -179,15 +180,15 @@ void report_typical_svg(cli_out *o, const eff_eval_iv *iv, const eff_eval_subgro
     svg_open(o, 640, 410);
     cli_out_printf(o, "<text x=\"%.0f\" y=\"22\" font-size=\"15\" font-weight=\"bold\">%s"
                       "</text>\n<text x=\"%.0f\" y=\"40\" fill=\"#444\">",
-                   f.x0, report_tr(R_TYPICAL, da), f.x0);
+                   f.x0, i18n_tr(I18N_TYPICAL, da), f.x0);
     char label[64];
     run_subgroup_label(iv->cfg, sg->id, da, label, sizeof label);
     cli_svg_text(o, iv->cfg->profile.label ? iv->cfg->profile.label : label);
     cli_out_printf(o, "</text>\n");
-    axes(o, &f, ticks, n, report_tr(logit ? R_AX_PROB : R_AX_LEVEL, da), da);
+    axes(o, &f, ticks, n, i18n_tr(logit ? I18N_AX_PROB : I18N_AX_LEVEL, da), da);
     typical_series(o, &f, sg, 1);
     typical_series(o, &f, sg, 0);
-    const report_msg leg[3] = {R_PARTICIPANTS_COL, R_CONTROLS_COL, R_LEG_BAND};
+    const i18n_msg leg[3] = {I18N_PARTICIPANTS_COL, I18N_CONTROLS_COL, I18N_LEG_BAND};
     for (int s = 0; s < 3; s++) {
         double lx = f.x0 + 170.0 * s, ly = 390;
         if (s < 2) {
@@ -201,7 +202,7 @@ void report_typical_svg(cli_out *o, const eff_eval_iv *iv, const eff_eval_subgro
                            lx, ly - 6);
         }
         cli_out_printf(o, "<text x=\"%.0f\" y=\"%.0f\" dominant-baseline=\"middle\">%s</text>\n",
-                       lx + 36, ly, report_tr(leg[s], da));
+                       lx + 36, ly, i18n_tr(leg[s], da));
     }
     cli_out_printf(o, "</svg>\n");
 }
@@ -284,10 +285,10 @@ void report_effects_svg(cli_out *o, const eff_eval_iv *iv, int da)
     double height = 360 + 20.0 * (double)((iv->n_subgroups + 2) / 3);
     svg_open(o, 640, height);
     cli_out_printf(o, "<text x=\"%.0f\" y=\"22\" font-size=\"15\" font-weight=\"bold\">%s: ",
-                   f.x0, report_tr(R_EFFECTS, da));
+                   f.x0, i18n_tr(I18N_EFFECTS, da));
     cli_svg_text(o, report_iv_name(iv->cfg->id, da));
     cli_out_printf(o, "</text>\n");
-    axes(o, &f, ticks, n, report_tr(logit ? R_AX_OR : R_AX_PP, da), da);
+    axes(o, &f, ticks, n, i18n_tr(logit ? I18N_AX_OR : I18N_AX_PP, da), da);
     cli_out_printf(o, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#333\" "
                       "stroke-width=\"1.2\"/>\n",
                    f.x0, fy(&f, logit ? 1 : 0), f.x0 + f.w, fy(&f, logit ? 1 : 0));
@@ -326,5 +327,5 @@ void report_effects_svg(cli_out *o, const eff_eval_iv *iv, int da)
     marker(o, 0, f.x0 + 4, ly, 1);
     cli_out_printf(o, "<text x=\"%.0f\" y=\"%.0f\" dominant-baseline=\"middle\">%s; %s</text>\n"
                       "</svg>\n",
-                   f.x0 + 14, ly, report_tr(R_LEG_REF, da), report_tr(R_LEG_CI, da));
+                   f.x0 + 14, ly, i18n_tr(I18N_LEG_REF, da), i18n_tr(I18N_LEG_CI, da));
 }

@@ -14,10 +14,10 @@
 #include <xlsxwriter.h>
 
 #include "chapters.h"
+#include "i18n.h"
 #include "match_cli.h"
 #include "run_cli.h"
 
-#define L(da_text, en_text) (x->da ? (da_text) : (en_text))
 
 /* Number formats. Values in percent (characteristics, levels, indicators) keep the CSV's
  * number and show a literal "%" (a quoted % does not scale); fractions (co-financing, survey
@@ -136,15 +136,15 @@ static void subheader(sheet *s, const char *const *heads, size_t n)
 
 static int about_sheet(xw *x, const run_info *ri)
 {
-    col cols[] = {{L("Oplysning", "Item"), 34}, {L("Værdi", "Value"), 72}};
+    col cols[] = {{i18n_tr(I18N_ITEM, x->da), 34}, {i18n_tr(I18N_VALUE, x->da), 72}};
     sheet s;
-    if (add_sheet(x, &s, L("Om", "About"), NULL, cols, 2))
+    if (add_sheet(x, &s, i18n_tr(I18N_ABOUT, x->da), NULL, cols, 2))
         return -1;
-    text(&s, 0, L("Konfiguration", "Configuration")), text(&s, 1, ri->config_path), s.row++;
-    text(&s, 0, L("Kørt (UTC)", "Run started (UTC)")), text(&s, 1, ri->started), s.row++;
-    text(&s, 0, L("effekt-version", "effekt version")), text(&s, 1, EFFEKT_VERSION), s.row++;
-    text(&s, 0, L("Sprog", "Language")), text(&s, 1, x->da ? "da" : "en"), s.row++;
-    text(&s, 0, L("Frø (seed)", "Seed"));
+    text(&s, 0, i18n_tr(I18N_CONFIGURATION, x->da)), text(&s, 1, ri->config_path), s.row++;
+    text(&s, 0, i18n_tr(I18N_RUN_STARTED_UTC, x->da)), text(&s, 1, ri->started), s.row++;
+    text(&s, 0, i18n_tr(I18N_EFFEKT_VERSION, x->da)), text(&s, 1, EFFEKT_VERSION), s.row++;
+    text(&s, 0, i18n_tr(I18N_LANGUAGE, x->da)), text(&s, 1, x->da ? "da" : "en"), s.row++;
+    text(&s, 0, i18n_tr(I18N_SEED_2, x->da));
     if (ri->cfg->seed <= (1ULL << 53)) { /* exact as a double; larger ones as text */
         num(&s, 1, (double)ri->cfg->seed, F_INT);
     } else {
@@ -153,13 +153,13 @@ static int about_sheet(xw *x, const run_info *ri)
         text(&s, 1, seed);
     }
     s.row++;
-    text(&s, 0, L("Diskretioneringstærskel (personer)", "Disclosure threshold (persons)"));
+    text(&s, 0, i18n_tr(I18N_DISCLOSURE_THRESHOLD_PERSONS, x->da));
     num(&s, 1, (double)ri->cfg->threshold, F_INT), s.row++;
     size_t hidden = (ri->eval ? eff_sdc_n_suppressed(ri->eval->sdc) : 0) +
                     eff_ind_n_suppressed(ri->ind);
-    text(&s, 0, L("Skjulte celler", "Suppressed cells"));
+    text(&s, 0, i18n_tr(I18N_SUPPRESSED_CELLS, x->da));
     num(&s, 1, (double)hidden, F_INT), s.row++;
-    const char *heads[] = {L("Inputfil", "Input file"), "SHA-256"};
+    const char *heads[] = {i18n_tr(I18N_INPUT_FILE, x->da), "SHA-256"};
     subheader(&s, heads, 2);
     for (size_t k = 0; k < ri->n_inputs; k++, s.row++)
         text(&s, 0, ri->inputs[k]), text(&s, 1, ri->sha256[k]);
@@ -169,17 +169,17 @@ static int about_sheet(xw *x, const run_info *ri)
 /* Tables 3.1/3.3/3.5, then the participant flow. */
 static int chars_sheet(xw *x, const eff_eval_iv *iv)
 {
-    col cols[] = {{L("Karakteristik", "Characteristic"), 62}, {L("Enhed", "Unit"), 8},
-                  {run_word(RUN_W_PARTICIPANTS, x->da), 15}, {"N", 8},
-                  {run_word(RUN_W_CONTROLS, x->da), 15}, {"N", 8}};
+    col cols[] = {{i18n_tr(I18N_CHARACTERISTIC, x->da), 62}, {i18n_tr(I18N_UNIT, x->da), 8},
+                  {i18n_tr(I18N_PARTICIPANTS_COL, x->da), 15}, {"N", 8},
+                  {i18n_tr(I18N_CONTROLS_COL, x->da), 15}, {"N", 8}};
     sheet s;
-    if (add_sheet(x, &s, iv->cfg->id, L("karakteristika", "characteristics"), cols, 6))
+    if (add_sheet(x, &s, iv->cfg->id, i18n_tr(I18N_CHARACTERISTICS, x->da), cols, 6))
         return -1;
     int young = iv->cfg->age_max <= 25;
     for (size_t k = 0; k < iv->n_chars; k++, s.row++) {
         const eff_eval_char *c = &iv->chars[k];
         text(&s, 0, run_char_label(c->name, x->da, young));
-        text(&s, 1, c->is_share ? "%" : L("år", "years"));
+        text(&s, 1, c->is_share ? "%" : i18n_tr(I18N_YEARS, x->da));
         const eff_eval_cell *cell[2] = {&c->participants, &c->controls};
         for (int g = 0; g < 2; g++) {
             num(&s, (lxw_col_t)(2 + 2 * g), cell[g]->suppressed ? NAN : cell[g]->value,
@@ -188,7 +188,7 @@ static int chars_sheet(xw *x, const eff_eval_iv *iv)
                 F_INT);
         }
     }
-    const char *heads[] = {run_word(RUN_W_FLOW, x->da), L("Antal", "Count")};
+    const char *heads[] = {i18n_tr(I18N_FLOW, x->da), i18n_tr(I18N_COUNT_2, x->da)};
     subheader(&s, heads, 2);
     for (size_t k = 0; k < EFF_N_COUNT; k++, s.row++) {
         const eff_eval_cell *c = &iv->counts[k];
@@ -201,11 +201,11 @@ static int chars_sheet(xw *x, const eff_eval_iv *iv)
 /* As balance.csv: rows disclosure control hid are left out. */
 static int balance_sheet(xw *x, const eff_eval_iv *iv)
 {
-    col cols[] = {{L("Kovariat", "Covariate"), 26}, {L("Udvalg", "Sample"), 18},
-                  {L("Gns. indsatsgruppe", "Mean participants"), 18},
-                  {L("Gns. kontrolgruppe", "Mean controls"), 18}, {"SMD", 9},
-                  {L("Variansforhold", "Variance ratio"), 14}, {L("eCDF gns.", "eCDF mean"), 11},
-                  {L("eCDF maks.", "eCDF max"), 11}, {"|SMD| > 0.1", 11}};
+    col cols[] = {{i18n_tr(I18N_COVARIATE, x->da), 26}, {i18n_tr(I18N_SAMPLE, x->da), 18},
+                  {i18n_tr(I18N_MEAN_PARTICIPANTS, x->da), 18},
+                  {i18n_tr(I18N_MEAN_CONTROLS, x->da), 18}, {"SMD", 9},
+                  {i18n_tr(I18N_VARIANCE_RATIO, x->da), 14}, {i18n_tr(I18N_ECDF_MEAN, x->da), 11},
+                  {i18n_tr(I18N_ECDF_MAX, x->da), 11}, {"|SMD| > 0.1", 11}};
     sheet s;
     if (add_sheet(x, &s, iv->cfg->id, "balance", cols, 9))
         return -1;
@@ -216,8 +216,8 @@ static int balance_sheet(xw *x, const eff_eval_iv *iv)
         for (int m = 0; m < 2; m++, s.row++) {
             const eff_balance_stats *st = m ? &b->matched : &b->all;
             text(&s, 0, b->name);
-            text(&s, 1, m ? L("efter matchning", "after matching")
-                          : L("før matchning", "before matching"));
+            text(&s, 1, m ? i18n_tr(I18N_AFTER_MATCHING, x->da)
+                          : i18n_tr(I18N_BEFORE_MATCHING, x->da));
             num(&s, 2, st->mean_treated, F_3), num(&s, 3, st->mean_control, F_3);
             num(&s, 4, st->smd, F_3), num(&s, 5, st->var_ratio, F_2);
             num(&s, 6, st->ecdf_mean, F_3), num(&s, 7, st->ecdf_max, F_3);
@@ -231,17 +231,17 @@ static int balance_sheet(xw *x, const eff_eval_iv *iv)
 static int effects_sheet(xw *x, const eff_eval_iv *iv)
 {
     int logit = iv->cfg->outcome->kind != EFF_OUTCOME_VALUE;
-    col cols[] = {{L("Undergruppe", "Subgroup"), 12}, {"e", 5}, {L("Tidspunkt", "Time"), 22},
-                  {logit ? L("Estimat (log odds)", "Estimate (log odds)")
-                         : L("Estimat (pp)", "Estimate (pp)"), 18},
-                  {L("Standardfejl", "Std. error"), 12}, {L("95% KI, nedre", "95% CI, low"), 13},
-                  {L("95% KI, øvre", "95% CI, high"), 13}, {"p", 8},
-                  {L("Stjerner", "Stars"), 8}, {"Odds ratio", 11}, {"ATT (pp)", 10},
-                  {L("ATT, standardfejl (pp)", "ATT std. error (pp)"), 20},
-                  {L("Personer", "Persons"), 10}, {L("Observationer", "Observations"), 13}};
+    col cols[] = {{i18n_tr(I18N_SUBGROUP, x->da), 12}, {"e", 5}, {i18n_tr(I18N_TIME, x->da), 22},
+                  {logit ? i18n_tr(I18N_ESTIMATE_LOG_ODDS, x->da)
+                         : i18n_tr(I18N_ESTIMATE_PP, x->da), 18},
+                  {i18n_tr(I18N_STD_ERROR, x->da), 12}, {i18n_tr(I18N_95_CI_LOW, x->da), 13},
+                  {i18n_tr(I18N_95_CI_HIGH, x->da), 13}, {"p", 8},
+                  {i18n_tr(I18N_STARS, x->da), 8}, {"Odds ratio", 11}, {"ATT (pp)", 10},
+                  {i18n_tr(I18N_ATT_STD_ERROR_PP, x->da), 20},
+                  {i18n_tr(I18N_PERSONS, x->da), 10}, {i18n_tr(I18N_OBSERVATIONS, x->da), 13}};
     static const fmt_id f[RUN_EFFECT_NV] = {F_3, F_3, F_3, F_3, F_3, F_2, F_1, F_1, F_INT, F_INT};
     sheet s;
-    if (add_sheet(x, &s, iv->cfg->id, L("effekter", "effects"), cols, 14))
+    if (add_sheet(x, &s, iv->cfg->id, i18n_tr(I18N_EFFECTS_2, x->da), cols, 14))
         return -1;
     for (size_t g = 0; g < iv->n_subgroups; g++) {
         const eff_eval_subgroup *sg = &iv->subgroups[g];
@@ -261,8 +261,8 @@ static int effects_sheet(xw *x, const eff_eval_iv *iv)
                 num(&s, (lxw_col_t)(4 + i), v[i], f[i]);
         }
     }
-    const char *heads[] = {L("Prætrend-test", "Pre-trend test"), "χ²", L("frihedsgrader", "df"),
-                           "p", L("Klynger", "Clusters"), L("klynger efter", "clustered by")};
+    const char *heads[] = {i18n_tr(I18N_PRETREND, x->da), "χ²", i18n_tr(I18N_DF, x->da),
+                           "p", i18n_tr(I18N_M_CLUSTER, x->da), i18n_tr(I18N_CLUSTERED_BY, x->da)};
     subheader(&s, heads, 6);
     for (size_t g = 0; g < iv->n_subgroups; g++) {
         const eff_eval_subgroup *sg = &iv->subgroups[g];
@@ -281,14 +281,14 @@ static int effects_sheet(xw *x, const eff_eval_iv *iv)
 /* As typical_person.csv: a hidden event time is an empty row. */
 static int typical_sheet(xw *x, const eff_eval_iv *iv)
 {
-    const char *lo = L("nedre", "low"), *hi = L("øvre", "high");
-    col cols[] = {{L("Undergruppe", "Subgroup"), 12}, {L("Kohorte", "Cohort"), 8}, {"e", 5},
-                  {L("Tidspunkt", "Time"), 22}, {run_word(RUN_W_PARTICIPANTS, x->da), 15},
-                  {lo, 8}, {hi, 8}, {run_word(RUN_W_CONTROLS, x->da), 15}, {lo, 8}, {hi, 8},
-                  {run_word(RUN_W_DID_PP, x->da), 22}, {L("Standardfejl", "Std. error"), 12},
+    const char *lo = i18n_tr(I18N_LOW, x->da), *hi = i18n_tr(I18N_HIGH, x->da);
+    col cols[] = {{i18n_tr(I18N_SUBGROUP, x->da), 12}, {i18n_tr(I18N_COHORT, x->da), 8}, {"e", 5},
+                  {i18n_tr(I18N_TIME, x->da), 22}, {i18n_tr(I18N_PARTICIPANTS_COL, x->da), 15},
+                  {lo, 8}, {hi, 8}, {i18n_tr(I18N_CONTROLS_COL, x->da), 15}, {lo, 8}, {hi, 8},
+                  {i18n_tr(I18N_DID_PP, x->da), 22}, {i18n_tr(I18N_STD_ERROR, x->da), 12},
                   {lo, 8}, {hi, 8}};
     sheet s;
-    if (add_sheet(x, &s, iv->cfg->id, L("typisk person", "typical person"), cols, 14))
+    if (add_sheet(x, &s, iv->cfg->id, i18n_tr(I18N_TYPICAL_PERSON, x->da), cols, 14))
         return -1;
     fmt_id level = iv->cfg->outcome->kind != EFF_OUTCOME_VALUE ? F_PCT : F_1;
     for (size_t g = 0; g < iv->n_subgroups; g++) {
@@ -334,29 +334,27 @@ static void robust_rows(sheet *s, const eff_eval_iv *iv, const eff_eval_subgroup
  * with wild-bootstrap inference, and the naive TWFE when asked for. */
 static int robustness_sheet(xw *x, const eff_eval_iv *iv)
 {
-    col cols[] = {{L("Undergruppe", "Subgroup"), 12}, {L("Metode", "Method"), 40}, {"e", 5},
-                  {L("Tidspunkt", "Time"), 22}, {L("Estimat", "Estimate"), 10},
-                  {L("Standardfejl", "Std. error"), 12}, {L("95% KI, nedre", "95% CI, low"), 13},
-                  {L("95% KI, øvre", "95% CI, high"), 13},
-                  {L("Samlet bånd, nedre", "Uniform band, low"), 17},
-                  {L("Samlet bånd, øvre", "Uniform band, high"), 17}, {"p", 8}};
+    col cols[] = {{i18n_tr(I18N_SUBGROUP, x->da), 12}, {i18n_tr(I18N_METHOD, x->da), 40}, {"e", 5},
+                  {i18n_tr(I18N_TIME, x->da), 22}, {i18n_tr(I18N_ESTIMATE, x->da), 10},
+                  {i18n_tr(I18N_STD_ERROR, x->da), 12}, {i18n_tr(I18N_95_CI_LOW, x->da), 13},
+                  {i18n_tr(I18N_95_CI_HIGH, x->da), 13},
+                  {i18n_tr(I18N_UNIFORM_BAND_LOW, x->da), 17},
+                  {i18n_tr(I18N_UNIFORM_BAND_HIGH, x->da), 17}, {"p", 8}};
     sheet s;
-    if (add_sheet(x, &s, iv->cfg->id, L("robusthed", "robustness"), cols, 11))
+    if (add_sheet(x, &s, iv->cfg->id, i18n_tr(I18N_ROBUSTNESS, x->da), cols, 11))
         return -1;
     for (size_t g = 0; g < iv->n_subgroups; g++) {
         const eff_eval_subgroup *sg = &iv->subgroups[g];
         if (sg->cs_done) {
             robust_rows(&s, iv, sg, "Callaway-Sant'Anna (pp)", sg->cs, sg->n_effects, 0);
-            robust_rows(&s, iv, sg, L("Callaway-Sant'Anna, gns. over e ≥ 0 (pp)",
-                                      "Callaway-Sant'Anna, mean over e ≥ 0 (pp)"),
+            robust_rows(&s, iv, sg, i18n_tr(I18N_CALLAWAY_SANT_ANNA_MEAN, x->da),
                         &sg->cs_overall, 1, 1);
         }
         if (sg->wild_done)
-            robust_rows(&s, iv, sg, L("Wild cluster bootstrap (modellens skala)",
-                                      "Wild cluster bootstrap (model scale)"),
+            robust_rows(&s, iv, sg, i18n_tr(I18N_WILD_CLUSTER_BOOTSTRAP_MODEL, x->da),
                         sg->wild, sg->n_effects, 0);
         if (sg->naive_done)
-            robust_rows(&s, iv, sg, L("Naiv TWFE, umatchet (pp)", "Naive TWFE, unmatched (pp)"),
+            robust_rows(&s, iv, sg, i18n_tr(I18N_NAIVE_TWFE_UNMATCHED_PP, x->da),
                         sg->naive, sg->n_effects, 0);
     }
     return 0;
@@ -365,12 +363,12 @@ static int robustness_sheet(xw *x, const eff_eval_iv *iv)
 /* As sensitivity.csv: Rosenbaum bounds at Gamma 1.0-3.0 for the event times shown. */
 static int sensitivity_sheet(xw *x, const eff_eval_iv *iv)
 {
-    col cols[] = {{L("Undergruppe", "Subgroup"), 12}, {"e", 5}, {L("Tidspunkt", "Time"), 22},
-                  {"Γ", 6}, {L("p, nedre grænse", "p, lower bound"), 15},
-                  {L("p, øvre grænse", "p, upper bound"), 15}, {"Test", 10},
-                  {L("Par", "Pairs"), 8}, {"Γ*", 6}};
+    col cols[] = {{i18n_tr(I18N_SUBGROUP, x->da), 12}, {"e", 5}, {i18n_tr(I18N_TIME, x->da), 22},
+                  {"Γ", 6}, {i18n_tr(I18N_P_LOWER_BOUND, x->da), 15},
+                  {i18n_tr(I18N_P_UPPER_BOUND, x->da), 15}, {"Test", 10},
+                  {i18n_tr(I18N_PAIRS, x->da), 8}, {"Γ*", 6}};
     sheet s;
-    if (add_sheet(x, &s, iv->cfg->id, L("følsomhed", "sensitivity"), cols, 9))
+    if (add_sheet(x, &s, iv->cfg->id, i18n_tr(I18N_SENSITIVITY, x->da), cols, 9))
         return -1;
     for (size_t g = 0; g < iv->n_subgroups; g++) {
         const eff_eval_subgroup *sg = &iv->subgroups[g];
@@ -406,13 +404,13 @@ static int indicators_sheet(xw *x, const run_info *ri)
 {
     if (!ri->ind || ri->cfg->n_indicators == 0)
         return 0;
-    col cols[] = {{L("Indikator", "Indicator"), 26}, {L("Titel", "Title"), 44},
-                  {L("Gruppe", "Group"), 22}, {L("Undergruppe", "Subgroup"), 14},
-                  {L("År", "Year"), 6}, {L("Værdi", "Value"), 9}, {L("Enhed", "Unit"), 10},
-                  {"N", 9}, {L("Rapportens figur", "Seed figure"), 30},
-                  {L("Rapportens værdi", "Seed value"), 16}};
+    col cols[] = {{i18n_tr(I18N_INDICATOR, x->da), 26}, {i18n_tr(I18N_TITLE, x->da), 44},
+                  {i18n_tr(I18N_GROUP_2, x->da), 22}, {i18n_tr(I18N_SUBGROUP, x->da), 14},
+                  {i18n_tr(I18N_EVENT_TIME, x->da), 6}, {i18n_tr(I18N_VALUE, x->da), 9}, {i18n_tr(I18N_UNIT, x->da), 10},
+                  {"N", 9}, {i18n_tr(I18N_SEED_FIGURE, x->da), 30},
+                  {i18n_tr(I18N_SEED_VALUE_2, x->da), 16}};
     sheet s;
-    if (add_sheet(x, &s, run_word(RUN_W_INDICATORS, x->da), NULL, cols, 10))
+    if (add_sheet(x, &s, i18n_tr(I18N_INDICATORS, x->da), NULL, cols, 10))
         return -1;
     for (size_t k = 0; k < eff_ind_n_cells(ri->ind); k++, s.row++) {
         const eff_ind_cell *c = eff_ind_cell_at(ri->ind, k);
@@ -423,8 +421,8 @@ static int indicators_sheet(xw *x, const run_info *ri)
         text(&s, 2, run_group_label(c->group, x->da)), text(&s, 3, c->subgroup);
         num(&s, 4, c->year, F_INT), num(&s, 5, c->value, f);
         text(&s, 6, strcmp(unit, "percent") == 0 ? "%"
-                    : strcmp(unit, "per_1000") == 0 ? L("pr. 1.000", "per 1,000")
-                                                    : L("værdi", "value"));
+                    : strcmp(unit, "per_1000") == 0 ? i18n_tr(I18N_PER_1_000, x->da)
+                                                    : i18n_tr(I18N_VALUE_2, x->da));
         num(&s, 7, c->n >= 0 ? (double)c->n : NAN, F_INT);
         text(&s, 8, c->seed_figure), num(&s, 9, c->seed_value, f);
     }
@@ -437,41 +435,41 @@ static int funding_sheet(xw *x, const run_info *ri)
     const eff_funding *f = ri->funding;
     if (!f)
         return 0;
-    col cols[] = {{"Plan", 44}, {L("Bevilling (kr.)", "Grant (DKK)"), 16},
-                  {L("Medfinansiering (kr.)", "Co-financing (DKK)"), 20},
-                  {L("Medfinansieringsandel", "Co-financing share"), 20},
-                  {L("Under kravet", "Below the requirement"), 20},
-                  {funding_label(FW_ESTATES, x->da), 16}, {funding_label(FW_RESIDENTS, x->da), 12}};
+    col cols[] = {{"Plan", 44}, {i18n_tr(I18N_GRANT_DKK, x->da), 16},
+                  {i18n_tr(I18N_CO_FINANCING_DKK, x->da), 20},
+                  {i18n_tr(I18N_CO_FINANCING_SHARE, x->da), 20},
+                  {i18n_tr(I18N_BELOW_THE_REQUIREMENT, x->da), 20},
+                  {i18n_tr(I18N_FW_ESTATES, x->da), 16}, {i18n_tr(I18N_FW_RESIDENTS, x->da), 12}};
     sheet s;
-    if (add_sheet(x, &s, L("Finansiering", "Funding"), NULL, cols, 7))
+    if (add_sheet(x, &s, i18n_tr(I18N_FUNDING, x->da), NULL, cols, 7))
         return -1;
     for (long k = 0; k < f->plans; k++, s.row++) {
         const eff_funding_plan *p = &f->plan[k];
         num(&s, 0, p->plan_id, F_INT), num(&s, 1, p->grant_dkk, F_DKK);
         num(&s, 2, p->cofin_dkk, F_DKK), num(&s, 3, p->cofin_share, F_FRAC);
-        text(&s, 4, p->below ? L("ja", "yes") : L("nej", "no"));
+        text(&s, 4, p->below ? i18n_tr(I18N_YES, x->da) : i18n_tr(I18N_NO, x->da));
         num(&s, 5, (double)p->estates, F_INT), num(&s, 6, (double)p->residents, F_INT);
     }
-    const char *heads[] = {funding_label(FW_TITLE, x->da), L("I alt", "Total")};
+    const char *heads[] = {i18n_tr(I18N_FW_TITLE, x->da), i18n_tr(I18N_TOTAL, x->da)};
     subheader(&s, heads, 2);
-    struct { funding_word w; double v; fmt_id f; } rows[] = {
-        {FW_GRANTED, f->grant_total_dkk, F_DKK}, {FW_PLANS, (double)f->plans, F_INT},
-        {FW_ESTATES, (double)f->estates, F_INT}, {FW_RESIDENTS, (double)f->residents, F_INT},
-        {FW_PER_PLAN, f->grant_per_plan_dkk, F_DKK},
-        {FW_PER_ESTATE, f->grant_per_estate_dkk, F_DKK},
-        {FW_PER_RESIDENT, f->grant_per_resident_dkk, F_DKK},
-        {FW_COFIN_SHARE, f->cofin_share_total, F_FRAC}};
+    struct { i18n_msg w; double v; fmt_id f; } rows[] = {
+        {I18N_FW_GRANTED, f->grant_total_dkk, F_DKK}, {I18N_FW_PLANS, (double)f->plans, F_INT},
+        {I18N_FW_ESTATES, (double)f->estates, F_INT}, {I18N_FW_RESIDENTS, (double)f->residents, F_INT},
+        {I18N_FW_PER_PLAN, f->grant_per_plan_dkk, F_DKK},
+        {I18N_FW_PER_ESTATE, f->grant_per_estate_dkk, F_DKK},
+        {I18N_FW_PER_RESIDENT, f->grant_per_resident_dkk, F_DKK},
+        {I18N_FW_COFIN_SHARE, f->cofin_share_total, F_FRAC}};
     for (size_t k = 0; k < sizeof rows / sizeof *rows; k++, s.row++)
-        text(&s, 0, funding_label(rows[k].w, x->da)), num(&s, 1, rows[k].v, rows[k].f);
+        text(&s, 0, i18n_tr(rows[k].w, x->da)), num(&s, 1, rows[k].v, rows[k].f);
     for (int k = 0; k < EFF_FUNDING_SOURCES; k++, s.row++) {
         char label[96];
-        snprintf(label, sizeof label, "  %s", funding_label(FW_SRC_HOUSING + k, x->da));
+        snprintf(label, sizeof label, "  %s", i18n_tr((i18n_msg)(I18N_FW_SRC_HOUSING + k), x->da));
         text(&s, 0, label);
         num(&s, 1, f->cofin_total_dkk > 0 ? f->cofin_by_source_dkk[k] / f->cofin_total_dkk : NAN,
             F_FRAC);
     }
     char below[128];
-    snprintf(below, sizeof below, "%s %.0f%%", funding_label(FW_BELOW, x->da), 100 * f->threshold);
+    snprintf(below, sizeof below, "%s %.0f%%", i18n_tr(I18N_FW_BELOW, x->da), 100 * f->threshold);
     text(&s, 0, below), num(&s, 1, (double)f->n_below, F_INT);
     return 0;
 }
@@ -482,12 +480,12 @@ static int survey_sheet(xw *x, const run_info *ri)
     const eff_survey *v = ri->survey;
     if (!v)
         return 0;
-    col cols[] = {{L("Spørgsmål", "Item"), 30}, {L("Tema", "Theme"), 30},
-                  {L("Andel i høj eller meget høj grad", "Share to a high or very high degree"), 32},
-                  {L("95% KI, nedre", "95% CI, low"), 13}, {L("95% KI, øvre", "95% CI, high"), 13},
+    col cols[] = {{i18n_tr(I18N_ITEM_2, x->da), 30}, {i18n_tr(I18N_THEME, x->da), 30},
+                  {i18n_tr(I18N_SHARE_TO_A_HIGH, x->da), 32},
+                  {i18n_tr(I18N_95_CI_LOW, x->da), 13}, {i18n_tr(I18N_95_CI_HIGH, x->da), 13},
                   {"N", 8}};
     sheet s;
-    if (add_sheet(x, &s, L("Spørgeskema", "Survey"), NULL, cols, 6))
+    if (add_sheet(x, &s, i18n_tr(I18N_SURVEY, x->da), NULL, cols, 6))
         return -1;
     for (size_t i = 0; i < v->n_items; i++)
         for (size_t th = 0; th < v->n_themes; th++) {
@@ -499,13 +497,13 @@ static int survey_sheet(xw *x, const run_info *ri)
             num(&s, 4, c->high, F_FRAC), num(&s, 5, (double)c->n, F_INT);
             s.row++;
         }
-    const char *heads[] = {L("Tema", "Theme"), L("Respondenter", "Respondents")};
+    const char *heads[] = {i18n_tr(I18N_THEME, x->da), i18n_tr(I18N_RESPONDENTS, x->da)};
     subheader(&s, heads, 2);
     for (size_t th = 0; th < v->n_themes; th++)
         if (!v->hidden[th])
             text(&s, 0, v->themes[th]), num(&s, 1, (double)v->respondents[th], F_INT), s.row++;
     if (v->total >= 0)
-        text(&s, 0, L("I alt", "Total")), num(&s, 1, (double)v->total, F_INT);
+        text(&s, 0, i18n_tr(I18N_TOTAL, x->da)), num(&s, 1, (double)v->total, F_INT);
     return 0;
 }
 

@@ -52,13 +52,8 @@ eff_status run_write_xlsx(const run_info *info, eff_error *err);
 /* The seed's tables on stdout. */
 void run_print_tables(const run_info *info);
 
-/* run_labels.c: the labels several outputs share (Danish when `da`, else English). */
-typedef enum run_word_id {
-    RUN_W_PARTICIPANTS, RUN_W_CONTROLS, RUN_W_DID_PP, RUN_W_PP, RUN_W_TYPICAL,
-    RUN_W_ROBUSTNESS, RUN_W_INDICATORS, RUN_W_INTERVENTION, RUN_W_DISCLOSURE, RUN_W_FLOW,
-    RUN_W_COUNT
-} run_word_id;
-const char *run_word(run_word_id w, int da);
+/* run_labels.c: the labels several outputs share (Danish when `da`, else English), their
+ * words from i18n.c (i18n_tr). */
 /* A characteristic's label (config key, e.g. "age"); `young`: the intervention is for
  * young people (boys/girls rather than men/women). Unknown keys are returned as they are. */
 const char *run_char_label(const char *name, int da, int young);

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 
 #include "run_cli.h"
+#include "i18n.h"
 
 static const char *const groups[3] = {"udsat", "almen", "befolkning"};
 static const char *const colour[3] = {"#D55E00", "#0072B2", "#009E73"};
@@ -89,7 +90,7 @@ static void draw_panel(cli_out *o, const run_info *ri, const eff_cfg_indicator *
 #define PX(year) (p->x0 + PLOT_W * ((year) - y0) / span)
 #define PY(v) (p->y0 + PLOT_H * (1 - (v) / ymax))
     cli_out_printf(o, "<text x=\"%.0f\" y=\"%.0f\" font-weight=\"bold\">", p->x0, p->y0 - 10);
-    cli_svg_text(o, strcmp(p->subgroup, "all") == 0 ? (da ? "Alle" : "All") : p->subgroup);
+    cli_svg_text(o, strcmp(p->subgroup, "all") == 0 ? i18n_tr(I18N_ALL_2, da) : p->subgroup);
     cli_out_printf(o, "</text>\n");
     for (int t = 0; t <= 4; t++) { /* grid and y labels (a decimal comma in Danish) */
         double v = ymax * t / 4, y = PY(v);
@@ -177,12 +178,12 @@ void run_indicator_svg(cli_out *o, const run_info *ri, const eff_cfg_indicator *
                        "<text x=\"%d\" y=\"22\" font-size=\"15\" font-weight=\"bold\">",
                    width, height, width, height, MARGIN_L);
     cli_svg_text(o, d->title ? d->title : d->id);
-    const char *unit = d->measure == EFF_IND_MEAN        ? (da ? "gennemsnit" : "mean")
-                       : d->measure == EFF_IND_DEBUT_AGE ? (da ? "alder i år" : "age in years")
-                       : d->measure == EFF_IND_RATE ? (da ? "pr. 1.000" : "per 1,000")
-                                                    : (da ? "procent" : "percent");
+    const char *unit = d->measure == EFF_IND_MEAN        ? i18n_tr(I18N_MEAN, da)
+                       : d->measure == EFF_IND_DEBUT_AGE ? i18n_tr(I18N_AGE_IN_YEARS, da)
+                       : d->measure == EFF_IND_RATE ? i18n_tr(I18N_PER_1_000, da)
+                                                    : i18n_tr(I18N_PERCENT, da);
     cli_out_printf(o, "</text>\n<text x=\"%d\" y=\"40\" fill=\"#444\">%s: %s; %s</text>\n",
-                   MARGIN_L, da ? "Enhed" : "Unit", unit, da ? "x-akse: år" : "x axis: year");
+                   MARGIN_L, i18n_tr(I18N_UNIT, da), unit, i18n_tr(I18N_X_AXIS_YEAR, da));
     int y0 = d->year_first, y1 = d->year_last;
     for (size_t k = 0; k < n_panels; k++) {
         panel p = {subgroups[k], MARGIN_L + (double)(k % cols) * (PLOT_W + GAP_X),
@@ -200,7 +201,7 @@ void run_indicator_svg(cli_out *o, const run_info *ri, const eff_cfg_indicator *
     }
     cli_out_printf(o, "<path d=\"M%.0f %.0fl8 8m0 -8l-8 8\" stroke=\"#333\" stroke-width=\"2\"/>"
                        "<text x=\"%.0f\" y=\"%.0f\" dominant-baseline=\"middle\">%s</text>\n",
-                   lx + 10, ly - 4, lx + 24, ly, da ? "Rapportens tal" : "The seed report");
+                   lx + 10, ly - 4, lx + 24, ly, i18n_tr(I18N_THE_SEED_REPORT, da));
     cli_out_printf(o, "</svg>\n");
 }
 

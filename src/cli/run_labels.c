@@ -1,23 +1,39 @@
-/* run_labels.c - the Danish and English labels that more than one output of `effekt run`
- * shows (the terminal tables of run_text.c, tables.xlsx of report_xlsx.c, the charts): event
- * times, subgroups, characteristics, the participant flow, the indicator groups and the
- * tables' recurring headings. One source, so the outputs say the same thing. */
+/* run_labels.c - the logic that picks a label shared by several outputs of `effekt run` (the
+ * terminal tables of run_text.c, tables.xlsx, the report, the charts): event times, subgroups,
+ * characteristics, the participant flow, the area groups, the seed's interventions and
+ * outcomes, cluster kinds and numbers as words. The words themselves are in i18n.c. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include "i18n.h"
+#include "report.h"
 #include "run_cli.h"
+
+typedef struct keyed {
+    const char *id;
+    i18n_msg m;
+} keyed;
+
+/* The label of `id` in t[0..n), or NULL when `id` is not there. */
+static const char *lookup(const keyed *t, size_t n, const char *id, int da)
+{
+    for (size_t k = 0; id && k < n; k++)
+        if (strcmp(t[k].id, id) == 0)
+            return i18n_tr(t[k].m, da);
+    return NULL;
+}
 
 void run_event_label(int e, int da, char *buf, size_t size)
 {
     if (e == 0)
-        snprintf(buf, size, "%s", da ? "Indsatsåret" : "Year of participation");
-    else if (da)
-        snprintf(buf, size, "%d år %s indsatsen", e < 0 ? -e : e, e < 0 ? "før" : "efter");
+        snprintf(buf, size, "%s", i18n_tr(I18N_EV_ZERO, da));
+    else if (e < 0)
+        snprintf(buf, size, i18n_tr(e == -1 ? I18N_EV_BEFORE_1 : I18N_EV_BEFORE, da), -e);
     else
-        snprintf(buf, size, "%d year%s %s", e < 0 ? -e : e, abs(e) == 1 ? "" : "s",
-                 e < 0 ? "before" : "after");
+        snprintf(buf, size, i18n_tr(e == 1 ? I18N_EV_AFTER_1 : I18N_EV_AFTER, da), e);
 }
 
 void run_subgroup_label(const eff_cfg_intervention *iv, const char *id, int da, char *buf,
@@ -25,81 +41,76 @@ void run_subgroup_label(const eff_cfg_intervention *iv, const char *id, int da, 
 {
     int young = iv->age_max <= 25;
     if (strcmp(id, "all") == 0)
-        snprintf(buf, size, "%s", da ? "alle" : "all");
+        snprintf(buf, size, "%s", i18n_tr(I18N_ALL, da));
     else if (strcasecmp(id, "koen=M") == 0)
-        snprintf(buf, size, "%s", da ? (young ? "drenge" : "mænd") : (young ? "boys" : "men"));
+        snprintf(buf, size, "%s", i18n_tr(young ? I18N_BOYS : I18N_MEN, da));
     else if (strcasecmp(id, "koen=K") == 0)
-        snprintf(buf, size, "%s", da ? (young ? "piger" : "kvinder") : (young ? "girls" : "women"));
+        snprintf(buf, size, "%s", i18n_tr(young ? I18N_GIRLS : I18N_WOMEN, da));
     else
         snprintf(buf, size, "%s", id);
 }
 
 const char *run_char_label(const char *name, int da, int young)
 {
-    static const char *const keys[] = {"age", "male", "female", "non_western", "western",
-                                       "capital", "single_parent", "mother_vocational",
-                                       "father_vocational"};
-    static const char *const dk[] = {
-        "Gennemsnitlig alder", "Andel drenge", "Andel piger",
-        "Andel med ikke-vestlig oprindelse", "Andel med vestlig oprindelse",
-        "Andel, der bor i København og omegn", "Andel, der bor med enlig forælder",
-        "Andel med mødre, der har en erhvervskompetencegivende uddannelse",
-        "Andel med fædre, der har en erhvervskompetencegivende uddannelse"};
-    static const char *const en[] = {
-        "Mean age", "Share boys", "Share girls", "Share of non-Western origin",
-        "Share of Western origin", "Share living in the Copenhagen area",
-        "Share living with a single parent", "Share whose mother has vocational education",
-        "Share whose father has vocational education"};
-    for (size_t k = 0; k < 9; k++)
-        if (strcmp(name, keys[k]) == 0) {
-            if (!young && k == 6)
-                return da ? "Andel, der er enlige med børn" : "Share single with children";
-            if (!young && (k == 1 || k == 2))
-                return da ? (k == 1 ? "Andel mænd" : "Andel kvinder")
-                          : (k == 1 ? "Share men" : "Share women");
-            return da ? dk[k] : en[k];
-        }
-    return name;
+    /* adults are men and women, and live alone with children rather than with a parent */
+    const keyed t[] = {{"age", I18N_CH_AGE},
+                       {"male", young ? I18N_CH_BOYS : I18N_CH_MEN},
+                       {"female", young ? I18N_CH_GIRLS : I18N_CH_WOMEN},
+                       {"non_western", I18N_CH_NON_WESTERN},
+                       {"western", I18N_CH_WESTERN},
+                       {"capital", I18N_CH_CAPITAL},
+                       {"single_parent", young ? I18N_CH_SINGLE_PARENT
+                                               : I18N_CH_SINGLE_WITH_CHILDREN},
+                       {"mother_vocational", I18N_CH_MOTHER_VOCATIONAL},
+                       {"father_vocational", I18N_CH_FATHER_VOCATIONAL}};
+    const char *s = lookup(t, sizeof t / sizeof *t, name, da);
+    return s ? s : name;
 }
 
 const char *run_count_label(size_t k, int da)
 {
-    static const char *const dk[EFF_N_COUNT] = {
-        "registreringer", "personer", "ikke fundet i registrene", "første kohorte fravalgt",
-        "ikke bosat i g-1 og g", "uden for målgruppen i g", "for få år efter start",
-        "beholdt", "uden match", "matchet", "kontrolkandidater (kohorte-personer)",
-        "kontrolkandidater (personer)", "kontrolpersoner", "kontrolpersoner i flere kohorter"};
-    return k < EFF_N_COUNT ? (da ? dk[k] : eff_eval_count_key[k]) : "";
+    return k < EFF_N_COUNT ? i18n_tr((i18n_msg)(I18N_N_RECORDS + k), da) : "";
 }
 
 const char *run_group_label(const char *group, int da)
 {
-    static const char *const ids[3] = {"udsat", "almen", "befolkning"};
-    static const char *const dk[3] = {"Udsatte boligområder", "Almene boligområder",
-                                      "Hele befolkningen"};
-    static const char *const en[3] = {"Deprived estates", "Other social housing",
-                                      "Whole population"};
-    for (size_t k = 0; k < 3; k++)
-        if (strcmp(group, ids[k]) == 0)
-            return da ? dk[k] : en[k];
-    return group;
+    static const keyed t[] = {{"udsat", I18N_AREA_UDSAT},
+                              {"almen", I18N_AREA_ALMEN},
+                              {"befolkning", I18N_AREA_BEFOLKNING}};
+    const char *s = lookup(t, sizeof t / sizeof *t, group, da);
+    return s ? s : group;
 }
 
-const char *run_word(run_word_id w, int da)
+const char *report_iv_name(const char *id, int da)
 {
-    static const char *const dk[RUN_W_COUNT] = {
-        [RUN_W_PARTICIPANTS] = "Indsatsgruppe", [RUN_W_CONTROLS] = "Kontrolgruppe",
-        [RUN_W_DID_PP] = "Forskel-i-forskel (pp)", [RUN_W_PP] = "Procentpoint",
-        [RUN_W_TYPICAL] = "Den typiske person", [RUN_W_ROBUSTNESS] = "Robusthed",
-        [RUN_W_INDICATORS] = "Indikatorer", [RUN_W_INTERVENTION] = "Indsats",
-        [RUN_W_DISCLOSURE] = "Diskretionering", [RUN_W_FLOW] = "Deltagerforløb"};
-    static const char *const en[RUN_W_COUNT] = {
-        [RUN_W_PARTICIPANTS] = "Participants", [RUN_W_CONTROLS] = "Controls",
-        [RUN_W_DID_PP] = "DiD (pp)", [RUN_W_PP] = "Percentage points",
-        [RUN_W_TYPICAL] = "The typical person", [RUN_W_ROBUSTNESS] = "Robustness",
-        [RUN_W_INDICATORS] = "Indicators", [RUN_W_INTERVENTION] = "Intervention",
-        [RUN_W_DISCLOSURE] = "Disclosure control", [RUN_W_FLOW] = "Participant flow"};
-    return (unsigned)w < RUN_W_COUNT ? (da ? dk[w] : en[w]) : "";
+    static const keyed t[] = {{"fritidsjob", I18N_IV_FRITIDSJOB},
+                              {"boern_unge", I18N_IV_BOERN_UNGE},
+                              {"netvaerksmoedre", I18N_IV_NETVAERKSMOEDRE}};
+    const char *s = lookup(t, sizeof t / sizeof *t, id, da);
+    return s ? s : id;
+}
+
+const char *report_outcome_name(const char *id, int da)
+{
+    static const keyed t[] = {{"fritidsjob", I18N_OUT_FRITIDSJOB},
+                              {"fravaer_pct", I18N_OUT_FRAVAER_PCT},
+                              {"i_uddannelse", I18N_OUT_I_UDDANNELSE}};
+    const char *s = lookup(t, sizeof t / sizeof *t, id, da);
+    return s ? s : id;
+}
+
+const char *report_cluster_name(const char *kind, int da)
+{
+    static const keyed t[] = {
+        {"set", I18N_CL_SET}, {"person", I18N_CL_PERSON}, {"plan", I18N_CL_PLAN},
+        {"estate", I18N_CL_ESTATE}};
+    const char *s = lookup(t, sizeof t / sizeof *t, kind, da);
+    return s ? s : kind ? kind : "";
+}
+
+const char *report_number_word(int n, int da)
+{
+    return n >= 2 && n <= 10 ? i18n_tr((i18n_msg)(I18N_NUM_2 + n - 2), da) : NULL;
 }
 
 void run_fmt(double v, int dec, int da, char *buf, size_t size)

@@ -7,29 +7,27 @@
 #include <string.h>
 
 #include "run_cli.h"
+#include "i18n.h"
 
 static void print_cell(const eff_eval_cell *c, int is_share, int da)
 {
     char buf[64];
     if (c->suppressed || isnan(c->value)) {
-        printf(" %16s", c->suppressed ? (da ? "(skjult)" : "(suppressed)") : "-");
+        printf(" %16s", c->suppressed ? i18n_tr(I18N_SUPPRESSED, da) : "-");
         return;
     }
     run_fmt(c->value, 0, da, buf, sizeof buf);
     if (!is_share)
-        strcat(buf, da ? " år" : " yrs");
+        strcat(buf, i18n_tr(I18N_YEARS_UNIT, da));
     printf(" %16s", buf);
 }
 
 static void print_characteristics(const eff_eval_iv *iv, int da)
 {
     int young = iv->cfg->age_max <= 25;
-    printf("%s\n\n", da ? "Karakteristika ved deltagere i indsatsgruppen i indsatsåret. Alder "
-                          "og procent."
-                        : "Characteristics of the participants in the year of participation. "
-                          "Age and percent.");
-    printf("%-66s %16s %16s\n", "", run_word(RUN_W_PARTICIPANTS, da),
-           run_word(RUN_W_CONTROLS, da));
+    printf("%s\n\n", i18n_tr(I18N_CHARACTERISTICS_OF_THE_PARTICIPANTS, da));
+    printf("%-66s %16s %16s\n", "", i18n_tr(I18N_PARTICIPANTS_COL, da),
+           i18n_tr(I18N_CONTROLS_COL, da));
     for (size_t k = 0; k < iv->n_chars; k++) {
         const eff_eval_char *c = &iv->chars[k];
         printf("%-66s", run_char_label(c->name, da, young));
@@ -39,9 +37,9 @@ static void print_characteristics(const eff_eval_iv *iv, int da)
     }
     const eff_eval_cell *n = &iv->counts[EFF_N_MATCHED];
     if (n->suppressed)
-        printf("%s: N = %s.\n", da ? "Anm." : "Note", da ? "(skjult)" : "(suppressed)");
+        printf("%s: N = %s.\n", i18n_tr(I18N_NOTE, da), i18n_tr(I18N_SUPPRESSED, da));
     else
-        printf("%s: N = %ld.\n", da ? "Anm." : "Note", (long)n->value);
+        printf("%s: N = %ld.\n", i18n_tr(I18N_NOTE, da), (long)n->value);
 }
 
 static void effect_text(const eff_eval_subgroup *sg, size_t k, int logit, int da, char *buf,
@@ -49,13 +47,13 @@ static void effect_text(const eff_eval_subgroup *sg, size_t k, int logit, int da
 {
     const eff_eval_effect *f = &sg->effects[k];
     if (f->hidden)
-        snprintf(buf, size, "%s", da ? "(skjult)" : "(suppressed)");
+        snprintf(buf, size, "%s", i18n_tr(I18N_SUPPRESSED, da));
     else if (!sg->estimated)
-        snprintf(buf, size, "%s", da ? "(ikke estimeret)" : "(not estimated)");
+        snprintf(buf, size, "%s", i18n_tr(I18N_NOT_ESTIMATED_2, da));
     else if (f->event_time == -1)
         snprintf(buf, size, "-");
     else if (!f->estimable)
-        snprintf(buf, size, "%s", da ? "(kan ikke estimeres)" : "(not estimable)");
+        snprintf(buf, size, "%s", i18n_tr(I18N_NOT_ESTIMABLE_2, da));
     else {
         run_fmt(logit ? f->coef.odds_ratio : f->coef.estimate, logit ? 3 : 2, da, buf, size);
         strncat(buf, run_stars(f->coef.p_value), size - strlen(buf) - 1);
@@ -65,14 +63,13 @@ static void effect_text(const eff_eval_subgroup *sg, size_t k, int logit, int da
 static void print_effects(const eff_eval_iv *iv, int da)
 {
     int logit = iv->cfg->outcome->kind != EFF_OUTCOME_VALUE;
-    printf("\n%s %s (%s).\n\n", da ? "Resultater af effektanalyser af deltagelse i"
-                                   : "Effect estimates of participation in",
+    printf("\n%s %s (%s).\n\n", i18n_tr(I18N_EFFECT_ESTIMATES_OF_PARTICIPATION, da),
            iv->cfg->id, iv->cfg->outcome->id);
     printf("%-26s", "");
     for (size_t g = 0; g < iv->n_subgroups; g++) {
         char label[64], head[96];
         run_subgroup_label(iv->cfg, iv->subgroups[g].id, da, label, sizeof label);
-        snprintf(head, sizeof head, "%s%s%s", logit ? "Odds ratio" : run_word(RUN_W_PP, da),
+        snprintf(head, sizeof head, "%s%s%s", logit ? "Odds ratio" : i18n_tr(I18N_PP, da),
                  iv->n_subgroups > 1 ? " " : "", iv->n_subgroups > 1 ? label : "");
         printf(" %22s", head);
     }
@@ -89,17 +86,9 @@ static void print_effects(const eff_eval_iv *iv, int da)
         }
         printf("\n");
     }
-    printf("%s\n", da ? "Anm.: ** angiver et signifikansniveau på 5 pct., * angiver et "
-                        "signifikansniveau på 10 pct."
-                      : "Note: ** significant at 5 per cent, * at 10 per cent.");
-    printf("%s\n", logit ? (da ? "      Der er anvendt en logit-model; året før indsatsen er "
-                                 "reference."
-                               : "      Logit model; the year before participation is the "
-                                 "reference.")
-                         : (da ? "      Lineær model: forskelle i procentpoint (ikke odds "
-                                 "ratios); året før indsatsen er reference."
-                               : "      Linear model: differences in percentage points (not "
-                                 "odds ratios); the year before is the reference."));
+    printf("%s\n", i18n_tr(I18N_STARS_NOTE, da));
+    printf("%s\n", logit ? i18n_tr(I18N_LOGIT_MODEL_THE_YEAR, da)
+                         : i18n_tr(I18N_LINEAR_MODEL_DIFFERENCES_IN, da));
     for (size_t g = 0; g < iv->n_subgroups; g++) {
         const eff_eval_subgroup *sg = &iv->subgroups[g];
         char label[64], chi[32], p[32];
@@ -109,16 +98,16 @@ static void print_effects(const eff_eval_iv *iv, int da)
             continue;
         }
         if (!sg->pretrend_shown) {
-            printf("      %s (%s): %s\n", da ? "Prætrend-test" : "Pre-trend test", label,
-                   da ? "ikke vist" : "not shown");
+            printf("      %s (%s): %s\n", i18n_tr(I18N_PRETREND, da), label,
+                   i18n_tr(I18N_NOT_SHOWN, da));
             continue;
         }
         run_fmt(sg->pretrend.statistic, 2, da, chi, sizeof chi);
         run_fmt(sg->pretrend.p_value, 3, da, p, sizeof p);
         printf("      %s (%s): χ²(%.0f) = %s, p = %s; %s %s, %zu %s.\n",
-               da ? "Prætrend-test" : "Pre-trend test", label, sg->pretrend.df1, chi, p,
-               da ? "klyngerobuste standardfejl efter" : "cluster-robust standard errors by",
-               sg->cluster, sg->n_clusters, da ? "klynger" : "clusters");
+               i18n_tr(I18N_PRETREND, da), label, sg->pretrend.df1, chi, p,
+               i18n_tr(I18N_CLUSTER_ROBUST_STANDARD_ERRORS, da),
+               sg->cluster, sg->n_clusters, i18n_tr(I18N_CLUSTERS, da));
     }
 }
 
@@ -133,17 +122,17 @@ static void print_robustness(const eff_eval_iv *iv, int da)
             continue;
         char label[64];
         run_subgroup_label(iv->cfg, sg->id, da, label, sizeof label);
-        printf("\n%s (%s, %s):\n%-26s %28s %14s %10s\n", run_word(RUN_W_ROBUSTNESS, da),
+        printf("\n%s (%s, %s):\n%-26s %28s %14s %10s\n", i18n_tr(I18N_ROBUST, da),
                iv->cfg->id, label, "",
-               da ? "Callaway-Sant'Anna, pp [95% KI]" : "Callaway-Sant'Anna, pp [95% CI]",
-               da ? "wild boot. p" : "wild boot. p", "Γ*");
+               i18n_tr(I18N_CALLAWAY_SANT_ANNA_PP, da),
+               i18n_tr(I18N_WILD_BOOT_P, da), "Γ*");
         for (size_t k = 0; k < sg->n_effects; k++) {
             const eff_eval_effect *f = &sg->effects[k];
             char e[64], cs[96] = "", wp[32] = "", gs[32] = "", a[24], b[24], c[24];
             run_event_label(f->event_time, da, e, sizeof e);
             int shown = !f->hidden && !sg->n_participants.suppressed;
             if (!shown) {
-                printf("%-26s %28s\n", e, da ? "(skjult)" : "(hidden)");
+                printf("%-26s %28s\n", e, i18n_tr(I18N_HIDDEN, da));
                 continue;
             }
             const eff_eval_robust *r = &sg->cs[k];
@@ -168,9 +157,9 @@ static void print_robustness(const eff_eval_iv *iv, int da)
         }
         if (sg->wild_done)
             printf("      %s %zu %s (%s, %ld %s%s).\n",
-                   da ? "Wild cluster bootstrap med" : "Wild cluster bootstrap over",
-                   sg->wild_clusters, da ? "klynger" : "clusters", sg->wild_cluster, sg->wild_reps,
-                   da ? "træk, vægte " : "draws, weights ", sg->wild_weights);
+                   i18n_tr(I18N_WILD_CLUSTER_BOOTSTRAP_OVER, da),
+                   sg->wild_clusters, i18n_tr(I18N_CLUSTERS, da), sg->wild_cluster, sg->wild_reps,
+                   i18n_tr(I18N_DRAWS_WEIGHTS, da), sg->wild_weights);
         if (sg->cs_why_not)
             printf("      %s\n", sg->cs_why_not);
         if (sg->sens_why_not)
@@ -187,17 +176,17 @@ static void print_typical(const eff_eval_iv *iv, int da)
         if (!sg->n_typical)
             continue;
         int logit = iv->cfg->outcome->kind != EFF_OUTCOME_VALUE;
-        printf("\n%s%s%s\n", run_word(RUN_W_TYPICAL, da),
+        printf("\n%s%s%s\n", i18n_tr(I18N_TYPICAL, da),
                iv->cfg->profile.label ? ": " : "",
                iv->cfg->profile.label ? iv->cfg->profile.label : "");
-        printf("%-26s %22s %22s %24s\n", "", run_word(RUN_W_PARTICIPANTS, da),
-               run_word(RUN_W_CONTROLS, da), run_word(RUN_W_DID_PP, da));
+        printf("%-26s %22s %22s %24s\n", "", i18n_tr(I18N_PARTICIPANTS_COL, da),
+               i18n_tr(I18N_CONTROLS_COL, da), i18n_tr(I18N_DID_PP, da));
         for (size_t k = 0; k < sg->n_typical; k++) {
             const eff_eval_typical *t = &sg->typical[k];
             char label[64], a[32], b[32], c[32], lo[32], hi[32], cell[3][160];
             run_event_label(t->event_time, da, label, sizeof label);
             if (!t->shown) {
-                printf("%-26s %22s\n", label, da ? "(skjult)" : "(suppressed)");
+                printf("%-26s %22s\n", label, i18n_tr(I18N_SUPPRESSED, da));
                 continue;
             }
             run_fmt(t->p_treated, 1, da, a, sizeof a);
@@ -217,11 +206,11 @@ static void print_typical(const eff_eval_iv *iv, int da)
 /* One line per indicator: its latest year's values for the three groups (subgroup all). */
 static void print_flow(const eff_eval_iv *iv, int da)
 {
-    printf("%s:", run_word(RUN_W_FLOW, da));
+    printf("%s:", i18n_tr(I18N_FLOW, da));
     for (size_t k = 0; k < EFF_N_COUNT; k++) {
         const eff_eval_cell *c = &iv->counts[k];
         if (c->suppressed)
-            printf(" %s %s;", run_count_label(k, da), da ? "(skjult)" : "(suppressed)");
+            printf(" %s %s;", run_count_label(k, da), i18n_tr(I18N_SUPPRESSED, da));
         else
             printf(" %s %ld;", run_count_label(k, da), (long)c->value);
     }
@@ -232,8 +221,8 @@ static void print_indicators(const run_info *ri, int da)
 {
     if (!ri->ind || ri->cfg->n_indicators == 0)
         return;
-    printf("\n== %s\n\n%-28s %6s %10s %10s %10s\n", run_word(RUN_W_INDICATORS, da),
-           da ? "indikator" : "indicator", da ? "år" : "year", "udsat", "almen", "befolkning");
+    printf("\n== %s\n\n%-28s %6s %10s %10s %10s\n", i18n_tr(I18N_INDICATORS, da),
+           i18n_tr(I18N_INDICATOR_2, da), i18n_tr(I18N_YEAR_2, da), "udsat", "almen", "befolkning");
     for (size_t k = 0; k < ri->cfg->n_indicators; k++) {
         const eff_cfg_indicator *d = &ri->cfg->indicators[k];
         double v[3] = {NAN, NAN, NAN};
@@ -259,10 +248,10 @@ void run_print_tables(const run_info *ri)
     int da = ri->lang == CLI_DA;
     for (size_t k = 0; ri->eval && k < ri->eval->n_ivs; k++) {
         const eff_eval_iv *iv = &ri->eval->ivs[k];
-        printf("\n== %s: %s\n\n", run_word(RUN_W_INTERVENTION, da), iv->cfg->id);
+        printf("\n== %s: %s\n\n", i18n_tr(I18N_INTERVENTION, da), iv->cfg->id);
         print_flow(iv, da);
         if (!iv->estimated) {
-            printf("%s\n", da ? "Ikke estimeret (se advarslerne)." : "Not estimated (see the warnings).");
+            printf("%s\n", i18n_tr(I18N_NOT_ESTIMATED_SEE_THE, da));
             continue;
         }
         printf("\n");
@@ -273,8 +262,8 @@ void run_print_tables(const run_info *ri)
     }
     print_indicators(ri, da);
     for (size_t w = 0; ri->eval && w < ri->eval->n_warnings; w++)
-        printf("%s: %s\n", da ? "Advarsel" : "Warning", ri->eval->warnings[w]);
-    printf("\n%s: %zu %s %ld.\n", run_word(RUN_W_DISCLOSURE, da),
+        printf("%s: %s\n", i18n_tr(I18N_WARNING, da), ri->eval->warnings[w]);
+    printf("\n%s: %zu %s %ld.\n", i18n_tr(I18N_M_DISCLOSURE, da),
            (ri->eval ? eff_sdc_n_suppressed(ri->eval->sdc) : 0) + eff_ind_n_suppressed(ri->ind),
-           da ? "celler skjult; tærskel" : "cells suppressed; threshold", ri->cfg->threshold);
+           i18n_tr(I18N_CELLS_SUPPRESSED_THRESHOLD, da), ri->cfg->threshold);
 }
