@@ -314,7 +314,7 @@ void survey_text(cli_out *o, const char *const *items, const eff_survey *s, int 
         for (size_t i = 0; i < s->n_items; i++)
             if (s->cells[i * s->n_themes + th].share >= 0.5)
                 cli_out_printf(o, "%s %s", any++ ? "," : "", items[i]);
-        cli_out_printf(o, "%s\n", any ? "" : i18n_tr(I18N_NONE_2, da));
+        cli_out_printf(o, "%s\n", any ? "" : i18n_tr(I18N_NONE_LEAD, da));
     }
 }
 

@@ -144,7 +144,7 @@ static int about_sheet(xw *x, const run_info *ri)
     text(&s, 0, i18n_tr(I18N_RUN_STARTED_UTC, x->da)), text(&s, 1, ri->started), s.row++;
     text(&s, 0, i18n_tr(I18N_EFFEKT_VERSION, x->da)), text(&s, 1, EFFEKT_VERSION), s.row++;
     text(&s, 0, i18n_tr(I18N_LANGUAGE, x->da)), text(&s, 1, x->da ? "da" : "en"), s.row++;
-    text(&s, 0, i18n_tr(I18N_SEED_2, x->da));
+    text(&s, 0, i18n_tr(I18N_XL_SEED, x->da));
     if (ri->cfg->seed <= (1ULL << 53)) { /* exact as a double; larger ones as text */
         num(&s, 1, (double)ri->cfg->seed, F_INT);
     } else {
@@ -188,7 +188,7 @@ static int chars_sheet(xw *x, const eff_eval_iv *iv)
                 F_INT);
         }
     }
-    const char *heads[] = {i18n_tr(I18N_FLOW, x->da), i18n_tr(I18N_COUNT_2, x->da)};
+    const char *heads[] = {i18n_tr(I18N_FLOW, x->da), i18n_tr(I18N_XL_COUNT, x->da)};
     subheader(&s, heads, 2);
     for (size_t k = 0; k < EFF_N_COUNT; k++, s.row++) {
         const eff_eval_cell *c = &iv->counts[k];
@@ -241,7 +241,7 @@ static int effects_sheet(xw *x, const eff_eval_iv *iv)
                   {i18n_tr(I18N_PERSONS, x->da), 10}, {i18n_tr(I18N_OBSERVATIONS, x->da), 13}};
     static const fmt_id f[RUN_EFFECT_NV] = {F_3, F_3, F_3, F_3, F_3, F_2, F_1, F_1, F_INT, F_INT};
     sheet s;
-    if (add_sheet(x, &s, iv->cfg->id, i18n_tr(I18N_EFFECTS_2, x->da), cols, 14))
+    if (add_sheet(x, &s, iv->cfg->id, i18n_tr(I18N_SHEET_EFFECTS, x->da), cols, 14))
         return -1;
     for (size_t g = 0; g < iv->n_subgroups; g++) {
         const eff_eval_subgroup *sg = &iv->subgroups[g];
@@ -405,10 +405,10 @@ static int indicators_sheet(xw *x, const run_info *ri)
     if (!ri->ind || ri->cfg->n_indicators == 0)
         return 0;
     col cols[] = {{i18n_tr(I18N_INDICATOR, x->da), 26}, {i18n_tr(I18N_TITLE, x->da), 44},
-                  {i18n_tr(I18N_GROUP_2, x->da), 22}, {i18n_tr(I18N_SUBGROUP, x->da), 14},
+                  {i18n_tr(I18N_XL_GROUP, x->da), 22}, {i18n_tr(I18N_SUBGROUP, x->da), 14},
                   {i18n_tr(I18N_EVENT_TIME, x->da), 6}, {i18n_tr(I18N_VALUE, x->da), 9}, {i18n_tr(I18N_UNIT, x->da), 10},
                   {"N", 9}, {i18n_tr(I18N_SEED_FIGURE, x->da), 30},
-                  {i18n_tr(I18N_SEED_VALUE_2, x->da), 16}};
+                  {i18n_tr(I18N_XL_SEED_VALUE, x->da), 16}};
     sheet s;
     if (add_sheet(x, &s, i18n_tr(I18N_INDICATORS, x->da), NULL, cols, 10))
         return -1;
@@ -422,7 +422,7 @@ static int indicators_sheet(xw *x, const run_info *ri)
         num(&s, 4, c->year, F_INT), num(&s, 5, c->value, f);
         text(&s, 6, strcmp(unit, "percent") == 0 ? "%"
                     : strcmp(unit, "per_1000") == 0 ? i18n_tr(I18N_PER_1_000, x->da)
-                                                    : i18n_tr(I18N_VALUE_2, x->da));
+                                                    : i18n_tr(I18N_VALUE_LC, x->da));
         num(&s, 7, c->n >= 0 ? (double)c->n : NAN, F_INT);
         text(&s, 8, c->seed_figure), num(&s, 9, c->seed_value, f);
     }
@@ -480,7 +480,7 @@ static int survey_sheet(xw *x, const run_info *ri)
     const eff_survey *v = ri->survey;
     if (!v)
         return 0;
-    col cols[] = {{i18n_tr(I18N_ITEM_2, x->da), 30}, {i18n_tr(I18N_THEME, x->da), 30},
+    col cols[] = {{i18n_tr(I18N_SURVEY_ITEM, x->da), 30}, {i18n_tr(I18N_THEME, x->da), 30},
                   {i18n_tr(I18N_SHARE_TO_A_HIGH, x->da), 32},
                   {i18n_tr(I18N_95_CI_LOW, x->da), 13}, {i18n_tr(I18N_95_CI_HIGH, x->da), 13},
                   {"N", 8}};

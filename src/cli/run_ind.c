@@ -90,7 +90,7 @@ static void draw_panel(cli_out *o, const run_info *ri, const eff_cfg_indicator *
 #define PX(year) (p->x0 + PLOT_W * ((year) - y0) / span)
 #define PY(v) (p->y0 + PLOT_H * (1 - (v) / ymax))
     cli_out_printf(o, "<text x=\"%.0f\" y=\"%.0f\" font-weight=\"bold\">", p->x0, p->y0 - 10);
-    cli_svg_text(o, strcmp(p->subgroup, "all") == 0 ? i18n_tr(I18N_ALL_2, da) : p->subgroup);
+    cli_svg_text(o, strcmp(p->subgroup, "all") == 0 ? i18n_tr(I18N_ALL_CAP, da) : p->subgroup);
     cli_out_printf(o, "</text>\n");
     for (int t = 0; t <= 4; t++) { /* grid and y labels (a decimal comma in Danish) */
         double v = ymax * t / 4, y = PY(v);

@@ -49,11 +49,11 @@ static void effect_text(const eff_eval_subgroup *sg, size_t k, int logit, int da
     if (f->hidden)
         snprintf(buf, size, "%s", i18n_tr(I18N_SUPPRESSED, da));
     else if (!sg->estimated)
-        snprintf(buf, size, "%s", i18n_tr(I18N_NOT_ESTIMATED_2, da));
+        snprintf(buf, size, "%s", i18n_tr(I18N_NOT_ESTIMATED_PAREN, da));
     else if (f->event_time == -1)
         snprintf(buf, size, "-");
     else if (!f->estimable)
-        snprintf(buf, size, "%s", i18n_tr(I18N_NOT_ESTIMABLE_2, da));
+        snprintf(buf, size, "%s", i18n_tr(I18N_NOT_ESTIMABLE_PAREN, da));
     else {
         run_fmt(logit ? f->coef.odds_ratio : f->coef.estimate, logit ? 3 : 2, da, buf, size);
         strncat(buf, run_stars(f->coef.p_value), size - strlen(buf) - 1);
@@ -222,7 +222,7 @@ static void print_indicators(const run_info *ri, int da)
     if (!ri->ind || ri->cfg->n_indicators == 0)
         return;
     printf("\n== %s\n\n%-28s %6s %10s %10s %10s\n", i18n_tr(I18N_INDICATORS, da),
-           i18n_tr(I18N_INDICATOR_2, da), i18n_tr(I18N_YEAR_2, da), "udsat", "almen", "befolkning");
+           i18n_tr(I18N_INDICATOR_LC, da), i18n_tr(I18N_YEAR_LC, da), "udsat", "almen", "befolkning");
     for (size_t k = 0; k < ri->cfg->n_indicators; k++) {
         const eff_cfg_indicator *d = &ri->cfg->indicators[k];
         double v[3] = {NAN, NAN, NAN};
