@@ -1,6 +1,7 @@
 /* chapters.h - the seed's chapters 2 (funding) and 5 (the stakeholder survey) as text, JSON
  * and files, shared by `effekt funding`, `effekt survey` and `effekt run` (cmd_funding.c,
- * cmd_survey.c, cmd_run.c). */
+ * cmd_survey.c, cmd_run.c).
+ * Every label, Danish and English, comes from i18n.c (i18n_tr). */
 #ifndef EFF_CHAPTERS_H
 #define EFF_CHAPTERS_H
 

@@ -1,6 +1,7 @@
 /* cmd_funding.c - `effekt funding`: the seed's chapter 2 from a plans table and an estates
  * table (funding.h): totals, means per plan, estate and resident, co-financing shares with
- * the plans below the threshold, and the split of co-financing across its sources. */
+ * the plans below the threshold, and the split of co-financing across its sources.
+ * Every label, Danish and English, comes from i18n.c (i18n_tr). */
 #include <getopt.h>
 #include <jansson.h>
 #include <math.h>

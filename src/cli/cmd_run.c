@@ -2,7 +2,8 @@
  * chapter 3 from register extracts and participation records (config.h, persons.h, eval.h),
  * written under DIR (run_out.c, run_json.c) and shown as the seed's tables (run_text.c).
  * Everything is computed before the first file is written, and each file is written to a
- * temporary name and renamed, so a failed run leaves no half-written output. */
+ * temporary name and renamed, so a failed run leaves no half-written output.
+ * Every label, Danish and English, comes from i18n.c (i18n_tr). */
 #include <errno.h>
 #include <getopt.h>
 #include <pthread.h>

@@ -2,7 +2,8 @@
  * Table 5.1 (respondents per theme), Tables 5.2-5.3 (share in the top two steps of the scale
  * with a 95% Wilson interval and N, per item and theme), a stacked bar chart of the answers
  * per item, and a summary naming the items at or above one half. A theme hidden by
- * disclosure control is left out of every file. */
+ * disclosure control is left out of every file.
+ * Every label, Danish and English, comes from i18n.c (i18n_tr). */
 #include <errno.h>
 #include <getopt.h>
 #include <jansson.h>

@@ -1,5 +1,6 @@
 /* match_out.c - what `effekt match` writes: the matched rows (or, with replacement, the
- * matched pairs), the balance table, the love plot (SVG), and the counts as text or JSON. */
+ * matched pairs), the balance table, the love plot (SVG), and the counts as text or JSON.
+ * Every label, Danish and English, comes from i18n.c (i18n_tr). */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>

@@ -5,7 +5,8 @@
  * and an appendix on method and disclosure control. Charts and tables other commands make
  * are reused through their writers (love plot, indicator charts, chapters 2 and 5). Written
  * atomically after every other file of the run; it prints only what passed disclosure
- * control, and never a person id. */
+ * control, and never a person id.
+ * Every label, Danish and English, comes from i18n.c (i18n_tr). */
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>

@@ -1,7 +1,7 @@
 /* report.h - shared by the parts of DIR/report.html: report.c (the page, chapters 1, 2, 4, 5
  * and the method appendix), report_iv.c (chapter 3: one section per intervention),
- * report_svg.c (the figures new to the report) and report_i18n.c (every label of the report,
- * Danish and English, in one table). Only what passed disclosure control is printed. */
+ * report_svg.c (the figures new to the report); every label is in i18n.c (i18n.h), the
+ * seed's names in run_labels.c. Only what passed disclosure control is printed. */
 #ifndef EFF_REPORT_H
 #define EFF_REPORT_H
 

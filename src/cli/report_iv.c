@@ -3,7 +3,8 @@
  * 3.3, 3.5), balance and the love plot, the effects with stars and the pre-trend test
  * (Tables 3.2, 3.4, 3.6) and their figure, the typical person (Figures 3.2, 3.5) and the
  * robustness checks. A cell disclosure control hid is "–" and carries its id in data-cell;
- * nothing derived from it is printed. */
+ * nothing derived from it is printed.
+ * Every label, Danish and English, comes from i18n.c (i18n_tr). */
 #include <ctype.h>
 #include <math.h>
 #include <stdio.h>

@@ -3,7 +3,8 @@
  * bands) and the effects by event time (odds ratios on a log axis with 1 marked, or
  * percentage points with 0 marked). Okabe-Ito colours, and each series also has its own dash
  * and marker, so the figures read in grey print. A point disclosure control hid is not
- * drawn; lines break there. No ids in the SVG, so several can sit in one page. */
+ * drawn; lines break there. No ids in the SVG, so several can sit in one page.
+ * Every label, Danish and English, comes from i18n.c (i18n_tr). */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>

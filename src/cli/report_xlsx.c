@@ -2,10 +2,10 @@
  * own (libxlsxwriter): "Om"/"About", per intervention its characteristics and flow, balance,
  * effects, typical person, robustness and sensitivity, then the indicators, funding and
  * survey. Numbers are numeric cells with number formats, headings in the run's language
- * (run_labels.c, chapters.h). The cells come from the same functions as the CSV files, so
- * what disclosure control hid is an empty cell here exactly where the CSV field is empty; no
- * person id is written. The workbook goes to a temp file beside the target (eff_atomic),
- * renamed onto tables.xlsx only after workbook_close succeeds. */
+ * (i18n.c, through i18n_tr and run_labels.c). The cells come from the same functions as the
+ * CSV files, so what disclosure control hid is an empty cell here exactly where the CSV field
+ * is empty; no person id is written. The workbook goes to a temp file beside the target
+ * (eff_atomic), renamed onto tables.xlsx only after workbook_close succeeds. */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>

@@ -1,6 +1,7 @@
 /* run_cli.h - shared by the parts of `effekt run`: cmd_run.c (options and the flow),
  * run_out.c (the files under --out), run_ind.c (the indicators' files) and run_text.c (the
- * tables on the terminal). */
+ * tables on the terminal).
+ * Every label, Danish and English, comes from i18n.c (i18n_tr). */
 #ifndef EFF_RUN_CLI_H
 #define EFF_RUN_CLI_H
 

@@ -3,7 +3,8 @@
  * group, a panel per subgroup, the seed's values as crosses) and their part of results.json.
  * Only shown cells are written; a suppressed one is empty (CSV), null (JSON) or a gap in
  * its line. Colours are Okabe and Ito's, and each group also has its own dash and marker, so
- * the lines stay apart in grey print. */
+ * the lines stay apart in grey print.
+ * Every label, Danish and English, comes from i18n.c (i18n_tr). */
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>

@@ -1,7 +1,8 @@
 /* run_text.c - the tables of `effekt run` on the terminal, in the layout of the seed's
  * Tables 3.1-3.6: participant characteristics, then the effects per event time with stars,
  * the pre-trend test and the typical person. Danish by default (decimal comma), English with
- * --lang en. Suppressed cells read "(skjult)" / "(suppressed)". */
+ * --lang en. Suppressed cells read "(skjult)" / "(suppressed)".
+ * Every label, Danish and English, comes from i18n.c (i18n_tr). */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
