@@ -210,6 +210,7 @@ static const char *const msg[I18N_N_MSG][2] = {
     [I18N_S_STAT_PP] = {"95 pct. KI %s til %s", "95%% CI %s to %s"},
     [I18N_S_NOT_SIG] = {"; ikke statistisk signifikant", "; not statistically significant"},
     [I18N_S_WILD] = {"; wild bootstrap p = %s", "; wild bootstrap p = %s"},
+    [I18N_S_WILD_TINY] = {"; wild bootstrap p < 0,001", "; wild bootstrap p < 0.001"},
     [I18N_S_WILD_NOT_SIG] = {"; wild bootstrap p = %s, dvs. ikke signifikant, når der tages højde "
                              "for de få klynger",
                              "; wild bootstrap p = %s, i.e. not significant once the few clusters "

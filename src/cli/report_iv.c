@@ -100,10 +100,12 @@ static void clause(const eff_eval_subgroup *sg, size_t k, int logit, int da, cha
         snprintf(stat + len, size - len, "%s", i18n_tr(I18N_S_NOT_SIG, da));
     len = strlen(stat);
     if (sg->wild_done && sg->wild[k].estimated && isfinite(sg->wild[k].p_value)) {
-        report_num(p, sizeof p, sg->wild[k].p_value, 2, da);
+        double pv = sg->wild[k].p_value; /* "0,00" would read as certainty */
+        report_num(p, sizeof p, pv, pv < 0.01 ? 3 : 2, da);
         snprintf(stat + len, size - len,
-                 i18n_tr(sig && sg->wild[k].p_value >= 0.05 ? I18N_S_WILD_NOT_SIG : I18N_S_WILD, da),
-                 p);
+                 i18n_tr(pv < 0.001                ? I18N_S_WILD_TINY
+                         : sig && pv >= 0.05       ? I18N_S_WILD_NOT_SIG
+                                                   : I18N_S_WILD, da), p);
     }
 }
 
