@@ -12,6 +12,7 @@
 #include "describe.h"
 #include "design.h"
 #include "config.h"
+#include "cpr.h"
 #include "dict.h"
 #include "funding.h"
 #include "digest.h"

@@ -80,6 +80,7 @@ void cli_out_abort(cli_out *o);
  * Returns the exit code, having printed the error if there was one. */
 int cli_out_finish(cli_out *o, eff_status st, eff_error *err);
 
+int cmd_cpr(int argc, char **argv);
 int cmd_csdid(int argc, char **argv);
 int cmd_describe(int argc, char **argv);
 int cmd_funding(int argc, char **argv);

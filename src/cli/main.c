@@ -17,6 +17,7 @@ typedef struct command {
 } command;
 
 static const command commands[] = {
+    {"cpr", cmd_cpr, "CPR numbers: check, keygen, pseudonymise (keyed HMAC-SHA-256)"},
     {"csdid", cmd_csdid, "Callaway & Sant'Anna group-time effects, aggregated, with bands"},
     {"describe", cmd_describe, "rows, columns, types, missing counts and ranges of a table"},
     {"funding", cmd_funding, "the plans' grants, co-financing and means (the seed's chapter 2)"},
