@@ -115,12 +115,18 @@ clean:
 
 -include $(shell find build -name '*.d' 2>/dev/null)
 
-# Fuzzing (not part of check): make fuzz FUZZ_SECONDS=300
+# Fuzzing (not part of check): make fuzz FUZZ_SECONDS=600 runs each harness in turn
 FUZZ_SECONDS ?= 120
-build/fuzz/fuzz_csv: tests/fuzz/fuzz_csv.c $(LIB_SRC)
-	@mkdir -p build/fuzz tests/fuzz/corpus/csv
+FUZZERS = csv cpr config
+build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(LIB_SRC)
+	@mkdir -p build/fuzz tests/fuzz/corpus/$*
 	clang $(WARN) $(DEFS) -g -O1 -fsanitize=fuzzer,address,undefined -o $@ $< $(LIB_SRC) $(LDLIBS)
 
-fuzz: deps build/fuzz/fuzz_csv
+fuzz: deps $(patsubst %,build/fuzz/fuzz_%,$(FUZZERS))
 	cp -n examples/*.csv tests/fuzz/corpus/csv/ 2>/dev/null || true
-	build/fuzz/fuzz_csv -max_total_time=$(FUZZ_SECONDS) -timeout=5 -max_len=4096 tests/fuzz/corpus/csv
+	cp -n examples/*.ini tests/data/run/*.ini tests/fuzz/corpus/config/ 2>/dev/null || true
+	cp -n tests/fuzz/seeds/cpr/* tests/fuzz/corpus/cpr/ 2>/dev/null || true
+	for f in $(FUZZERS); do \
+	    build/fuzz/fuzz_$$f -max_total_time=$(FUZZ_SECONDS) -timeout=5 -max_len=4096 \
+	        tests/fuzz/corpus/$$f || exit 1; \
+	done
