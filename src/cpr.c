@@ -103,6 +103,38 @@ eff_cpr_reason eff_cpr_parse(const char *s, size_t len, eff_cpr_info *out)
     return out->reason = EFF_CPR_VALID;
 }
 
+static size_t digit_run(const char *s)
+{
+    size_t n = 0;
+    while (is_digit(s[n]))
+        n++;
+    return n;
+}
+
+size_t eff_cpr_mask(char *s)
+{
+    size_t masked = 0;
+    for (size_t i = 0; s && s[i];) {
+        if (!is_digit(s[i]) || (i > 0 && is_digit(s[i - 1]))) {
+            i++;
+            continue;
+        }
+        size_t run = digit_run(s + i), len = 0;
+        if (run == 10)
+            len = 10;
+        else if (run == 6 && s[i + 6] == '-' && digit_run(s + i + 7) == 4)
+            len = 11;
+        eff_cpr_info info;
+        if (len && eff_cpr_parse(s + i, len, &info) == EFF_CPR_VALID) {
+            memset(s + i, 'X', 6);
+            memset(s + i + len - 4, 'X', 4);
+            masked++;
+        }
+        i += len ? len : run;
+    }
+    return masked;
+}
+
 static void count(eff_cpr_summary *s, const eff_cpr_info *info)
 {
     s->rows++;

@@ -50,6 +50,13 @@ int eff_cpr_mod11_ok(const char digits[10]);
  * returns out->reason. Never fails otherwise. */
 eff_cpr_reason eff_cpr_parse(const char *s, size_t len, eff_cpr_info *out);
 
+/* Overwrites the digits of every CPR-shaped piece of the NUL-terminated text `s` with 'X'
+ * (a dash stays): ten digits with no digit on either side, or six digits, a
+ * dash and four digits likewise, whose DDMMYY is a real date in the century of the 7th digit
+ * (eff_cpr_parse's VALID). Returns how many were masked. Every error message and log line of
+ * the library passes through it (status.c), so no message can repeat a CPR number. */
+size_t eff_cpr_mask(char *s);
+
 /* Counts over a column. */
 typedef struct eff_cpr_summary {
     size_t rows, valid, invalid;

@@ -1,6 +1,8 @@
 /* status.c - status names, error records and logging through the context's callback. */
 #include "status.h"
 
+#include "cpr.h"
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -48,6 +50,8 @@ eff_status eff_error_set(eff_error *err, eff_status status, const char *path, lo
     va_start(ap, fmt);
     vsnprintf(err->msg, sizeof err->msg, fmt, ap);
     va_end(ap);
+    eff_cpr_mask(err->path); /* a message may quote a cell or a path: never a CPR number */
+    eff_cpr_mask(err->msg);
     return status;
 }
 
@@ -62,6 +66,7 @@ void eff_error_prefix(eff_error *err, const char *fmt, ...)
     va_end(ap);
     snprintf(full, sizeof full, "%s: %s", head, err->msg);
     snprintf(err->msg, sizeof err->msg, "%.*s", (int)sizeof err->msg - 1, full);
+    eff_cpr_mask(err->msg);
 }
 
 void eff_error_format(const eff_error *err, char *buf, size_t size)
@@ -95,6 +100,7 @@ void eff_log(const eff_ctx *ctx, eff_log_level level, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
+    eff_cpr_mask(msg);
     ctx->log(ctx->log_user, level, msg);
 }
 

@@ -371,6 +371,47 @@ static void test_pseudonymise_table(void **state)
     eff_table_free(t);
 }
 
+/* Masking: exactly the CPR-shaped pieces (valid dates, not touching a digit) become X, in
+ * messages built by eff_error_set and by a CSV reader that quotes a cell. */
+static void test_mask(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *in, *out;
+        size_t n;
+    } cases[] = {
+        {"070761-4285", "XXXXXX-XXXX", 1},
+        {"a 0707614285 b", "a XXXXXXXXXX b", 1},
+        {"2902004001,2902000001", "XXXXXXXXXX,2902000001", 1}, /* 1900 was no leap year */
+        {"12345678901 07076142851 1070761-4285", "12345678901 07076142851 1070761-4285", 0},
+        {"310499-1234 3104991234 0707614285x", "310499-1234 3104991234 XXXXXXXXXXx", 1},
+        {"070761-42857 070761--4285 0707614-285", "070761-42857 070761--4285 0707614-285", 0},
+        {"x010185123", "x010185123", 0},
+        {"", "", 0},
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        char buf[128];
+        snprintf(buf, sizeof buf, "%s", cases[k].in);
+        assert_int_equal(eff_cpr_mask(buf), cases[k].n);
+        assert_string_equal(buf, cases[k].out);
+    }
+    eff_error err;
+    eff_error_set(&err, EFF_EPARSE, "lists/0707614285.csv", 2, 1, "found \"%s\"", "070761-4285");
+    assert_string_equal(err.msg, "found \"XXXXXX-XXXX\"");
+    assert_string_equal(err.path, "lists/XXXXXXXXXX.csv");
+    /* a reader quoting the offending cell: the number is not repeated */
+    eff_csv_options o = eff_csv_options_default();
+    const char *path = eff_test_write_str("m.csv", "n\n1\n0707614285x\n");
+    eff_table *t = NULL;
+    eff_csv_coltype as_int = {"n", EFF_TYPE_I64};
+    o.types = &as_int;
+    o.n_types = 1;
+    assert_int_equal(eff_csv_read(path, &o, NULL, &t, NULL, &err), EFF_EPARSE);
+    assert_null(t);
+    assert_null(strstr(err.msg, "0707614285"));
+    assert_non_null(strstr(err.msg, "XXXXXXXXXXx"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -378,6 +419,7 @@ int main(void)
         cmocka_unit_test(test_mod11),              cmocka_unit_test(test_column_and_report),
         cmocka_unit_test(test_keygen_and_read),    cmocka_unit_test(test_pseudonym),
         cmocka_unit_test(test_collisions),         cmocka_unit_test(test_pseudonymise_table),
+        cmocka_unit_test(test_mask),
     };
     return cmocka_run_group_tests(tests, NULL, eff_test_cleanup);
 }

@@ -88,17 +88,20 @@ int cli_fail(const eff_error *err)
     char msg[1024];
     cli_progress_done();
     eff_error_format(err, msg, sizeof msg);
+    eff_cpr_mask(msg);
     fprintf(stderr, "effekt: %s\n", msg);
     return cli_exit_code(err->status);
 }
 
 int cli_usage(const char *cmd, const char *fmt, ...)
 {
+    char msg[1024];
     va_list ap;
-    fprintf(stderr, "effekt%s%s: ", cmd ? " " : "", cmd ? cmd : "");
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    vsnprintf(msg, sizeof msg, fmt, ap); /* an argument may be a CPR number typed by mistake */
     va_end(ap);
+    eff_cpr_mask(msg);
+    fprintf(stderr, "effekt%s%s: %s", cmd ? " " : "", cmd ? cmd : "", msg);
     fprintf(stderr, "\nTry 'effekt %s%s--help'.\n", cmd ? cmd : "", cmd ? " " : "");
     return EXIT_USAGE;
 }

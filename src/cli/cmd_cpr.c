@@ -11,7 +11,7 @@
 static const char help[] =
     "Usage: effekt cpr check FILE --column COL [--out FILE] [--format text|json]\n"
     "       effekt cpr keygen KEYFILE\n"
-    "       effekt cpr pseudonymise FILE --column COL --key-file KEYFILE --out FILE\n"
+    "       effekt cpr pseudonymise FILE --column COL[,COL...] --key-file KEYFILE --out FILE\n"
     "                               [--allow-invalid]\n\n"
     "check: validates each value of COL as a CPR number, DDMMYY-SSSS with or without the\n"
     "  dash: a real birth date in the century that the 7th digit and YY give. The modulus-11\n"
@@ -25,10 +25,12 @@ static const char help[] =
     "  digits), keeping every other column. A value that is not a valid CPR number is an\n"
     "  error (file:line:column, nothing written); with --allow-invalid, numbers with an\n"
     "  impossible date are pseudonymised and values that are not CPR-shaped become empty.\n"
-    "  Empty values stay empty. Two numbers with the same pseudonym are an error.\n\n"
+    "  Empty values stay empty. Two numbers with the same pseudonym are an error. Several\n"
+    "  columns (PNR,MOR_ID,FAR_ID) are pseudonymised in one pass under the same key, so a\n"
+    "  mother's id still links to her own row.\n\n"
     "Options:\n"
     "  --data FILE         the input table (or FILE as an argument)\n"
-    "  --column COL        the column holding CPR numbers\n"
+    "  --column COL        the column holding CPR numbers (pseudonymise: a comma list)\n"
     "  --key-file FILE     the key (mode 0600; accessible by group or others: refused)\n"
     "  --out FILE          output table (CSV, or .dta/.sav/.sas7bdat), written atomically\n"
     "  --allow-invalid     see pseudonymise\n"
@@ -175,6 +177,41 @@ static int cpr_keygen(int argc, char **argv)
     return EXIT_OK;
 }
 
+/* Pseudonymises each column of the comma list `columns` in turn; *out is the last copy. */
+static eff_status pseudonymise_columns(eff_table *t, const char *columns, const eff_cpr_key *key,
+                                       const eff_cpr_pseudo_options *po, eff_table **out,
+                                       eff_error *err)
+{
+    char name[256];
+    eff_table *cur = t;
+    eff_status st = EFF_OK;
+    for (const char *p = columns; st == EFF_OK && (*p || cur == t);) {
+        size_t len = strcspn(p, ",");
+        if (len == 0 || len >= sizeof name) {
+            st = eff_error_set(err, EFF_EINVAL, NULL, 0, 0,
+                               "--column: an empty or over-long column name in \"%s\"", columns);
+            break;
+        }
+        memcpy(name, p, len);
+        name[len] = '\0';
+        eff_cpr_pseudo_stats s;
+        eff_table *next = NULL;
+        st = eff_cpr_pseudonymise(cur, name, key, po, &next, &s, err);
+        if (st == EFF_OK)
+            fprintf(stderr, "effekt cpr pseudonymise: %s: %zu rows, %zu pseudonymised, %zu empty, "
+                            "%zu with an impossible date, %zu not CPR-shaped (left empty)\n",
+                    name, s.rows, s.pseudonymised, s.missing, s.invalid_dates, s.dropped);
+        if (cur != t)
+            eff_table_free(cur);
+        cur = next;
+        p += len + (p[len] == ',');
+    }
+    if (st != EFF_OK && cur != t)
+        eff_table_free(cur);
+    *out = st == EFF_OK ? cur : NULL;
+    return st;
+}
+
 static int cpr_pseudonymise(int argc, char **argv)
 {
     cpr_args a;
@@ -189,19 +226,14 @@ static int cpr_pseudonymise(int argc, char **argv)
     eff_cpr_key key;
     eff_table *t = NULL, *pseudo = NULL;
     eff_cpr_pseudo_options po = {.allow_invalid = a.allow_invalid};
-    eff_cpr_pseudo_stats s;
     eff_write_options w = eff_write_options_default();
     eff_status st = eff_cpr_key_read(a.key, &key, &err);
     if (st == EFF_OK) {
         st = read_input(a.data, NULL, &t, &err);
-        if (st == EFF_OK) st = eff_cpr_pseudonymise(t, a.column, &key, &po, &pseudo, &s, &err);
+        if (st == EFF_OK) st = pseudonymise_columns(t, a.column, &key, &po, &pseudo, &err);
         eff_cpr_key_wipe(&key);
     }
     if (st == EFF_OK) st = eff_write_table(pseudo, a.out, &w, NULL, &err);
-    if (st == EFF_OK)
-        fprintf(stderr, "effekt cpr pseudonymise: %zu rows, %zu pseudonymised, %zu empty, "
-                        "%zu with an impossible date, %zu not CPR-shaped (left empty)\n",
-                s.rows, s.pseudonymised, s.missing, s.invalid_dates, s.dropped);
     eff_table_free(pseudo);
     eff_table_free(t);
     return st ? cli_fail(&err) : EXIT_OK;

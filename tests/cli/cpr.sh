@@ -123,6 +123,34 @@ import csv, sys
 c = [r["cpr"] for r in csv.DictReader(open(sys.argv[1]))]
 assert [len(x) for x in c] == [16, 16, 16, 0, 0], c' "$work/pb.csv"
 
+# several columns in one pass: a mother's id and her own row get the same pseudonym
+cat > "$work/fam.csv" <<'CSV'
+PNR,MOR_ID,FAR_ID
+0707614285,290200-4001,
+2902004001,,0707614285
+CSV
+run cpr pseudonymise "$work/fam.csv" --column PNR,MOR_ID,FAR_ID --key-file "$work/k.key" \
+    --out "$work/fam-p.csv"
+expect "pseudonymise --column PNR,MOR_ID,FAR_ID" 0 "FAR_ID: 2 rows, 1 pseudonymised, 1 empty"
+printf '%s\n%s\n' "$out" "$err" > "$work/fam.log"
+check "every id column pseudonymised, each number to one id across columns and dashes" python3 -c '
+import csv, sys
+r = list(csv.reader(open(sys.argv[1])))
+assert r[0] == ["PNR", "MOR_ID", "FAR_ID"], r[0]
+(a, m, f), (b, m2, f2) = r[1], r[2]
+assert len(a) == len(b) == 16 and a != b and m == b and f2 == a and f == m2 == "", r' "$work/fam-p.csv"
+run cpr pseudonymise "$work/fam.csv" --column PNR,,FAR_ID --key-file "$work/k.key" --out "$work/x.csv"
+expect "an empty name in the --column list: exit 2" 2 "empty or over-long column name"
+run cpr pseudonymise "$work/fam.csv" --column PNR,nope --key-file "$work/k.key" --out "$work/x.csv"
+expect "an unknown column in the list: exit 2, nothing written" 2 "nope"
+check "nothing written" test ! -e "$work/x.csv"
+run cpr check "$work/0707614285.csv" --column cpr
+expect "a message naming a file called by a CPR number masks it" 4 "XXXXXXXXXX.csv"
+printf '%s\n%s\n' "$out" "$err" > "$work/masked.log"
+run cpr check "$work/d.csv" 070761-4285 --column cpr
+expect "a usage message quoting a CPR number masks it" 1 "'XXXXXX-XXXX'"
+printf '%s\n%s\n' "$out" "$err" >> "$work/masked.log"
+
 chmod 0644 "$work/k.key"
 run cpr pseudonymise "$work/d.csv" --column cpr --key-file "$work/k.key" --out "$work/p4.csv"
 expect "a key file readable by others: exit 2, naming the file" 2 "k.key"
@@ -142,4 +170,5 @@ expect "a malformed key file: exit 2" 2 "64 hex digits"
 
 check "no CPR number and no part of the key in any output or message" no_secret \
     "$work/r.csv" "$work/c.json" "$work/keygen.txt" "$work/p.csv" "$work/p.log" \
-    "$work/pb.log" "$work/pb.csv" "$work/pa.log" "$work/mode.log"
+    "$work/pb.log" "$work/pb.csv" "$work/pa.log" "$work/mode.log" "$work/fam-p.csv" \
+    "$work/fam.log" "$work/masked.log"
