@@ -399,11 +399,14 @@ static eff_status readstat_failure(rs_reader *rd, readstat_error_t e)
     if (e == READSTAT_ERROR_USER_ABORT)
         return eff_error_set(rd->err, EFF_EABORT, rd->path, 0, 0, "interrupted while reading");
     /* The file was there (it was stat'ed): a failed read is a short file, i.e. bad data. */
-    eff_status st = e == READSTAT_ERROR_OPEN ? EFF_EIO
-                    : e == READSTAT_ERROR_MALLOC ? EFF_ENOMEM
-                                                 : EFF_EPARSE;
+    eff_status st = e == READSTAT_ERROR_OPEN ? EFF_EIO : EFF_EPARSE;
     const char *hint = "";
-    if (e == READSTAT_ERROR_ROW_COUNT_MISMATCH)
+    /* Our own allocations report themselves (rd->status above); ReadStat's fail only past its
+     * 16 MiB cap on one block, which a size field of a corrupt or hostile header asks for. */
+    if (e == READSTAT_ERROR_MALLOC)
+        hint = " (a size in the file asks for a block over ReadStat's 16 MiB limit: is the "
+               "file corrupt?)";
+    else if (e == READSTAT_ERROR_ROW_COUNT_MISMATCH)
         hint = " (the file is truncated, or claims more rows than it holds)";
     else if (e == READSTAT_ERROR_READ) /* mostly the end of a truncated file */
         hint = " (a read came up short: is the file truncated?)";
