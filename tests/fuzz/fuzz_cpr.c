@@ -1,7 +1,9 @@
 /* fuzz_cpr.c - libFuzzer target for the CPR parser: any bytes, split into lines, as one text
  * column must give a verdict per row (valid, or missing, format or date), a report table, and
  * never a crash, a leak or undefined behaviour; a valid verdict must carry a birth date and a
- * sex. Build and run: make fuzz (clang -fsanitize=fuzzer,address,undefined). */
+ * sex. The same bytes as one text go through eff_cpr_mask, after which nothing CPR-shaped may
+ * be left (masking twice masks nothing) and the length and every non-digit byte stay. Build
+ * and run: make fuzz (clang -fsanitize=fuzzer,address,undefined). */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,8 +34,26 @@ static eff_table *lines_as_column(const uint8_t *data, size_t size)
     return t;
 }
 
+static void check_mask(const uint8_t *data, size_t size)
+{
+    char *text = malloc(size + 1);
+    if (!text)
+        abort();
+    memcpy(text, data, size);
+    text[size] = '\0';
+    size_t len = strlen(text); /* up to the first NUL, as a message would be */
+    eff_cpr_mask(text);
+    if (strlen(text) != len || eff_cpr_mask(text) != 0)
+        abort();
+    for (size_t i = 0; i < len; i++)
+        if (text[i] != (char)data[i] && !(text[i] == 'X' && data[i] >= '0' && data[i] <= '9'))
+            abort();
+    free(text);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+    check_mask(data, size);
     eff_table *t = lines_as_column(data, size);
     eff_cpr_info *rows = NULL;
     eff_cpr_summary s;
