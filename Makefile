@@ -115,10 +115,11 @@ clean:
 
 -include $(shell find build -name '*.d' 2>/dev/null)
 
-# Fuzzing (not part of check): make fuzz FUZZ_SECONDS=600 runs each harness in turn
+# Fuzzing (not part of check): make fuzz FUZZ_SECONDS=600 runs each harness in turn; inputs up
+# to 4 KiB, SAS/Stata/SPSS files (fuzz_regfile) up to 64 KiB
 FUZZ_SECONDS ?= 120
-FUZZERS = csv cpr config
-build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(LIB_SRC)
+FUZZERS = csv cpr config regfile survey
+build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(LIB_SRC) build/gen/sim_data.inc
 	@mkdir -p build/fuzz tests/fuzz/corpus/$*
 	clang $(WARN) $(DEFS) -g -O1 -fsanitize=fuzzer,address,undefined -o $@ $< $(LIB_SRC) $(LDLIBS)
 
@@ -126,7 +127,10 @@ fuzz: deps $(patsubst %,build/fuzz/fuzz_%,$(FUZZERS))
 	cp -n examples/*.csv tests/fuzz/corpus/csv/ 2>/dev/null || true
 	cp -n examples/*.ini tests/data/run/*.ini tests/fuzz/corpus/config/ 2>/dev/null || true
 	cp -n tests/fuzz/seeds/cpr/* tests/fuzz/corpus/cpr/ 2>/dev/null || true
+	cp -n tests/fuzz/seeds/regfile/* tests/fuzz/corpus/regfile/ 2>/dev/null || true
+	cp -n tests/fuzz/seeds/survey/* tests/fuzz/corpus/survey/ 2>/dev/null || true
 	for f in $(FUZZERS); do \
-	    build/fuzz/fuzz_$$f -max_total_time=$(FUZZ_SECONDS) -timeout=5 -max_len=4096 \
+	    case $$f in regfile) len=65536;; *) len=4096;; esac; \
+	    build/fuzz/fuzz_$$f -max_total_time=$(FUZZ_SECONDS) -timeout=5 -max_len=$$len \
 	        tests/fuzz/corpus/$$f || exit 1; \
 	done

@@ -55,10 +55,11 @@ typedef struct eff_read_options {
 eff_read_options eff_read_options_default(void);
 
 /* Reads one table (caller owns *out). Errors: EFF_EIO (cannot open or read), EFF_EPARSE
- * (malformed, truncated or corrupt file, with ReadStat's message; a named catalogue that
- * matches no column), EFF_EINVAL (unknown column in the selection, id_column not text, an
- * unknown extension), EFF_ENOMEM, EFF_EABORT. The row count a file claims is checked against
- * its size before anything is allocated for it. */
+ * (malformed, truncated or corrupt file, with ReadStat's message, a block size ReadStat
+ * refuses to allocate among them; a named catalogue that matches no column), EFF_EINVAL
+ * (unknown column in the selection, id_column not text, an unknown extension), EFF_ENOMEM,
+ * EFF_EABORT. A column named twice in the selection is read once. The row count a file
+ * claims is checked against its size before anything is allocated for it. */
 eff_status eff_read_table(const char *path, const eff_read_options *opt, const eff_ctx *ctx,
                           eff_table **out, eff_error *err);
 

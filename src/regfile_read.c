@@ -37,6 +37,7 @@ typedef struct rs_reader {
     eff_status status;   /* our own failure inside a callback (ReadStat only says "abort") */
     uint64_t file_size;
     long claimed_rows;
+    int file_version;    /* the format's version (Stata: 105 .. 119) */
     rs_col *cols;
     size_t ncol, cap_cols;
     int *selected_found; /* per requested column: seen in the file */
@@ -89,16 +90,20 @@ static int on_metadata(readstat_metadata_t *metadata, void *user)
 {
     rs_reader *rd = user;
     rd->claimed_rows = readstat_get_row_count(metadata);
+    rd->file_version = readstat_get_file_format_version(metadata);
     return READSTAT_HANDLER_OK;
 }
 
-static long requested_index(const rs_reader *rd, const char *name)
+/* Marks every request naming the variable (a selection may name a column twice, as the CSV
+ * reader allows); 0 when none does. */
+static int mark_requested(rs_reader *rd, const char *name)
 {
     const eff_read_options *o = rd->opt;
+    int found = 0;
     for (size_t i = 0; o->columns && i < o->n_columns; i++)
         if (strcasecmp(o->columns[i], name) == 0)
-            return (long)i;
-    return -1;
+            rd->selected_found[i] = found = 1;
+    return found;
 }
 
 static char *dup_or_null(const char *s)
@@ -106,18 +111,32 @@ static char *dup_or_null(const char *s)
     return s && *s ? eff_strdup(s) : NULL;
 }
 
+/* How much of a label set's name to read. ReadStat (1.1.8, and 1.1.9 still) hands a Stata
+ * file's names of label sets straight from their fixed-width fields, unterminated when the
+ * name fills its field: a variable's (`table` 0) from the list of names, where the last
+ * variable's then runs past ReadStat's buffer, and a label table's (`table` 1) from a stack
+ * buffer wider than the field. The field: 9 bytes before format 110 (tables 12 before 105),
+ * 33 before 118, then 129. Other formats' names are terminated. */
+static size_t set_name_len(const rs_reader *rd, const char *name, int table)
+{
+    int v = rd->file_version;
+    if (rd->format != EFF_FORMAT_DTA)
+        return strlen(name);
+    return strnlen(name, v < (table ? 105 : 110) ? (table ? 12 : 9) : v < 118 ? 33 : 129);
+}
+
 static int on_variable(int index, readstat_variable_t *variable, const char *val_labels,
                        void *user)
 {
-    (void)index;
     rs_reader *rd = user;
     const char *name = readstat_variable_get_name(variable);
-    if (rd->opt->columns) {
-        long r = requested_index(rd, name);
-        if (r < 0)
-            return READSTAT_HANDLER_SKIP_VARIABLE;
-        rd->selected_found[r] = 1;
+    char unnamed[32];
+    if (!name) { /* ReadStat's NULL for an empty name: V1, V2, ... as the CSV reader does */
+        snprintf(unnamed, sizeof unnamed, "V%d", index + 1);
+        name = unnamed;
     }
+    if (rd->opt->columns && !mark_requested(rd, name))
+        return READSTAT_HANDLER_SKIP_VARIABLE;
     if (rd->ncol == rd->cap_cols) {
         size_t cap = rd->cap_cols ? 2 * rd->cap_cols : 16;
         rs_col *cols = eff_reallocarray(rd->cols, cap, sizeof *cols);
@@ -130,7 +149,8 @@ static int on_variable(int index, readstat_variable_t *variable, const char *val
     rs_col *c = &rd->cols[rd->ncol++];
     c->name = eff_strdup(name);
     c->label = dup_or_null(readstat_variable_get_label(variable));
-    c->set_name = dup_or_null(val_labels);
+    size_t set_len = val_labels ? set_name_len(rd, val_labels, 0) : 0;
+    c->set_name = set_len ? eff_strndup(val_labels, set_len) : NULL;
     if (!c->name)
         return oom(rd);
     readstat_type_t type = readstat_variable_get_type(variable);
@@ -307,10 +327,12 @@ static eff_labels *find_set(rs_reader *rd, const char *name)
     return NULL;
 }
 
-static int on_value_label(const char *set_name, readstat_value_t value, const char *label,
+static int on_value_label(const char *raw_name, readstat_value_t value, const char *label,
                           void *user)
 {
     rs_reader *rd = user;
+    char set_name[256];
+    snprintf(set_name, sizeof set_name, "%.*s", (int)set_name_len(rd, raw_name, 1), raw_name);
     int is_string = readstat_value_type(value) == READSTAT_TYPE_STRING;
     eff_labels *set = find_set(rd, set_name);
     if (!set) {
@@ -328,6 +350,9 @@ static int on_value_label(const char *set_name, readstat_value_t value, const ch
     }
     if (readstat_value_is_tagged_missing(value) || readstat_value_is_system_missing(value))
         return READSTAT_HANDLER_OK; /* labels of special missing values: all missing here */
+    if (is_string && !readstat_string_value(value))
+        return READSTAT_HANDLER_OK; /* NULL: ReadStat (1.1.8, 1.1.9) hands over a .sav's
+                                       labels whose value failed to convert, then fails */
     if (eff_labels_string_values(set) != is_string)
         return READSTAT_HANDLER_OK; /* a mixed set: keep the first kind */
     eff_status st;
@@ -398,14 +423,13 @@ static eff_status readstat_failure(rs_reader *rd, readstat_error_t e)
         return rd->status;
     if (e == READSTAT_ERROR_USER_ABORT)
         return eff_error_set(rd->err, EFF_EABORT, rd->path, 0, 0, "interrupted while reading");
-    /* The file was there (it was stat'ed): a failed read is a short file, i.e. bad data. */
+    /* The file was there (it was stat'ed): a failed read is a short file, i.e. bad data. So
+     * is a failed allocation: ReadStat refuses blocks of size 0 or over 16 MiB, the sizes a
+     * corrupt or hostile header asks for (our own allocations fail apart, in rd->status). */
     eff_status st = e == READSTAT_ERROR_OPEN ? EFF_EIO : EFF_EPARSE;
     const char *hint = "";
-    /* Our own allocations report themselves (rd->status above); ReadStat's fail only past its
-     * 16 MiB cap on one block, which a size field of a corrupt or hostile header asks for. */
     if (e == READSTAT_ERROR_MALLOC)
-        hint = " (a size in the file asks for a block over ReadStat's 16 MiB limit: is the "
-               "file corrupt?)";
+        hint = " (a size in the file is zero or over ReadStat's 16 MiB limit: is it corrupt?)";
     else if (e == READSTAT_ERROR_ROW_COUNT_MISMATCH)
         hint = " (the file is truncated, or claims more rows than it holds)";
     else if (e == READSTAT_ERROR_READ) /* mostly the end of a truncated file */

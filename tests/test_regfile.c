@@ -256,6 +256,16 @@ static void selection_and_id_filter(void **state)
     for (size_t i = 0; i < eff_table_n_rows(t); i++)
         assert_string_equal(eff_table_str(t, 1, i), "K");
     eff_table_free(t);
+    /* a column named twice in the selection (any case) is read once, as the CSV reader does;
+     * ReadStat's reader said "no column" (found by fuzz_regfile) */
+    const char *twice[] = {"vstr", "VLONG", "VSTR"};
+    o.columns = twice;
+    o.n_columns = 3;
+    o.id_column = NULL;
+    t = read_or_fail(DATA "stata/types.dta", &o);
+    assert_int_equal(eff_table_n_cols(t), 2);
+    assert_string_equal(eff_table_col_name(t, 0), "vlong"); /* the file's order */
+    eff_table_free(t);
     const char *bad[] = {"nope"};
     o.columns = bad;
     o.n_columns = 1;
@@ -435,6 +445,80 @@ static void bad_files(void **state)
     expect_failure(DATA "sas/hadley.sas7bdat", &o, EFF_EPARSE, "does not match");
     o.catalog = DATA "sas/hadley.sas7bdat"; /* not a catalogue at all */
     expect_failure(DATA "sas/datetime.sas7bdat", &o, EFF_EPARSE, "ReadStat");
+    /* a corrupt catalogue asking ReadStat for a block over its limit is bad data, not
+     * EFF_ENOMEM (found by fuzz_regfile) */
+    o.catalog = DATA "fuzz/huge-block.sas7bcat";
+    expect_failure(DATA "sas/hadley.sas7bdat", &o, EFF_EPARSE, "zero or too large");
+}
+
+static size_t find_bytes(const char *buf, size_t n, const char *what)
+{
+    size_t len = strlen(what);
+    for (size_t i = 0; i + len <= n; i++)
+        if (memcmp(buf + i, what, len) == 0)
+            return i;
+    fail_msg("no %s", what);
+    return 0;
+}
+
+/* Found by fuzz_regfile (its files in tests/data/fuzz/): Stata names come from fixed-width
+ * fields. A variable with an empty name (ReadStat's NULL, which went to strlen) is V1, as in
+ * a CSV header. A label-set name filling its field, unterminated, is read no further:
+ * ReadStat hands it over as it stands, and strlen ran past ReadStat's buffer (ASan), for the
+ * last variable's name of its set and for the label table's name alike; cut to the field,
+ * the two still match. */
+static void stata_fixed_width_names(void **state)
+{
+    (void)state;
+    FILE *in = fopen(DATA "stata/datetime-d.dta", "rb");
+    static char orig[4096], b[65536];
+    assert_non_null(in);
+    size_t n = fread(orig, 1, sizeof orig, in);
+    fclose(in);
+    assert_int_equal(n, 319);
+    assert_memory_equal(orig + 0x6e, "date", 5); /* format 115: the variable's name */
+    memcpy(b, orig, n);
+    b[0x6e] = 0;
+    eff_table *t = read_or_fail(eff_test_write("unnamed.dta", b, n), NULL);
+    assert_string_equal(eff_table_col_name(t, 0), "V1");
+    eff_table_free(t);
+    memcpy(b, orig, n);
+    memset(b + 0xc4, 'x', 33); /* the name of its label set, after the formats' 49 bytes */
+    t = read_or_fail(eff_test_write("set_name.dta", b, n), NULL);
+    assert_int_equal(eff_table_n_rows(t), 1);
+    eff_table_free(t);
+    /* format 118 as written here: 129 bytes a name; kommune, the last column, has set "kom" */
+    t = sample_table();
+    const char *path = eff_test_path("set_names.dta");
+    assert_int_equal(eff_write_table(t, path, NULL, NULL, NULL), EFF_OK);
+    eff_table_free(t);
+    in = fopen(path, "rb");
+    n = fread(b, 1, sizeof b, in);
+    fclose(in);
+    assert_true(n < sizeof b);
+    size_t list = find_bytes(b, n, "<value_label_names>") + 19 + 5 * 129;
+    size_t table = find_bytes(b, n, "<lbl>") + 5 + 4;
+    assert_memory_equal(b + list, "kom", 4);
+    assert_memory_equal(b + table, "kom", 4);
+    memset(b + list, 'k', 129);
+    memset(b + table, 'k', 129);
+    t = read_or_fail(eff_test_write("set_names.dta", b, n), NULL);
+    const eff_labels *l = eff_table_col_labels(t, 5);
+    assert_non_null(l);
+    assert_int_equal(strlen(eff_labels_name(l)), 129);
+    eff_table_free(t);
+    expect_failure(DATA "fuzz/unnamed-variable.dta", NULL, EFF_EPARSE, "ReadStat");
+    expect_failure(DATA "fuzz/label-name-unterminated.dta", NULL, EFF_EPARSE, "ReadStat");
+}
+
+/* Found by fuzz_regfile: a .zsav whose value labels (a set naming no variable, so taken for
+ * text) do not convert; ReadStat hands them over all the same with no value (NULL, which
+ * went to strlen), then fails. */
+static void sav_label_without_value(void **state)
+{
+    (void)state;
+    expect_failure(DATA "fuzz/string-label-without-value.zsav", NULL, EFF_EPARSE,
+                   "Unable to convert string");
 }
 
 /* A .dta whose header claims a billion rows: an error, and no gigabytes asked for. */
@@ -527,6 +611,8 @@ int main(void)
         cmocka_unit_test(round_trips),
         cmocka_unit_test(header_only),
         cmocka_unit_test(bad_files),
+        cmocka_unit_test(stata_fixed_width_names),
+        cmocka_unit_test(sav_label_without_value),
         cmocka_unit_test(claims_more_rows_than_it_holds),
         cmocka_unit_test(corrupt_bytes_never_crash),
         cmocka_unit_test(allocation_failure_sweep),
