@@ -297,6 +297,43 @@ static void test_against_checker(void **state)
     eff_config_free(c);
 }
 
+/* Poverty over several years as the config's only user of its income column: the years
+ * before its first must read that column too (they did not, and the years_below pass read
+ * column -1 of the frame). Its cells are those of the full run. */
+static void test_poverty_years_alone(void **state)
+{
+    (void)state;
+    eff_config *full = load("tests/data/ind/ind.ini", NULL);
+    eff_indicators *want = compute(full);
+    const char *path = eff_test_write_str("alone.ini", "[run]\nyears = 2014-2016\n"
+                                                       "disclosure_threshold = 3\n"
+                                                       "[indicators]\nweights = omraader.csv\n"
+                                                       "history = 2014-2016\n"
+                                                       "[indicator.fattigdom_3aar]\n"
+                                                       "measure = poverty\nage = 0-6\n"
+                                                       "income = FAMAEKVIVADISP\n"
+                                                       "years_below = 3\nyears = 2016-2016\n");
+    eff_config *c = load(path, "tests/data/ind");
+    eff_indicators *got = compute(c);
+    size_t n = 0, shown = 0;
+    for (size_t k = 0; k < eff_ind_n_cells(want); k++) {
+        const eff_ind_cell *w = eff_ind_cell_at(want, k);
+        if (strcmp(w->indicator, "fattigdom_3aar") != 0)
+            continue;
+        const eff_ind_cell *g = find(got, w->indicator, w->group, w->subgroup, w->year);
+        assert_non_null(g);
+        assert_int_equal(g->n, w->n);
+        eff_assert_close(g->value, w->value, 0, 0);
+        n++, shown += w->n >= 0;
+    }
+    assert_int_equal(eff_ind_n_cells(got), n);
+    assert_true(shown > 0);
+    eff_ind_free(got);
+    eff_config_free(c);
+    eff_ind_free(want);
+    eff_config_free(full);
+}
+
 /* ---- bad configs name their line ---- */
 
 static void expect_error(const char *text, long line, const char *needle)
@@ -361,6 +398,7 @@ int main(void)
         cmocka_unit_test(test_disclosure),
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_against_checker),
+        cmocka_unit_test(test_poverty_years_alone),
     };
     return cmocka_run_group_tests(tests, NULL, eff_test_cleanup);
 }
