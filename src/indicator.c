@@ -202,7 +202,9 @@ static eff_status labels_of(eff_indicators *r, const year_job *j, size_t k, char
             (*out)[(*n)++] = p->labels[s];
         }
     }
-    qsort(*out, *n, sizeof **out, by_label);
+    if (*n) /* none (an indicator with no rows in any year): *out is NULL, which qsort must
+             * not be given even for no elements */
+        qsort(*out, *n, sizeof **out, by_label);
     (void)r;
     return EFF_OK;
 }
@@ -415,7 +417,7 @@ static eff_status apply_disclosure(eff_indicators *r, eff_error *err)
     return EFF_OK;
 }
 
-static void finish(eff_indicators *r)
+static eff_status finish(eff_indicators *r, eff_error *err)
 {
     for (size_t k = 0; k < r->n_persist; k++) { /* the counts of those gone, where shown */
         const struct persist_ties *t = &r->persist[k];
@@ -436,10 +438,11 @@ static void finish(eff_indicators *r)
             continue;
         cell->value = NAN, cell->n = -1;
         cell->reason = own(r, eff_strdup(eff_sdc_reason(r->sdc, i)));
-        if (!cell->reason)
-            cell->reason = "suppressed";
+        if (!cell->reason) /* not a vaguer reason and EFF_OK */
+            return eff_error_set(err, EFF_ENOMEM, NULL, 0, 0, "out of memory");
         r->n_suppressed++;
     }
+    return EFF_OK;
 }
 
 eff_status eff_ind_compute(const eff_config *c, const eff_ctx *ctx, eff_indicators **out,
@@ -504,7 +507,7 @@ eff_status eff_ind_compute(const eff_config *c, const eff_ctx *ctx, eff_indicato
                                   err);
     if (st == EFF_OK) st = build_cells(r, &j, err);
     if (st == EFF_OK) st = apply_disclosure(r, err);
-    if (st == EFF_OK) finish(r);
+    if (st == EFF_OK) st = finish(r, err);
     for (size_t k = 0; history && k < n_ind; k++)
         ind_history_free(&history[k]);
     for (size_t k = 0; persist && k < n_ind; k++)
