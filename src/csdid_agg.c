@@ -372,7 +372,8 @@ void eff_cs_pretest(const eff_cs *cs, double *w, int *df, double *p_value)
     for (size_t k = 0; k < cs->n_att; k++)
         if (cs->att[k].estimated && cs->att[k].time < cs->att[k].group)
             pre[q++] = k;
-    double *v = eff_calloc(q * q + 3 * q + 1, sizeof *v), *a = v + q * q, *z = a + q;
+    double *v = eff_calloc(q * q + 3 * q + 1, sizeof *v);
+    double *a = v ? v + q * q : NULL, *z = v ? a + q : NULL; /* no arithmetic on NULL */
     if (q > 0 && v) {
         double n2 = (double)cs->n * (double)cs->n;
         for (size_t i = 0; i < q; i++) {
