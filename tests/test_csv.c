@@ -557,7 +557,7 @@ static void allocation_failure_sweep(void **state)
         if (st == EFF_OK) {
             assert_int_equal(eff_table_n_rows(t), 2);
             eff_table_free(t);
-            assert_true(n > 5);
+            eff_test_sweep_done("eff_csv_read", n);
             break;
         }
         assert_int_equal(st, EFF_ENOMEM);

@@ -507,9 +507,11 @@ static void allocation_failure_sweep(void **state)
 {
     (void)state;
     eff_table *t = eff_test_read_csv(SPECTOR);
+    uint64_t t0 = eff_test_table_digest(t);
     const char *x[] = {"GPA", "TUCE", "PSI"};
     eff_design_spec spec = {"GRADE", x, 3, 0, NULL, NULL, "PSI"};
-    for (long n = 0;; n++) {
+    long n = 0;
+    for (;; n++) {
         eff_design *d = NULL;
         eff_glm *g = NULL;
         eff_mem_fail_after(n);
@@ -521,13 +523,49 @@ static void allocation_failure_sweep(void **state)
             st = eff_glm_fit(d, &o, NULL, &g, NULL);
         }
         eff_mem_fail_after(-1);
+        assert_int_equal(eff_test_table_digest(t), t0);
+        if (st != EFF_OK)
+            assert_null(g);
         eff_glm_free(g);
         eff_design_free(d);
         if (st == EFF_OK)
             break;
         assert_int_equal(st, EFF_ENOMEM);
     }
+    eff_test_sweep_done("eff_design_from_table, eff_glm_fit (logit, clustered)", n);
     eff_table_free(t);
+    /* the linear fit, weighted, with HC1 and clustered errors, on the simulated data (a text
+     * regressor among them) */
+    eff_table *data = eff_test_read_csv(REF "sim.csv");
+    uint64_t data0 = eff_test_table_digest(data);
+    const char *xs[] = {"x1", "x2", "g"};
+    eff_design_spec lin = {"y_cont", xs, 3, 0, "w", "off", "cl"};
+    for (int vcov = EFF_VCOV_HC1; vcov <= EFF_VCOV_CLUSTER; vcov++) {
+        for (n = 0;; n++) {
+            eff_design *d = NULL;
+            eff_glm *g = NULL;
+            eff_mem_fail_after(n);
+            eff_status st = eff_design_from_table(data, &lin, &d, NULL);
+            if (!st) {
+                eff_glm_options o = eff_glm_options_default();
+                o.vcov = (eff_vcov_type)vcov;
+                st = eff_glm_fit(d, &o, NULL, &g, NULL);
+            }
+            eff_mem_fail_after(-1);
+            assert_int_equal(eff_test_table_digest(data), data0);
+            if (st != EFF_OK)
+                assert_null(g);
+            eff_glm_free(g);
+            eff_design_free(d);
+            if (st == EFF_OK)
+                break;
+            assert_int_equal(st, EFF_ENOMEM);
+        }
+        eff_test_sweep_done(vcov == EFF_VCOV_HC1 ? "eff_glm_fit (linear, weights, offset, HC1)"
+                                                 : "eff_glm_fit (linear, weights, offset, "
+                                                   "clustered)", n);
+    }
+    eff_table_free(data);
 }
 
 /* A fitted model as its caller sees it: coefficients, covariance and terms. */
