@@ -102,7 +102,7 @@ static void run_years(void *arg, size_t lo, size_t hi, int part)
             eff_error *err = &j->errors[y];
             if (d->measure == EFF_IND_PERSISTENCE && year == d->base_year)
                 st = ind_persist_base(&f, d, &j->persist[k], err);
-            if (st == EFF_OK && year >= ind_lead_year(d) && year < d->year_first) /* the years before */
+            if (st == EFF_OK && year >= ind_lead_year(d) && year < d->year_first) /* before */
                 st = ind_poverty_below(&f, d, j->weights, NULL, &j->parts[k * j->n_years + y], err);
             if (st != EFF_OK || year < d->year_first || year > last_year(j->c, d))
                 continue;

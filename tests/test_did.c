@@ -259,8 +259,8 @@ static void allocation_failure_sweep(void **state)
             assert_int_equal(st, EFF_ENOMEM);
             assert_true(d == NULL || d == (eff_did *)&n); /* NULL, or untouched */
         }
-        eff_test_sweep_done(k ? "eff_did_fit (linear)" : "eff_did_fit (logit, a covariate left out)",
-                            n);
+        eff_test_sweep_done(k ? "eff_did_fit (linear)"
+                              : "eff_did_fit (logit, a covariate left out)", n);
         eff_did_free(ref);
         eff_table_free(panel);
     }

@@ -615,8 +615,8 @@ static void allocation_failure_in_inference(void **state)
             }
             eff_mem_fail_after(-1);
             assert_int_equal(fit_digest(g), g0);
-            assert_int_equal(eff_test_mix(0, eff_design_xc(d), eff_design_n(d) * 4 * sizeof(double)),
-                             d0);
+            assert_int_equal(
+                eff_test_mix(0, eff_design_xc(d), eff_design_n(d) * 4 * sizeof(double)), d0);
             assert_true(r_mat[7] == -1 && xs[7] == 1 && c[0] == -1 && rows[3] == 31);
             if (st == EFF_OK)
                 break;

@@ -357,9 +357,10 @@ static uint64_t stored_digest(const eff_tableset *ts)
  * tests/data/ind (the weights file, a share with a filter and two subgroup columns, a mean, a
  * rate and poverty on the OECD scale with wealth and students, in one year; persistence; and
  * recidivism, debut age and poverty over two years), the registers read from memory:
- * EFF_ENOMEM, *out untouched or NULL, the stored registers unchanged; the cells after the sweep (values, persons, reasons) are those of a run
- * without failures. Under UBSan the third config also found qsort given NULL for an indicator
- * without rows. (A sweep costs about N^2/2 allocations for N points: the configs are small.) */
+ * EFF_ENOMEM, *out untouched or NULL, the stored registers unchanged; the cells after the
+ * sweep (values, persons, reasons) are those of a run without failures. Under UBSan the third
+ * config also found qsort given NULL for an indicator without rows. (A sweep costs about
+ * N^2/2 allocations for N points: the configs are small.) */
 static void allocation_failure_sweep(void **state)
 {
     (void)state;
