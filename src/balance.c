@@ -106,15 +106,20 @@ eff_status eff_balance_stats_of(const double *x, const unsigned char *treat, con
 {
     int binary = eff_balance_is_binary(x, n);
     double sw1, sw0;
-    out->mean_treated = group_mean(x, treat, w, n, 1, &sw1);
-    out->mean_control = group_mean(x, treat, w, n, 0, &sw0);
-    double diff = out->mean_treated - out->mean_control;
-    out->smd = fabs(diff) > sqrt(DBL_EPSILON) ? diff / sd_denominator : diff;
-    out->var_ratio = NAN;
+    eff_balance_stats b; /* *out is written only on EFF_OK */
+    b.mean_treated = group_mean(x, treat, w, n, 1, &sw1);
+    b.mean_control = group_mean(x, treat, w, n, 0, &sw0);
+    double diff = b.mean_treated - b.mean_control;
+    b.smd = fabs(diff) > sqrt(DBL_EPSILON) ? diff / sd_denominator : diff;
+    b.var_ratio = NAN;
     if (binary) {
-        out->ecdf_mean = out->ecdf_max = fabs(diff);
+        b.ecdf_mean = b.ecdf_max = fabs(diff);
+        *out = b;
         return EFF_OK;
     }
-    out->var_ratio = group_var(x, treat, w, n, 1, 0) / group_var(x, treat, w, n, 0, 0);
-    return ecdf_diffs(x, treat, w, n, &out->ecdf_mean, &out->ecdf_max, err);
+    b.var_ratio = group_var(x, treat, w, n, 1, 0) / group_var(x, treat, w, n, 0, 0);
+    eff_status st = ecdf_diffs(x, treat, w, n, &b.ecdf_mean, &b.ecdf_max, err);
+    if (st == EFF_OK)
+        *out = b;
+    return st;
 }

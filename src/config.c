@@ -45,7 +45,14 @@ int cfg_fail(parse_state *ps, const char *fmt, const char *a, const char *b)
 {
     char msg[400];
     snprintf(msg, sizeof msg, fmt, a, b);
-    eff_error_set(ps->err, EFF_EINVAL, ps->c->path, ps->line, 0, "%s", msg);
+    ps->status = eff_error_set(ps->err, EFF_EINVAL, ps->c->path, ps->line, 0, "%s", msg);
+    ps->failed = 1;
+    return 0;
+}
+
+int cfg_oom(parse_state *ps)
+{
+    ps->status = eff_error_set(ps->err, EFF_ENOMEM, ps->c->path, ps->line, 0, "out of memory");
     ps->failed = 1;
     return 0;
 }
@@ -104,12 +111,12 @@ char *cfg_trim(char *s)
     return s;
 }
 
-/* Splits a comma-separated list into owned strings. -1 on too many or out of memory. */
+/* Splits a comma-separated list into owned strings. -1 on too many, -2 out of memory. */
 int cfg_parse_list(const char *v, char **out, size_t *n)
 {
     char *copy = eff_strdup(v);
     if (!copy)
-        return -1;
+        return -2;
     for (size_t k = 0; k < *n; k++)
         eff_free(out[k]);
     *n = 0;
@@ -120,7 +127,7 @@ int cfg_parse_list(const char *v, char **out, size_t *n)
         if (!*t)
             continue;
         if (*n == EFF_CFG_MAX_LIST || !(out[*n] = eff_strdup(t))) {
-            rc = -1;
+            rc = *n == EFF_CFG_MAX_LIST ? -1 : -2;
             break;
         }
         (*n)++;
@@ -145,7 +152,7 @@ static int run_key(parse_state *ps, const char *name, const char *v)
     long a, b;
     int flag;
     if (strcmp(name, "title") == 0)
-        return cfg_set_str(&c->title, v) ? cfg_fail(ps, "out of memory%s%s", "", "") : 1;
+        return cfg_set_str(&c->title, v) ? cfg_oom(ps) : 1;
     if (strcmp(name, "data_dir") == 0) {
         if (ps->dir_fixed) /* --data-dir wins */
             return 1;
@@ -154,7 +161,7 @@ static int run_key(parse_state *ps, const char *name, const char *v)
             snprintf(path, sizeof path, "%s", v);
         else
             snprintf(path, sizeof path, "%s/%s", c->dir ? c->dir : ".", v);
-        return cfg_set_str(&c->dir, path) ? cfg_fail(ps, "out of memory%s%s", "", "") : 1;
+        return cfg_set_str(&c->dir, path) ? cfg_oom(ps) : 1;
     }
     if (strcmp(name, "years") == 0) {
         if (cfg_parse_range(v, &a, &b) || a < 1900 || b > 2100)
@@ -203,7 +210,7 @@ static int table_key(parse_state *ps, const char *section, const char *name, con
             if (!*v)
                 return cfg_fail(ps, "%s: empty value in [%s]", name, section);
             if (cfg_set_str(&slots[k], v))
-                return cfg_fail(ps, "out of memory%s%s", "", "");
+                return cfg_oom(ps);
             lines[k] = ps->line;
             return 1;
         }
@@ -222,7 +229,7 @@ static eff_cfg_outcome *outcome_of(parse_state *ps, const char *id)
     }
     eff_cfg_outcome *o = &c->outcomes[c->n_outcomes];
     if (!(o->id = eff_strdup(id))) {
-        cfg_fail(ps, "out of memory%s%s", "", "");
+        cfg_oom(ps);
         return NULL;
     }
     o->kind = EFF_OUTCOME_FLAG;
@@ -276,7 +283,7 @@ static eff_cfg_intervention *intervention_of(parse_state *ps, const char *id)
     }
     eff_cfg_intervention *iv = &c->interventions[c->n_interventions];
     if (!(iv->id = eff_strdup(id))) {
-        cfg_fail(ps, "out of memory%s%s", "", "");
+        cfg_oom(ps);
         return NULL;
     }
     iv->age_min = 0, iv->age_max = 200;
@@ -385,16 +392,17 @@ eff_status eff_config_load(const char *path, const char *data_dir, eff_config **
     int rc = ini_parse_stream(counting_reader, &ps, handler, &ps);
     fclose(ps.fp);
     if (!ps.failed && rc != 0) {
-        eff_error_set(err, rc > 0 ? EFF_EPARSE : EFF_EIO, path, rc > 0 ? rc : 0, 0,
-                      rc > 0 ? "cannot parse this line (expected [section] or key = value)"
-                             : "cannot read the config");
+        ps.status = eff_error_set(err, rc > 0 ? EFF_EPARSE : EFF_EIO, path, rc > 0 ? rc : 0, 0,
+                                  rc > 0 ? "cannot parse this line (expected [section] or key "
+                                           "= value)"
+                                         : "cannot read the config");
         ps.failed = 1;
     }
     if (!ps.failed && cfg_resolve(&ps) != 0)
         ps.failed = 1;
     if (ps.failed) {
         eff_config_free(c);
-        return err ? err->status : EFF_EINVAL;
+        return ps.status ? ps.status : EFF_EINVAL; /* every failure sets it; never EFF_OK */
     }
     *out = c;
     return EFF_OK;

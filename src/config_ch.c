@@ -14,7 +14,7 @@ int cfg_funding_key(parse_state *ps, const char *name, const char *v)
         c->funding_line = ps->line;
     if (strcmp(name, "plans") == 0 || strcmp(name, "estates") == 0) {
         char **slot = name[0] == 'p' ? &c->funding_plans : &c->funding_estates;
-        return cfg_set_str(slot, v) ? cfg_fail(ps, "out of memory%s%s", "", "") : 1;
+        return cfg_set_str(slot, v) ? cfg_oom(ps) : 1;
     }
     if (strcmp(name, "threshold") == 0) {
         char *end;
@@ -34,16 +34,19 @@ int cfg_survey_key(parse_state *ps, const char *name, const char *v)
         c->survey_line = ps->line;
     if (strcmp(name, "data") == 0 || strcmp(name, "theme") == 0) {
         char **slot = name[0] == 'd' ? &c->survey_data : &c->survey_theme;
-        return cfg_set_str(slot, v) ? cfg_fail(ps, "out of memory%s%s", "", "") : 1;
+        return cfg_set_str(slot, v) ? cfg_oom(ps) : 1;
     }
     struct { const char *key; char **items; size_t *n; } lists[] = {
         {"items", c->survey_items, &c->n_survey_items},
         {"themes", c->survey_themes, &c->n_survey_themes},
         {"scale", c->survey_scale, &c->n_survey_scale}};
     for (size_t k = 0; k < 3; k++)
-        if (strcmp(name, lists[k].key) == 0)
-            return cfg_parse_list(v, lists[k].items, lists[k].n)
-                       ? cfg_fail(ps, "%s: too many entries (at most 16)%s", name, "") : 1;
+        if (strcmp(name, lists[k].key) == 0) {
+            int rc = cfg_parse_list(v, lists[k].items, lists[k].n);
+            return rc == -2 ? cfg_oom(ps)
+                   : rc    ? cfg_fail(ps, "%s: too many entries (at most 16)%s", name, "")
+                           : 1;
+        }
     if (strcmp(name, "dont_know") == 0) {
         if (strcmp(v, "exclude") && strcmp(v, "include"))
             return cfg_fail(ps, "dont_know: expected exclude or include, got '%s'%s", v, "");

@@ -20,6 +20,9 @@ static const struct { const char *text; eff_cmp_op op; } ops[] = {
     {"<=", EFF_OP_LE}, {">=", EFF_OP_GE}, {"!=", EFF_OP_NE}, {"<>", EFF_OP_NE},
     {"==", EFF_OP_EQ}, {"=", EFF_OP_EQ},  {"<", EFF_OP_LT},  {">", EFF_OP_GT}};
 
+/* parse_term's reason when an allocation failed: told apart from a bad term by its address */
+static const char out_of_memory[] = "out of memory";
+
 static void free_cond(eff_cfg_cond *c)
 {
     for (size_t k = 0; k < c->n; k++) {
@@ -59,7 +62,7 @@ static int parse_term(char *s, eff_cfg_term *t, const char **why)
         return *why = "< <= > >= need a number", -1;
     t->op = op;
     if (!(t->column = eff_strdup(column)) || !(t->text = eff_strdup(value)))
-        return eff_free(t->column), t->column = NULL, *why = "out of memory", -1;
+        return eff_free(t->column), t->column = NULL, *why = out_of_memory, -1;
     return 0;
 }
 
@@ -68,7 +71,7 @@ static int cond_key(parse_state *ps, const char *name, const char *v, eff_cfg_co
     free_cond(c);
     char *copy = eff_strdup(v);
     if (!copy)
-        return cfg_fail(ps, "out of memory%s%s", "", "");
+        return cfg_oom(ps);
     const char *why = NULL;
     for (char *save = NULL, *tok = strtok_r(copy, "&", &save); tok && !why;
          tok = strtok_r(NULL, "&", &save)) {
@@ -82,7 +85,9 @@ static int cond_key(parse_state *ps, const char *name, const char *v, eff_cfg_co
         why = "empty";
     if (why) {
         free_cond(c);
-        return cfg_fail(ps, "%s: %s (e.g. i_uddannelse = 0 & BESKST != 1)", name, why);
+        return why == out_of_memory
+                   ? cfg_oom(ps)
+                   : cfg_fail(ps, "%s: %s (e.g. i_uddannelse = 0 & BESKST != 1)", name, why);
     }
     c->line = ps->line;
     return 1;
@@ -115,7 +120,7 @@ static int subgroups_key(parse_state *ps, eff_cfg_indicator *d, const char *v)
 {
     char *copy = eff_strdup(v);
     if (!copy)
-        return cfg_fail(ps, "out of memory%s%s", "", "");
+        return cfg_oom(ps);
     for (size_t k = 0; k < d->n_subgroups; k++)
         eff_free(d->subgroups[k]);
     d->n_subgroups = 0;
@@ -127,7 +132,7 @@ static int subgroups_key(parse_state *ps, eff_cfg_indicator *d, const char *v)
             ok = cfg_fail(ps, "subgroups: one column, or two joined by & (e.g. KOEN & "
                           "herkomst), got '%s'%s", v, "");
         else if (!(d->subgroups[d->n_subgroups++] = eff_strdup(t)))
-            ok = cfg_fail(ps, "out of memory%s%s", "", "");
+            ok = cfg_oom(ps);
     }
     eff_free(copy);
     d->subgroups_line = ps->line;
@@ -148,7 +153,7 @@ static int range_key(parse_state *ps, const char *name, const char *v, long lo, 
 static int str_key(parse_state *ps, char **slot, long *line, const char *v)
 {
     if (cfg_set_str(slot, v))
-        return cfg_fail(ps, "out of memory%s%s", "", "");
+        return cfg_oom(ps);
     if (line)
         *line = ps->line;
     return 1;
@@ -234,7 +239,7 @@ eff_cfg_indicator *cfg_indicator_of(parse_state *ps, const char *id)
         if (strcmp(c->indicators[k].id, id) == 0)
             return &c->indicators[k];
     if (!c->indicators && !(c->indicators = eff_calloc(EFF_CFG_MAX_IND, sizeof *c->indicators))) {
-        cfg_fail(ps, "out of memory%s%s", "", "");
+        cfg_oom(ps);
         return NULL;
     }
     if (c->n_indicators == EFF_CFG_MAX_IND) {
@@ -249,7 +254,7 @@ eff_cfg_indicator *cfg_indicator_of(parse_state *ps, const char *id)
         }
     eff_cfg_indicator *d = &c->indicators[c->n_indicators];
     if (!(d->id = eff_strdup(id))) {
-        cfg_fail(ps, "out of memory%s%s", "", "");
+        cfg_oom(ps);
         return NULL;
     }
     d->age_min = 0, d->age_max = 130;

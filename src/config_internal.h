@@ -15,15 +15,19 @@ typedef struct parse_state {
     int dir_fixed;      /* --data-dir given: [run] data_dir does not move it */
     eff_error *err;
     int failed;
+    eff_status status;  /* of the failure, also when err is NULL */
 } parse_state;
 
 /* Fills the error (EFF_EINVAL at the current line) from fmt with two strings; returns 0,
  * which tells inih to stop. */
 int cfg_fail(parse_state *ps, const char *fmt, const char *a, const char *b);
+/* As cfg_fail, for an allocation that failed: EFF_ENOMEM "out of memory" at the current line. */
+int cfg_oom(parse_state *ps);
 int cfg_parse_long(const char *v, long lo, long hi, long *out);    /* 0 ok, -1 bad */
 int cfg_parse_bool(const char *v, int *out);                       /* yes/no/true/false/1/0 */
 int cfg_parse_range(const char *v, long *a, long *b);              /* A-B or A..B */
-int cfg_parse_list(const char *v, char **out, size_t *n);          /* comma-separated */
+int cfg_parse_list(const char *v, char **out, size_t *n);          /* comma-separated; -1
+                                                                      too many, -2 no memory */
 int cfg_set_str(char **slot, const char *v);
 char *cfg_trim(char *s);
 

@@ -31,7 +31,10 @@ static int in_list(const char *s, const char *const *names, size_t n)
 static int list_key(parse_state *ps, const char *name, const char *v, char **items, size_t *n,
                     long *line, const char *const *allowed, size_t n_allowed)
 {
-    if (cfg_parse_list(v, items, n))
+    int rc = cfg_parse_list(v, items, n);
+    if (rc == -2)
+        return cfg_oom(ps);
+    if (rc)
         return cfg_fail(ps, "%s: too many entries (at most 16)%s", name, "");
     for (size_t k = 0; allowed && k < *n; k++)
         if (!in_list(items[k], allowed, n_allowed))
@@ -52,9 +55,9 @@ static int profile_key(parse_state *ps, eff_cfg_profile *p, const char *key, con
         return 1;
     }
     if (strcmp(key, "subgroup") == 0)
-        return cfg_set_str(&p->subgroup, v) ? cfg_fail(ps, "out of memory%s%s", "", "") : 1;
+        return cfg_set_str(&p->subgroup, v) ? cfg_oom(ps) : 1;
     if (strcmp(key, "label") == 0)
-        return cfg_set_str(&p->label, v) ? cfg_fail(ps, "out of memory%s%s", "", "") : 1;
+        return cfg_set_str(&p->label, v) ? cfg_oom(ps) : 1;
     if (p->n == EFF_CFG_MAX_LIST)
         return cfg_fail(ps, "too many typical.* values (at most 16)%s%s", "", "");
     p->keys[p->n] = eff_strdup(key);
@@ -62,7 +65,7 @@ static int profile_key(parse_state *ps, eff_cfg_profile *p, const char *key, con
     if (!p->keys[p->n] || !p->values[p->n]) {
         eff_free(p->keys[p->n]);
         eff_free(p->values[p->n]);
-        return cfg_fail(ps, "out of memory%s%s", "", "");
+        return cfg_oom(ps);
     }
     p->lines[p->n++] = ps->line;
     return 1;
@@ -134,11 +137,11 @@ int cfg_iv_key(parse_state *ps, eff_cfg_intervention *iv, const char *name, cons
         return list_key(ps, name, v, iv->exact, &iv->n_exact, &iv->exact_line, NULL, 0);
     if (strcmp(name, "trend") == 0) {
         iv->trend_line = ps->line;
-        return cfg_set_str(&iv->trend, v) ? cfg_fail(ps, "out of memory%s%s", "", "") : 1;
+        return cfg_set_str(&iv->trend, v) ? cfg_oom(ps) : 1;
     }
     if (strcmp(name, "outcome") == 0) {
         iv->outcome_line = ps->line;
-        return cfg_set_str(&iv->outcome_id, v) ? cfg_fail(ps, "out of memory%s%s", "", "") : 1;
+        return cfg_set_str(&iv->outcome_id, v) ? cfg_oom(ps) : 1;
     }
     if (strcmp(name, "age") == 0) {
         if (cfg_parse_range(v, &a, &b) || a < 0 || b > 130)
@@ -265,7 +268,7 @@ int cfg_resolve(parse_state *ps)
             return fail_at(ps, iv->outcome_line, "unknown outcome '%s' (no [outcome.%s] "
                            "section)", iv->outcome_id, iv->outcome_id);
         if (iv->n_subgroups == 0 && cfg_parse_list("all", iv->subgroups, &iv->n_subgroups))
-            return fail_at(ps, iv->line, "out of memory%s%s", "", "");
+            return ps->line = iv->line, cfg_oom(ps) - 1;
         if (check_subgroups(ps, iv))
             return -1;
         size_t t = 0;

@@ -37,14 +37,14 @@ static double cohort_share(const eff_cs *cs, int g)
 }
 
 /* The influence function (n) of sum_k w_k att_k over the entries idx (m of them) with
- * weights pg_k / S, the share term included when with_wif; returns the estimate. */
-static double weighted_inf(const eff_cs *cs, const size_t *idx, const double *att,
-                           const double *const *psi, const int *groups, size_t m,
-                           int with_wif, double *inf)
+ * weights pg_k / S, the share term included when with_wif; the estimate into *estimate. */
+static eff_status weighted_inf(const eff_cs *cs, const size_t *idx, const double *att,
+                               const double *const *psi, const int *groups, size_t m,
+                               int with_wif, double *inf, double *estimate, eff_error *err)
 {
     double *pg = eff_mallocarray(m + 1, sizeof *pg);
-    if (!pg)
-        return NAN;
+    if (!pg) /* not a NaN estimate: that would pass for a row with nothing to aggregate */
+        return eff_error_set(err, EFF_ENOMEM, NULL, 0, 0, "out of memory");
     double s = 0, est = 0;
     for (size_t k = 0; k < m; k++) {
         pg[k] = cohort_share(cs, groups[idx ? idx[k] : k]);
@@ -65,7 +65,8 @@ static double weighted_inf(const eff_cs *cs, const size_t *idx, const double *at
         inf[i] = f + (with_wif ? if1 - dev_sum * pg_att / (s * s) : 0);
     }
     eff_free(pg);
-    return est;
+    *estimate = est;
+    return EFF_OK;
 }
 
 typedef struct agg_work {
@@ -176,7 +177,9 @@ static eff_status agg_rows(const eff_cs *cs, eff_cs_agg *a, agg_work *w, eff_err
                     inf[i] += w->psi[w->idx[k]][i] / (double)m;
             }
         } else {
-            est = weighted_inf(cs, w->idx, w->att, w->psi, w->groups, m, 1, inf);
+            st = weighted_inf(cs, w->idx, w->att, w->psi, w->groups, m, 1, inf, &est, err);
+            if (st != EFF_OK)
+                break;
         }
         eff_cs_cluster_sum(cs, inf, sums);
         fill_row(row, est, eff_cs_se_of(cs, sums));
@@ -201,12 +204,13 @@ static eff_status agg_overall(const eff_cs *cs, eff_cs_agg *a, agg_work *w, eff_
     }
     double est = NAN;
     size_t m = 0;
+    eff_status st = EFF_OK;
     if (a->type == EFF_CS_SIMPLE) {
         for (size_t k = 0; k < cs->n_att; k++)
             if (in_row(&cs->att[k], EFF_CS_SIMPLE, 0))
                 w->idx[m++] = k;
         if (m > 0)
-            est = weighted_inf(cs, w->idx, w->att, w->psi, w->groups, m, 1, inf);
+            st = weighted_inf(cs, w->idx, w->att, w->psi, w->groups, m, 1, inf, &est, err);
     } else {
         for (size_t r = 0; r < a->n_rows; r++) {
             const eff_cs_agg_row *row = &a->rows[r];
@@ -217,7 +221,7 @@ static eff_status agg_overall(const eff_cs *cs, eff_cs_agg *a, agg_work *w, eff_
             row_groups[m++] = row->key;
         }
         if (m > 0 && a->type == EFF_CS_GROUP) {
-            est = weighted_inf(cs, NULL, row_att, row_psi, row_groups, m, 1, inf);
+            st = weighted_inf(cs, NULL, row_att, row_psi, row_groups, m, 1, inf, &est, err);
         } else if (m > 0) {
             est = 0;
             for (size_t k = 0; k < m; k++) {
@@ -227,10 +231,12 @@ static eff_status agg_overall(const eff_cs *cs, eff_cs_agg *a, agg_work *w, eff_
             }
         }
     }
-    eff_cs_cluster_sum(cs, inf, sums);
-    fill_row(&a->overall, est, m > 0 ? eff_cs_se_of(cs, sums) : NAN);
+    if (st == EFF_OK) {
+        eff_cs_cluster_sum(cs, inf, sums);
+        fill_row(&a->overall, est, m > 0 ? eff_cs_se_of(cs, sums) : NAN);
+    }
     eff_free(inf), eff_free(sums), eff_free(row_psi), eff_free(row_att), eff_free(row_groups);
-    return EFF_OK;
+    return st;
 }
 
 /* The uniform band over the rows. */
@@ -366,7 +372,8 @@ void eff_cs_pretest(const eff_cs *cs, double *w, int *df, double *p_value)
     for (size_t k = 0; k < cs->n_att; k++)
         if (cs->att[k].estimated && cs->att[k].time < cs->att[k].group)
             pre[q++] = k;
-    double *v = eff_calloc(q * q + 3 * q + 1, sizeof *v), *a = v + q * q, *z = a + q;
+    double *v = eff_calloc(q * q + 3 * q + 1, sizeof *v);
+    double *a = v ? v + q * q : NULL, *z = v ? a + q : NULL; /* no arithmetic on NULL */
     if (q > 0 && v) {
         double n2 = (double)cs->n * (double)cs->n;
         for (size_t i = 0; i < q; i++) {

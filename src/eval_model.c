@@ -571,14 +571,16 @@ static eff_status fit(eval_job *j, const sg_units *su, eff_cluster_kind kind,
         size_t len = 1;
         for (size_t k = 0; k < sp.n_x; k++)
             len += strlen(sp.x_names[k]) + 2;
-        if ((sg->model_terms = eff_calloc(len, 1)) != NULL)
-            for (size_t k = 0; k < sp.n_x; k++)
-                strcat(strcat(sg->model_terms, k ? ", " : ""), sp.x_names[k]);
-        if (j->iv->profile.cohort &&
+        if (!(sg->model_terms = eff_calloc(len, 1))) /* not "covariates: null" and EFF_OK */
+            st = eff_error_set(err, EFF_ENOMEM, NULL, 0, 0, "out of memory");
+        for (size_t k = 0; st == EFF_OK && k < sp.n_x; k++)
+            strcat(strcat(sg->model_terms, k ? ", " : ""), sp.x_names[k]);
+        if (st == EFF_OK && j->iv->profile.cohort &&
             strcmp(j->iv->profile.subgroup ? j->iv->profile.subgroup : "all", sg->id) == 0)
             st = typical_person(j, su, d, sg, err);
     }
-    long unit_col = eff_table_find(sp.t, "unit");
+    long unit_col = sp.t ? eff_table_find(sp.t, "unit") : -1; /* no panel when build_panel
+                                                                  failed */
     if (st == EFF_OK && unit_col >= 0)
         st = eval_robustness(j, su->u, su->n, kind, d, eff_table_i64(sp.t, (size_t)unit_col),
                              sg, err);

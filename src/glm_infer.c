@@ -100,7 +100,7 @@ eff_status eff_glm_wald(const eff_glm *g, const double *r_mat, const double *r_v
             out->df2 = 0;
             out->p_value = gsl_cdf_chisq_Q(w, (double)q);
         }
-    } else {
+    } else if (st == EFF_ESINGULAR) { /* EFF_ENOMEM stays what it is */
         st = eff_error_set(err, EFF_EINVAL, NULL, 0, 0,
                            "the restrictions' variance R V R' is singular (are two restrictions "
                            "the same?)");

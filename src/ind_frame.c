@@ -55,7 +55,9 @@ static eff_status collect(ind_frame *f, eff_error *err)
     eff_status st = want(f, c->columns[EFF_COL_SEX], c->column_lines[EFF_COL_SEX], err);
     for (size_t k = 0; st == EFF_OK && k < c->n_indicators; k++) {
         const eff_cfg_indicator *d = &c->indicators[k];
-        if (f->year < d->year_first || f->year > d->year_last)
+        /* the years before the first too, where poverty over several years is read: without
+         * its income column there, ind_poverty read column -1 */
+        if (f->year < ind_lead_year(d) || f->year > d->year_last)
             continue;
         st = want_cond(f, &d->filter, err);
         if (st == EFF_OK && d->measure == EFF_IND_SHARE)

@@ -88,6 +88,9 @@ typedef struct ind_part {
 
 /* The column `name` of the frame, or -1. */
 long ind_frame_col(const ind_frame *f, const char *name);
+/* The first year whose registers an indicator reads: poverty over several years needs the
+ * years before its first (indicator.c). */
+int ind_lead_year(const eff_cfg_indicator *d);
 /* Reads year `year`: bef and every register holding a needed column, joined by person id.
  * `weights` are per area. */
 eff_status ind_frame_load(const eff_config *c, int year, const eff_ctx *ctx, ind_frame *f,

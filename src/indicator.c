@@ -68,9 +68,7 @@ static int same_events(const eff_cfg_cond *a, const eff_cfg_cond *b)
     return 1;
 }
 
-/* The first year whose registers an indicator reads: poverty over several years needs the
- * years before its first. */
-static int lead_year(const eff_cfg_indicator *d)
+int ind_lead_year(const eff_cfg_indicator *d)
 {
     return d->measure == EFF_IND_POVERTY ? d->year_first - (d->years_below - 1) : d->year_first;
 }
@@ -92,7 +90,7 @@ static void run_years(void *arg, size_t lo, size_t hi, int part)
         int year = j->y0 + (int)y, any = 0;
         for (size_t k = 0; k < j->c->n_indicators; k++) {
             const eff_cfg_indicator *d = &j->c->indicators[k];
-            any |= (year >= lead_year(d) && year <= last_year(j->c, d)) ||
+            any |= (year >= ind_lead_year(d) && year <= last_year(j->c, d)) ||
                    (d->measure == EFF_IND_PERSISTENCE && year == d->base_year);
         }
         if (!any || eff_ctx_cancelled(j->ctx))
@@ -104,7 +102,7 @@ static void run_years(void *arg, size_t lo, size_t hi, int part)
             eff_error *err = &j->errors[y];
             if (d->measure == EFF_IND_PERSISTENCE && year == d->base_year)
                 st = ind_persist_base(&f, d, &j->persist[k], err);
-            if (st == EFF_OK && year >= lead_year(d) && year < d->year_first) /* the years before */
+            if (st == EFF_OK && year >= ind_lead_year(d) && year < d->year_first) /* before */
                 st = ind_poverty_below(&f, d, j->weights, NULL, &j->parts[k * j->n_years + y], err);
             if (st != EFF_OK || year < d->year_first || year > last_year(j->c, d))
                 continue;
@@ -204,7 +202,9 @@ static eff_status labels_of(eff_indicators *r, const year_job *j, size_t k, char
             (*out)[(*n)++] = p->labels[s];
         }
     }
-    qsort(*out, *n, sizeof **out, by_label);
+    if (*n) /* none (an indicator with no rows in any year): *out is NULL, which qsort must
+             * not be given even for no elements */
+        qsort(*out, *n, sizeof **out, by_label);
     (void)r;
     return EFF_OK;
 }
@@ -417,7 +417,7 @@ static eff_status apply_disclosure(eff_indicators *r, eff_error *err)
     return EFF_OK;
 }
 
-static void finish(eff_indicators *r)
+static eff_status finish(eff_indicators *r, eff_error *err)
 {
     for (size_t k = 0; k < r->n_persist; k++) { /* the counts of those gone, where shown */
         const struct persist_ties *t = &r->persist[k];
@@ -438,10 +438,11 @@ static void finish(eff_indicators *r)
             continue;
         cell->value = NAN, cell->n = -1;
         cell->reason = own(r, eff_strdup(eff_sdc_reason(r->sdc, i)));
-        if (!cell->reason)
-            cell->reason = "suppressed";
+        if (!cell->reason) /* not a vaguer reason and EFF_OK */
+            return eff_error_set(err, EFF_ENOMEM, NULL, 0, 0, "out of memory");
         r->n_suppressed++;
     }
+    return EFF_OK;
 }
 
 eff_status eff_ind_compute(const eff_config *c, const eff_ctx *ctx, eff_indicators **out,
@@ -457,7 +458,7 @@ eff_status eff_ind_compute(const eff_config *c, const eff_ctx *ctx, eff_indicato
     if (st == EFF_OK) st = load_weights(c, ctx, weights, err);
     int y0 = 3000, y1 = 0;
     for (size_t k = 0; k < c->n_indicators; k++) {
-        y0 = lead_year(&c->indicators[k]) < y0 ? lead_year(&c->indicators[k]) : y0;
+        y0 = ind_lead_year(&c->indicators[k]) < y0 ? ind_lead_year(&c->indicators[k]) : y0;
         y1 = c->indicators[k].year_last > y1 ? c->indicators[k].year_last : y1;
     }
     size_t n_years = c->n_indicators ? (size_t)(y1 - y0 + 1) : 0;
@@ -506,7 +507,7 @@ eff_status eff_ind_compute(const eff_config *c, const eff_ctx *ctx, eff_indicato
                                   err);
     if (st == EFF_OK) st = build_cells(r, &j, err);
     if (st == EFF_OK) st = apply_disclosure(r, err);
-    if (st == EFF_OK) finish(r);
+    if (st == EFF_OK) st = finish(r, err);
     for (size_t k = 0; history && k < n_ind; k++)
         ind_history_free(&history[k]);
     for (size_t k = 0; persist && k < n_ind; k++)

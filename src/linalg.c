@@ -162,7 +162,9 @@ eff_status eff_linalg_rank(const double *x, size_t n, size_t p, double tol, unsi
     double *norms = eff_mallocarray(p, sizeof *norms), *tau = eff_mallocarray(p, sizeof *tau);
     double *r = eff_mallocarray(p * p, sizeof *r), *rt = eff_calloc(p * p, sizeof *rt);
     lapack_int *jpvt = eff_calloc(p, sizeof *jpvt);
-    eff_status st = norms && tau && r && rt && jpvt ? EFF_OK : oom(err);
+    /* keep and *rank are written only on EFF_OK: the choice is made here first */
+    unsigned char *kept = eff_calloc(p ? p : 1, 1);
+    eff_status st = norms && tau && r && rt && jpvt && kept ? EFF_OK : oom(err);
     /* QR of X itself, then the column scaling on R: X = Q R gives ||X_j|| = ||R_j|| and
      * X D^-1 = Q (R D^-1), which saves a pass over X for the norms */
     if (!st)
@@ -173,7 +175,7 @@ eff_status eff_linalg_rank(const double *x, size_t n, size_t p, double tol, unsi
             st = eff_error_set(err, EFF_EINVAL, NULL, 0, 0, "non-finite values in the matrix");
             break;
         }
-        keep[j] = norms[j] > 0;
+        kept[j] = norms[j] > 0;
         if (norms[j] > 0)
             cblas_dscal((int)p, 1.0 / norms[j], r + j * p, 1);
     }
@@ -189,9 +191,12 @@ eff_status eff_linalg_rank(const double *x, size_t n, size_t p, double tol, unsi
         for (size_t k = 0; k < m; k++)
             ranked += fabs(r[k * p + k]) >= tol * r11 && r11 > 0;
         for (size_t j = 0; j < p; j++)
-            nonzero += keep[j];
+            nonzero += kept[j];
         if (ranked < nonzero)
-            st = choose_in_order(rt, p, p, tol, keep, err);
+            st = choose_in_order(rt, p, p, tol, kept, err);
+    }
+    if (!st) {
+        memcpy(keep, kept, p);
         *rank = 0;
         for (size_t j = 0; j < p; j++)
             *rank += keep[j];
@@ -201,6 +206,7 @@ eff_status eff_linalg_rank(const double *x, size_t n, size_t p, double tol, unsi
     eff_free(r);
     eff_free(rt);
     eff_free(jpvt);
+    eff_free(kept);
     return st;
 }
 

@@ -14,8 +14,8 @@
  * default in the models). When X is rank deficient, the columns to drop are chosen in order,
  * as R's lm (dqrdc2) does: a column is dropped when it lies in the span of the kept columns
  * before it (tested on the small p x p factor, not on X). All-zero columns are dropped.
- * keep[j] = 1 for kept columns; *rank is their number. EFF_EINVAL when X holds a NaN or an
- * infinity. Cost O(n p^2). */
+ * keep[j] = 1 for kept columns; *rank is their number (both written only on EFF_OK).
+ * EFF_EINVAL when X holds a NaN or an infinity. Cost O(n p^2). */
 eff_status eff_linalg_rank(const double *x, size_t n, size_t p, double tol, unsigned char *keep,
                            size_t *rank, eff_error *err);
 

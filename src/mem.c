@@ -1,30 +1,32 @@
 /* mem.c - malloc wrappers with overflow checks and a test hook that fails the n-th call. */
 #include "mem.h"
 
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 
-static long fail_countdown = -1; /* -1: never fail */
-static long alloc_count;
+/* Atomic: the indicator engine's years, among others, allocate on several threads at once, and
+ * a plain countdown raced there (two threads could both take the last allowed allocation). */
+static _Atomic long fail_countdown = -1; /* -1: never fail */
+static _Atomic long alloc_count;
 
 static int should_fail(void)
 {
-    alloc_count++;
-    if (fail_countdown < 0)
-        return 0;
-    if (fail_countdown == 0)
-        return 1;
-    fail_countdown--;
-    return 0;
+    atomic_fetch_add_explicit(&alloc_count, 1, memory_order_relaxed);
+    long left = atomic_load_explicit(&fail_countdown, memory_order_relaxed);
+    while (left > 0 && !atomic_compare_exchange_weak_explicit(&fail_countdown, &left, left - 1,
+                                                              memory_order_relaxed,
+                                                              memory_order_relaxed))
+        ; /* another thread took one: try again with what is left */
+    return left == 0;
 }
 
 long eff_mem_fail_after(long n)
 {
-    long made = alloc_count;
-    alloc_count = 0;
-    fail_countdown = n;
+    long made = atomic_exchange_explicit(&alloc_count, 0, memory_order_relaxed);
+    atomic_store_explicit(&fail_countdown, n, memory_order_relaxed);
     return made;
 }
 

@@ -393,8 +393,11 @@ eff_status persons_add_extras(eff_persons *p, const eff_config *c, const char *c
             return eff_error_set(err, EFF_EINVAL, c->path, 0, 0,
                                  "too many exact-matching and subgroup columns (at most 8)");
         size_t j = p->n_extra;
-        if (!(p->extra_name[j] = eff_strdup(extra[k])) || !(p->extra_dict[j] = eff_dict_new()))
+        if (!(p->extra_name[j] = eff_strdup(extra[k])) || !(p->extra_dict[j] = eff_dict_new())) {
+            eff_free(p->extra_name[j]); /* not counted yet: eff_persons_free would miss it */
+            p->extra_name[j] = NULL;
             return eff_error_set(err, EFF_ENOMEM, NULL, 0, 0, "out of memory");
+        }
         p->n_extra++;
     }
     return EFF_OK;

@@ -172,6 +172,7 @@ static double pass_solve(const pass *ps, double target, enum link link, double s
         cells_add(&cs, ps->eta(w, p, area, &py), adj, w->weight[area]);
     }
     double shift = cs.failed ? NAN : solve(ps->gh, &cs, target, link, sd, c);
+    w->calib_oom |= cs.failed;
     eff_free(cs.c);
     return shift;
 }
@@ -642,6 +643,7 @@ static double income_log_median(sim_world *w, int year, double sd)
             hi = mid;
     }
     eff_free(cs.c);
+    w->calib_oom |= cs.failed;
     return cs.failed ? NAN : 0.5 * (lo + hi);
 }
 
@@ -712,6 +714,7 @@ eff_status sim_calibrate(sim_world *w, eff_error *err)
     if (!gh)
         return eff_error_set(err, EFF_ENOMEM, NULL, 0, 0, "out of memory");
     calib cb = {w, gh};
+    w->calib_oom = 0;
     calibrate_education(&cb);
     calibrate_jobs(&cb);
     calibrate_adults(&cb);
@@ -719,6 +722,8 @@ eff_status sim_calibrate(sim_world *w, eff_error *err)
     calibrate_income(&cb);
     calibrate_crime(&cb);
     gsl_integration_fixed_free(gh);
+    if (w->calib_oom) /* not "the targets cannot be met by this population" */
+        return eff_error_set(err, EFF_ENOMEM, NULL, 0, 0, "out of memory");
     const char *bad = unsolved(&w->m);
     if (bad)
         return eff_error_set(err, EFF_EINVAL, NULL, 0, 0,

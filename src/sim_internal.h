@@ -166,6 +166,7 @@ typedef struct sim_world {
     sim_effects fx;
     sim_hh_year *hh_year;   /* household composition: [(year - 2008) * n_households + h] */
     double national_income[SIM_NY]; /* the median equivalised income's scale per year */
+    int calib_oom;          /* calibration ran out of memory: its NaNs are not the data's */
     /* truth accumulators: per participant slot and event time, p1 - p0 (NaN: unobserved) */
     double *truth_diff;
     size_t n_slots;

@@ -52,26 +52,40 @@ static char *normalised(const char *path)
     return out;
 }
 
-static long find(const eff_tableset *s, const char *norm)
+/* `norm` (normalised) names the same table as `path` (as given): normalised() on the fly,
+ * so a lookup allocates nothing and cannot mistake running out of memory for "not stored"
+ * (a reader would then go to the file system). */
+static int same_path(const char *norm, const char *path)
+{
+    for (const char *r = path;; norm++, r++) {
+        while (r[0] == '/' && (r[1] == '/' || (r[1] == '.' && r[2] == '/')))
+            r += r[1] == '/' ? 1 : 2;
+        if (*norm != *r)
+            return 0;
+        if (!*r)
+            return 1;
+    }
+}
+
+static long find(const eff_tableset *s, const char *path)
 {
     for (size_t k = 0; k < s->n; k++)
-        if (strcmp(s->entries[k].path, norm) == 0)
+        if (same_path(s->entries[k].path, path))
             return (long)k;
     return -1;
 }
 
 eff_status eff_tableset_put(eff_tableset *s, const char *path, eff_table *t, eff_error *err)
 {
-    char *norm = normalised(path);
-    if (!norm)
-        goto oom;
-    long k = find(s, norm);
+    long k = find(s, path);
     if (k >= 0) {
-        eff_free(norm);
         eff_table_free(s->entries[k].table);
         s->entries[k].table = t;
         return EFF_OK;
     }
+    char *norm = normalised(path);
+    if (!norm)
+        goto oom;
     if (s->n == s->cap) {
         size_t cap = s->cap ? 2 * s->cap : 16;
         entry *e = eff_reallocarray(s->entries, cap, sizeof *e);
@@ -89,9 +103,7 @@ oom:
 
 const eff_table *eff_tableset_get(const eff_tableset *s, const char *path)
 {
-    char *norm = s ? normalised(path) : NULL;
-    long k = norm ? find(s, norm) : -1;
-    eff_free(norm);
+    long k = s ? find(s, path) : -1;
     return k >= 0 ? s->entries[k].table : NULL;
 }
 

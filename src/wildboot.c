@@ -477,23 +477,30 @@ static eff_status run(const eff_glm *g, wild_problem *pb, double null_value,
     search s = {NULL, pb, pb->reps, 1 - o->level, NULL, NULL, NULL, 0};
     s.draws = eff_mallocarray((size_t)pb->reps, sizeof *s.draws);
     s.work = eff_mallocarray((size_t)pb->reps, sizeof *s.work);
-    eff_status st = s.draws && s.work ? find_constant(&s, err)
-                                      : eff_error_set(err, EFF_ENOMEM, NULL, 0, 0, "out of memory");
+    /* the draws at null_value, kept for the caller until nothing can fail any more: the
+     * interval's evaluations overwrite s.draws, and may run out of memory */
+    double *at_null = draws ? eff_mallocarray((size_t)pb->reps, sizeof *at_null) : NULL;
+    eff_status st = s.draws && s.work && (at_null || !draws)
+                        ? find_constant(&s, err)
+                        : eff_error_set(err, EFF_ENOMEM, NULL, 0, 0, "out of memory");
     if (!st)
         st = eff_glm_get_family(g) == EFF_GLM_LOGIT ? wild_score_new(pb, &s.e, err)
                                                     : wild_wcr_new(pb, null_value, &s.e, err);
     if (!st)
         st = evaluate(&s, null_value, &r->statistic, &r->p_value, NULL, err);
     if (!st && draws)
-        memcpy(draws, s.draws, (size_t)pb->reps * sizeof *draws);
+        memcpy(at_null, s.draws, (size_t)pb->reps * sizeof *at_null);
     r->ci_low = r->ci_high = NAN;
     if (!st && o->want_ci)
         st = interval(&s, pb->estimate, pb->ctx, &r->ci_low, &r->ci_high, err);
+    if (!st && draws)
+        memcpy(draws, at_null, (size_t)pb->reps * sizeof *draws);
     if (s.e)
         s.e->destroy(s.e);
     eff_free(s.draws);
     eff_free(s.work);
     eff_free(s.constant);
+    eff_free(at_null);
     return st;
 }
 

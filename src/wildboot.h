@@ -114,8 +114,9 @@ eff_status eff_wild_test(const eff_glm *g, const eff_design *d, size_t j, double
                          const eff_ctx *ctx, eff_wild_result *out, eff_error *err);
 
 /* As eff_wild_test, also writing the draws' statistics t*_b at null_value, in draw order, to
- * draws (caller's storage, n_draws long; EFF_EINVAL when shorter than the draws used:
- * opt->reps, or 2^G when enumerated). For checking the bootstrap draw by draw. */
+ * draws (caller's storage, n_draws long, written only on EFF_OK; EFF_EINVAL when shorter than
+ * the draws used: opt->reps, or 2^G when enumerated). For checking the bootstrap draw by
+ * draw. */
 eff_status eff_wild_test_draws(const eff_glm *g, const eff_design *d, size_t j,
                                double null_value, const int32_t *clusters, size_t n_clusters,
                                const eff_wild_options *opt, const eff_ctx *ctx,

@@ -120,4 +120,83 @@ static inline int eff_test_hidden_files(const char *dir)
     return n;
 }
 
+/* ---- fault injection (STYLE.md section 8) ---- */
+
+/* Folds `len` bytes into a running digest (64-bit FNV-1a: small inputs, so speed is moot). */
+static inline uint64_t eff_test_mix(uint64_t h, const void *data, size_t len)
+{
+    const unsigned char *p = data;
+    if (!h)
+        h = 14695981039346656037u;
+    for (size_t i = 0; i < len; i++)
+        h = (h ^ p[i]) * 1099511628211u;
+    return h;
+}
+
+static inline uint64_t eff_test_mix_str(uint64_t h, const char *s)
+{
+    return s ? eff_test_mix(h, s, strlen(s) + 1) : eff_test_mix(h, "\xff", 1);
+}
+
+/* A digest of all a caller can see of a table: shape, names, types, flags, descriptions,
+ * value labels, source and every cell (doubles by their bits, strings by their bytes). Equal
+ * before and after a failed call: the call left its input as it was. */
+static inline uint64_t eff_test_table_digest(const eff_table *t)
+{
+    size_t n = eff_table_n_rows(t), nc = eff_table_n_cols(t);
+    uint64_t h = eff_test_mix(0, &n, sizeof n);
+    h = eff_test_mix(h, &nc, sizeof nc);
+    h = eff_test_mix_str(h, eff_table_source(t));
+    for (size_t j = 0; j < nc; j++) {
+        eff_type type = eff_table_col_type(t, j);
+        unsigned flags = eff_table_col_flags(t, j);
+        const eff_labels *l = eff_table_col_labels(t, j);
+        size_t n_labels = l ? eff_labels_count(l) : 0;
+        h = eff_test_mix_str(h, eff_table_col_name(t, j));
+        h = eff_test_mix_str(h, eff_table_col_label(t, j));
+        h = eff_test_mix(h, &type, sizeof type);
+        h = eff_test_mix(h, &flags, sizeof flags);
+        h = eff_test_mix(h, &n_labels, sizeof n_labels);
+        for (size_t k = 0; k < n_labels; k++)
+            h = eff_test_mix_str(h, eff_labels_text(l, k));
+        if (type == EFF_TYPE_I64)
+            h = eff_test_mix(h, eff_table_i64(t, j), n * sizeof(int64_t));
+        else if (type == EFF_TYPE_F64)
+            h = eff_test_mix(h, eff_table_f64(t, j), n * sizeof(double));
+        else if (type == EFF_TYPE_DATE)
+            h = eff_test_mix(h, eff_table_date(t, j), n * sizeof(int32_t));
+        else
+            for (size_t i = 0; i < n; i++)
+                h = eff_test_mix_str(h, eff_table_str(t, j, i));
+    }
+    return h;
+}
+
+/* Digest of a file's bytes (0 when it cannot be read). */
+static inline uint64_t eff_test_file_digest(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return 0;
+    uint64_t h = 0;
+    char buf[4096];
+    size_t got;
+    while ((got = fread(buf, 1, sizeof buf, f)) > 0)
+        h = eff_test_mix(h, buf, got);
+    fclose(f);
+    return h ? h : 1;
+}
+
+/* A sweep must have failed a few allocations before the call succeeded, or it tested nothing. */
+#define EFF_TEST_SWEEP_MIN 3
+
+/* Ends a sweep: asserts it was not vacuous and prints how many allocation points it failed
+ * (a TAP comment; validate/RESULTS.md quotes the counts). */
+#define eff_test_sweep_done(what, n_failed)                                   \
+    do {                                                                      \
+        assert_true((n_failed) >= EFF_TEST_SWEEP_MIN);                        \
+        print_message("# fault injection: %s: %ld allocation points\n", (what), \
+                      (long)(n_failed));                                      \
+    } while (0)
+
 #endif

@@ -153,6 +153,52 @@ static void large_writes_bypass_buffer(void **state)
     free(data);
 }
 
+/* Every allocation failing in turn: opening (the handle and its buffer) and a printf too long
+ * for the stack buffer. EFF_ENOMEM, *out untouched, no temp file left, the old target intact;
+ * after a failed printf the output can still be aborted, or committed whole. */
+static void allocation_failure_sweep(void **state)
+{
+    (void)state;
+    const char *path = eff_test_write_str("oom.txt", "old contents\n");
+    uint64_t old = eff_test_file_digest(path);
+    char long_line[1200];
+    memset(long_line, 'x', sizeof long_line - 1);
+    long_line[sizeof long_line - 1] = '\0';
+    long failed = 0;
+    for (int commit = 0; commit < 2; commit++) {
+        for (long n = 0;; n++) {
+            eff_atomic *a = (eff_atomic *)&n; /* a sentinel */
+            eff_error err;
+            eff_mem_fail_after(n);
+            eff_status st = eff_atomic_open(path, &a, &err);
+            if (st == EFF_OK)
+                st = eff_atomic_printf(a, &err, "%s\n", long_line);
+            eff_mem_fail_after(-1);
+            if (st == EFF_OK) {
+                if (commit) {
+                    assert_int_equal(eff_atomic_commit(a, &err), EFF_OK);
+                    assert_int_equal(strlen(slurp(path)), sizeof long_line);
+                } else {
+                    eff_atomic_abort(a);
+                }
+                break;
+            }
+            assert_int_equal(st, EFF_ENOMEM);
+            assert_int_equal(err.status, EFF_ENOMEM);
+            if (a != (eff_atomic *)&n) /* open succeeded, printf failed: the output lives on */
+                eff_atomic_abort(a);
+            assert_int_equal(eff_test_file_digest(path), old);
+            assert_int_equal(eff_test_hidden_files(eff_test_tmpdir()), 0);
+            failed++;
+        }
+        if (!commit)
+            assert_int_equal(eff_test_file_digest(path), old);
+    }
+    assert_int_equal(eff_test_hidden_files(eff_test_tmpdir()), 0);
+    assert_int_equal(failed, 6); /* handle, buffer, the long line; twice */
+    print_message("# fault injection: eff_atomic_open, eff_atomic_printf: 3 allocation points\n");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -164,6 +210,7 @@ int main(void)
         cmocka_unit_test(signal_cleanup_removes_live_temps),
         cmocka_unit_test(private_mode),
         cmocka_unit_test(large_writes_bypass_buffer),
+        cmocka_unit_test(allocation_failure_sweep),
     };
     return cmocka_run_group_tests(tests, NULL, eff_test_cleanup);
 }

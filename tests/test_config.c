@@ -133,11 +133,58 @@ static void test_errors(void **state)
     assert_int_equal(eff_config_load("tests/data/no-such.ini", NULL, &c, &err), EFF_EIO);
 }
 
+/* Every allocation failing in turn, loading the shipped example (every section: run, files,
+ * columns, outcomes, interventions with typical persons, indicators with conditions and
+ * subgroups, funding, survey) and a config whose intervention gets its default subgroup:
+ * EFF_ENOMEM (not EFF_EINVAL, with an error record or without one), *out NULL, the file on
+ * disk unchanged. inih's own buffers are not behind eff_mem_fail_after (it reads into our
+ * line buffer on the stack); the sweep covers our allocations. */
+static void allocation_failure_sweep(void **state)
+{
+    (void)state;
+    const char *paths[2] = {"examples/lbf-2011-14.ini",
+                            eff_test_write_str("oom.ini", "[outcome.y]\nsource = enrolled\n"
+                                                          "[intervention.a]\nactivities = "
+                                                          "mentor, sport\noutcome = y\n"
+                                                          "covariates = age\n")};
+    for (int k = 0; k < 2; k++) {
+        uint64_t file = eff_test_file_digest(paths[k]);
+        assert_true(file != 0);
+        long n = 0;
+        for (;; n++) {
+            eff_config *c = (eff_config *)&n;
+            eff_error err;
+            eff_mem_fail_after(n);
+            eff_status st = eff_config_load(paths[k], NULL, &c, &err);
+            eff_mem_fail_after(n);
+            eff_config *quiet = NULL; /* no error record: the status alone must say it */
+            eff_status st_quiet = eff_config_load(paths[k], NULL, &quiet, NULL);
+            eff_mem_fail_after(-1);
+            assert_int_equal(eff_test_file_digest(paths[k]), file);
+            assert_int_equal(st_quiet, st);
+            eff_config_free(quiet);
+            if (st == EFF_OK) {
+                assert_true(c->n_interventions >= 1);
+                eff_config_free(c);
+                break;
+            }
+            if (st != EFF_ENOMEM)
+                print_error("n = %ld: %s:%ld: %s\n", n, err.path, err.line, err.msg);
+            assert_int_equal(st, EFF_ENOMEM);
+            assert_int_equal(err.status, EFF_ENOMEM);
+            assert_null(c);
+        }
+        eff_test_sweep_done(k ? "eff_config_load (a small config)"
+                              : "eff_config_load (examples/lbf-2011-14.ini)", n);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_example),
         cmocka_unit_test(test_errors),
+        cmocka_unit_test(allocation_failure_sweep),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

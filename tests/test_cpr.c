@@ -412,6 +412,79 @@ static void test_mask(void **state)
     assert_non_null(strstr(err.msg, "XXXXXXXXXXx"));
 }
 
+/* Every allocation failing in turn: checking a column, its report, the collision check and
+ * pseudonymising (labels and a description on another column, so they are copied too):
+ * EFF_ENOMEM, outputs untouched or NULL, the table, the key and the arrays unchanged. The key
+ * functions allocate nothing. */
+static void allocation_failure_sweep(void **state)
+{
+    (void)state;
+    eff_read_options o = eff_read_options_default();
+    o.csv.all_text = 1;
+    const char *path = eff_test_write_str("oom.csv", "id,cpr,x\n01,070761-4285,a\n"
+                                                     "02,0707614285,b\n03,,c\n"
+                                                     "04,290200-4001,d\n05,290200-0001,e\n"
+                                                     "06,12,f\n");
+    eff_table *t = NULL;
+    assert_int_equal(eff_read_table(path, &o, NULL, &t, NULL), EFF_OK);
+    eff_labels *l = eff_labels_new("letters", 1);
+    assert_int_equal(eff_labels_add_string(l, "a", "first", NULL), EFF_OK);
+    eff_table_set_col_labels(t, 2, l);
+    eff_labels_release(l);
+    assert_int_equal(eff_table_set_col_label(t, 2, "a letter", NULL), EFF_OK);
+    uint64_t t0 = eff_test_table_digest(t);
+    eff_cpr_key key = counting_key();
+    const eff_cpr_pseudo_options allow = {.allow_invalid = 1};
+    eff_cpr_info *rows = NULL;
+    assert_int_equal(eff_cpr_check_column(t, "cpr", &rows, NULL, NULL), EFF_OK);
+    uint64_t rows0 = eff_test_mix(0, rows, 6 * sizeof *rows);
+    static const uint64_t ids[] = {9, 5, 7, 6, 9};
+    static const char cprs[][11] = {"0101010001", "0202020002", "0303030003", "0404040004",
+                                    "0101010001"};
+    long failed = 0;
+    for (int k = 0; k < 4; k++) {
+        for (long n = 0;; n++) {
+            eff_cpr_info *got = (eff_cpr_info *)&n; /* sentinels */
+            eff_table *out = (eff_table *)&n;
+            eff_cpr_summary sum, sum0;
+            eff_cpr_pseudo_stats ps, ps0;
+            memset(&sum, 0x5a, sizeof sum), memset(&ps, 0x5a, sizeof ps);
+            sum0 = sum, ps0 = ps;
+            eff_error err;
+            eff_status st;
+            eff_mem_fail_after(n);
+            switch (k) {
+            case 0: st = eff_cpr_check_column(t, "cpr", &got, &sum, &err); break;
+            case 1: st = eff_cpr_report_table(rows, 6, &out, &err); break;
+            case 2: st = eff_cpr_check_collisions(ids, cprs, 5, "x.csv", &err); break;
+            default: st = eff_cpr_pseudonymise(t, "cpr", &key, &allow, &out, &ps, &err); break;
+            }
+            eff_mem_fail_after(-1);
+            assert_int_equal(eff_test_table_digest(t), t0);
+            assert_int_equal(eff_test_mix(0, rows, 6 * sizeof *rows), rows0);
+            assert_true(key.bytes[31] == 31 && ids[3] == 6 && cprs[4][9] == '1');
+            if (st == EFF_OK) {
+                if (k == 0)
+                    eff_free(got);
+                if (k == 1 || k == 3)
+                    eff_table_free(out);
+                break;
+            }
+            assert_int_equal(st, EFF_ENOMEM);
+            assert_int_equal(err.status, EFF_ENOMEM);
+            assert_true(got == (eff_cpr_info *)&n || got == NULL);
+            assert_true(out == (eff_table *)&n || out == NULL);
+            assert_memory_equal(&sum, &sum0, sizeof sum);
+            assert_memory_equal(&ps, &ps0, sizeof ps);
+            failed++;
+        }
+    }
+    eff_test_sweep_done("eff_cpr_check_column, _report_table, _check_collisions, _pseudonymise",
+                        failed);
+    eff_free(rows);
+    eff_table_free(t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -420,6 +493,7 @@ int main(void)
         cmocka_unit_test(test_keygen_and_read),    cmocka_unit_test(test_pseudonym),
         cmocka_unit_test(test_collisions),         cmocka_unit_test(test_pseudonymise_table),
         cmocka_unit_test(test_mask),
+        cmocka_unit_test(allocation_failure_sweep),
     };
     return cmocka_run_group_tests(tests, NULL, eff_test_cleanup);
 }

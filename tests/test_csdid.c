@@ -512,6 +512,132 @@ static void clusters_and_bands(void **state)
     eff_cs_data_free(plain), eff_cs_data_free(by_unit);
 }
 
+/* ---- allocation failures ----------------------------------------------------------------- */
+
+/* Everything the fit reads of a panel. */
+static uint64_t panel_digest(const eff_cs_panel *p)
+{
+    size_t n = p->n_units, t = p->n_times;
+    uint64_t h = eff_test_mix(0, p->times, t * sizeof *p->times);
+    h = eff_test_mix(h, p->group, n * sizeof *p->group);
+    h = eff_test_mix(h, p->y, n * t * sizeof *p->y);
+    if (p->x)
+        h = eff_test_mix(h, p->x, n * t * p->k * sizeof *p->x);
+    if (p->cluster)
+        h = eff_test_mix(h, p->cluster, n * sizeof *p->cluster);
+    return h;
+}
+
+/* Everything a caller reads of a fit. */
+static uint64_t fit_digest(const eff_cs *cs)
+{
+    uint64_t h = 0;
+    for (size_t k = 0; k < eff_cs_n_att(cs); k++) {
+        h = eff_test_mix(h, eff_cs_att_at(cs, k), sizeof(eff_cs_att));
+        h = eff_test_mix(h, eff_cs_influence(cs, k), eff_cs_n_units(cs) * sizeof(double));
+    }
+    return h;
+}
+
+/* Every allocation failing in turn, on every eighth county of mpdta: reading the panel, the
+ * doubly robust fit with a covariate, not-yet-treated controls, clusters and bootstrap bands,
+ * and each aggregation: EFF_ENOMEM, *out untouched or NULL, the table, the panel and the fit
+ * unchanged; after the sweep the results of runs without failures. */
+static void allocation_failure_sweep(void **state)
+{
+    (void)state;
+    eff_table *all = eff_test_read_csv(MPDTA), *t;
+    size_t rows = eff_table_n_rows(all);
+    unsigned char *keep = malloc(rows);
+    for (size_t i = 0; i < rows; i++)
+        keep[i] = (i / 5) % 8 == 0; /* five years per county */
+    assert_int_equal(eff_table_filter(all, keep, &t, NULL), EFF_OK);
+    free(keep);
+    eff_table_free(all);
+    uint64_t t0 = eff_test_table_digest(t);
+    static const char *const x[] = {"lpop"};
+    eff_cs_columns c = {"lemp", "year", "countyreal", "first.treat", x, 1, "countyreal"};
+    eff_cs_data *d = NULL;
+    long n = 0;
+    for (;; n++) {
+        eff_cs_data *got = (eff_cs_data *)&n; /* a sentinel */
+        eff_error err;
+        eff_mem_fail_after(n);
+        eff_status st = eff_cs_panel_from_table(t, &c, &got, &err);
+        eff_mem_fail_after(-1);
+        assert_int_equal(eff_test_table_digest(t), t0);
+        if (st == EFF_OK) {
+            d = got;
+            break;
+        }
+        assert_int_equal(st, EFF_ENOMEM);
+        assert_true(got == NULL || got == (eff_cs_data *)&n);
+    }
+    eff_test_sweep_done("eff_cs_panel_from_table", n);
+    const eff_cs_panel *p = eff_cs_data_panel(d);
+    uint64_t p0 = panel_digest(p);
+    eff_cs_options o = eff_cs_options_default();
+    o.control = EFF_CS_NOTYET;
+    o.reps = 19;
+    eff_cs *ref;
+    assert_int_equal(eff_cs_fit(p, &o, &ref, NULL), EFF_OK);
+    uint64_t r0 = fit_digest(ref);
+    for (n = 0;; n++) {
+        eff_cs *cs = (eff_cs *)&n;
+        eff_error err;
+        eff_mem_fail_after(n);
+        eff_status st = eff_cs_fit(p, &o, &cs, &err);
+        eff_mem_fail_after(-1);
+        assert_int_equal(panel_digest(p), p0);
+        if (st == EFF_OK) {
+            assert_int_equal(fit_digest(cs), r0);
+            eff_cs_free(cs);
+            break;
+        }
+        if (st != EFF_ENOMEM)
+            print_error("n = %ld: %s\n", n, err.msg);
+        assert_int_equal(st, EFF_ENOMEM);
+        assert_true(cs == NULL || cs == (eff_cs *)&n);
+    }
+    eff_test_sweep_done("eff_cs_fit (DR, a covariate, not yet treated, clusters, bands)", n);
+    /* the aggregations, with bands and without (then nothing is allocated after the overall
+     * effect: an allocation failing there must not come out as EFF_OK with a NaN estimate) */
+    o.reps = 0;
+    eff_cs *plain;
+    assert_int_equal(eff_cs_fit(p, &o, &plain, NULL), EFF_OK);
+    long failed = 0;
+    for (int k = 0; k < 8; k++) {
+        const eff_cs *cs = k < 4 ? ref : plain;
+        eff_cs_agg_type type = (eff_cs_agg_type)(EFF_CS_DYNAMIC + k % 4);
+        uint64_t c0 = fit_digest(cs);
+        eff_cs_agg *want;
+        assert_int_equal(eff_cs_aggregate(cs, type, &want, NULL), EFF_OK);
+        for (n = 0;; n++) {
+            eff_cs_agg *a = (eff_cs_agg *)&n;
+            eff_error err;
+            eff_mem_fail_after(n);
+            eff_status st = eff_cs_aggregate(cs, type, &a, &err);
+            eff_mem_fail_after(-1);
+            assert_int_equal(fit_digest(cs), c0);
+            if (st == EFF_OK) {
+                assert_int_equal(a->n_rows, want->n_rows);
+                assert_memory_equal(&a->overall, &want->overall, sizeof a->overall);
+                eff_cs_agg_free(a);
+                break;
+            }
+            assert_int_equal(st, EFF_ENOMEM);
+            assert_true(a == NULL || a == (eff_cs_agg *)&n);
+            failed++;
+        }
+        eff_cs_agg_free(want);
+    }
+    eff_cs_free(plain);
+    eff_test_sweep_done("eff_cs_aggregate (all four, with bands and without)", failed);
+    eff_cs_free(ref);
+    eff_cs_data_free(d);
+    eff_table_free(t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -522,6 +648,7 @@ int main(void)
         cmocka_unit_test(unbalanced_windows_break_it),
         cmocka_unit_test(bad_input),
         cmocka_unit_test(clusters_and_bands),
+        cmocka_unit_test(allocation_failure_sweep),
     };
     return cmocka_run_group_tests(tests, NULL, eff_test_cleanup);
 }

@@ -557,12 +557,101 @@ static void allocation_failure_sweep(void **state)
         if (st == EFF_OK) {
             assert_int_equal(eff_table_n_rows(t), 2);
             eff_table_free(t);
-            assert_true(n > 5);
+            eff_test_sweep_done("eff_csv_read", n);
             break;
         }
         assert_int_equal(st, EFF_ENOMEM);
         assert_null(t);
     }
+}
+
+/* Digest of a dictionary: its strings in code order. */
+static uint64_t dict_digest(const eff_dict *d)
+{
+    uint64_t h = 0;
+    for (size_t k = 0; k < eff_dict_size(d); k++)
+        h = eff_test_mix(h, eff_dict_str(d, (int32_t)k), eff_dict_len(d, (int32_t)k) + 1);
+    return h;
+}
+
+/* eff_csv_read_mem with the early row filters (ids merged against sorted codes, the table
+ * column sharing the id dictionary), a unique column, a required column, and a second pass
+ * (a number column that turns to text late, a Latin-1 byte late); then eff_csv_write of the
+ * result in Latin-1 with a decimal comma. Every allocation failing in turn: EFF_ENOMEM, *out
+ * untouched or NULL, the bytes and the id dictionary unchanged; a failed write leaves the old
+ * file and no temp file. */
+static void allocation_failure_sweep_mem_and_write(void **state)
+{
+    (void)state;
+    char data[2048];
+    size_t len = (size_t)snprintf(data, sizeof data, "pnr;x;y;d;s\n");
+    for (int i = 0; i < 40; i++)
+        len += (size_t)snprintf(data + len, sizeof data - len, "%04d;%d,5;%s;2011-01-%02d;%s\n",
+                                i, i, i % 7 ? "1" : "", 1 + i % 28,
+                                i == 36 ? "K\xf8ge" : "Aarhus");
+    len += (size_t)snprintf(data + len, sizeof data - len, "0042;mange;1;;Odense\n");
+    uint64_t bytes = eff_test_mix(0, data, len);
+    eff_dict *ids = eff_dict_new();
+    for (int i = 0; i < 43; i += 3) {
+        char id[8];
+        int32_t code;
+        snprintf(id, sizeof id, "%04d", i);
+        assert_int_equal(eff_dict_intern(ids, id, 4, &code, NULL), EFF_OK);
+    }
+    int32_t *ranks;
+    assert_int_equal(eff_dict_ranks(ids, &ranks, NULL), EFF_OK);
+    int32_t *sorted = malloc(eff_dict_size(ids) * sizeof *sorted);
+    for (size_t k = 0; k < eff_dict_size(ids); k++)
+        sorted[ranks[k]] = (int32_t)k;
+    eff_free(ranks);
+    uint64_t ids0 = dict_digest(ids);
+    eff_csv_options o = eff_csv_options_default();
+    o.keep_column = "pnr", o.keep_ids = ids, o.keep_sorted = sorted, o.keep_codes = 1;
+    o.unique_column = "pnr", o.require_column = "y";
+    eff_table *t = NULL;
+    long n = 0;
+    for (;; n++) {
+        eff_table *got = (eff_table *)&n;
+        eff_csv_info info;
+        eff_error err;
+        eff_mem_fail_after(n);
+        eff_status st = eff_csv_read_mem("mem.csv", data, len, &o, NULL, &got, &info, &err);
+        eff_mem_fail_after(-1);
+        assert_int_equal(eff_test_mix(0, data, len), bytes);
+        assert_int_equal(dict_digest(ids), ids0);
+        if (st == EFF_OK) {
+            assert_int_equal(info.passes, 2);
+            assert_int_equal(eff_table_col_type(got, 1), EFF_TYPE_STR);
+            t = got;
+            break;
+        }
+        assert_int_equal(st, EFF_ENOMEM);
+        assert_true(got == NULL || got == (eff_table *)&n);
+    }
+    eff_test_sweep_done("eff_csv_read_mem (filters, two passes)", n);
+    uint64_t t0 = eff_test_table_digest(t);
+    const char *path = eff_test_write_str("oom_out.csv", "old\n");
+    uint64_t old = eff_test_file_digest(path);
+    eff_csv_write_options w = eff_csv_write_options_default();
+    w.delimiter = ';', w.encoding = EFF_CSV_ENC_LATIN1, w.decimal = EFF_CSV_DEC_COMMA;
+    for (n = 0;; n++) {
+        eff_error err;
+        eff_mem_fail_after(n);
+        eff_status st = eff_csv_write(t, path, &w, NULL, &err);
+        eff_mem_fail_after(-1);
+        assert_int_equal(eff_test_table_digest(t), t0);
+        assert_int_equal(eff_test_hidden_files(eff_test_tmpdir()), 0);
+        if (st == EFF_OK)
+            break;
+        assert_int_equal(st, EFF_ENOMEM);
+        assert_int_equal(eff_test_file_digest(path), old);
+    }
+    assert_true(eff_test_file_digest(path) != old);
+    assert_true(n >= 2);
+    print_message("# fault injection: eff_csv_write (Latin-1): %ld allocation points\n", n);
+    eff_table_free(t);
+    free(sorted);
+    eff_dict_release(ids);
 }
 
 /* The early row filters: first-column ids through the bitmap and the dictionary, a required
@@ -656,6 +745,7 @@ int main(void)
         cmocka_unit_test(latin1_writer_refuses_what_it_cannot_hold),
         cmocka_unit_test(cancel_flag_stops_reading),
         cmocka_unit_test(allocation_failure_sweep),
+        cmocka_unit_test(allocation_failure_sweep_mem_and_write),
     };
     return cmocka_run_group_tests(tests, NULL, eff_test_cleanup);
 }

@@ -69,12 +69,44 @@ static void empty_and_all_missing(void **state)
     eff_table_free(t);
 }
 
+/* Every allocation failing in turn: EFF_ENOMEM, *out untouched, the table unchanged. */
+static void allocation_failure_sweep(void **state)
+{
+    (void)state;
+    const char *path = eff_test_write_str("oom.csv", "pnr,koen,kom,alder\n"
+                                                     "4000000017,M,Aarhus,34\n"
+                                                     "4000000025,K,,\n"
+                                                     "4000000033,K,Odense,61\n");
+    eff_table *t = eff_test_read_csv(path);
+    uint64_t before = eff_test_table_digest(t);
+    long n = 0;
+    for (;; n++) {
+        eff_col_summary *s = (eff_col_summary *)&n; /* a sentinel: must stay as it is */
+        eff_error err;
+        eff_mem_fail_after(n);
+        eff_status st = eff_describe_table(t, &s, &err);
+        eff_mem_fail_after(-1);
+        assert_int_equal(eff_test_table_digest(t), before);
+        if (st == EFF_OK) {
+            assert_int_equal(s[2].categories, 2);
+            eff_free(s);
+            break;
+        }
+        assert_int_equal(st, EFF_ENOMEM);
+        assert_int_equal(err.status, EFF_ENOMEM);
+        assert_ptr_equal(s, (eff_col_summary *)&n);
+    }
+    eff_test_sweep_done("eff_describe_table", n);
+    eff_table_free(t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(summaries_by_type),
         cmocka_unit_test(mean_is_compensated),
         cmocka_unit_test(empty_and_all_missing),
+        cmocka_unit_test(allocation_failure_sweep),
     };
     return cmocka_run_group_tests(tests, NULL, eff_test_cleanup);
 }

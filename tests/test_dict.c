@@ -92,6 +92,7 @@ static void allocation_failure_leaves_dict_usable(void **state)
         eff_mem_fail_after(-1);
         if (st == EFF_OK) {
             eff_dict_release(d);
+            eff_test_sweep_done("eff_dict_intern x 300", n);
             break;
         }
         assert_int_equal(st, EFF_ENOMEM);
@@ -106,6 +107,59 @@ static void allocation_failure_leaves_dict_usable(void **state)
     }
 }
 
+/* Every allocation of new, reserve (ordered and hashed) and ranks failing in turn: NULL, or
+ * EFF_ENOMEM with the dictionary's strings and codes as they were and *ranks untouched. */
+static void allocation_failure_in_new_reserve_ranks(void **state)
+{
+    (void)state;
+    long failed = 0;
+    eff_dict *d = NULL;
+    for (long n = 0; !d; n++) {
+        eff_mem_fail_after(n);
+        d = eff_dict_new();
+        eff_mem_fail_after(-1);
+        failed += !d;
+    }
+    static const char *const words[] = {"udsat", "almen", "oevrig"}; /* not in order: hashed */
+    for (int pass = 0; pass < 2; pass++) {
+        for (long n = 0;; n++) {
+            size_t size = eff_dict_size(d);
+            eff_error err;
+            eff_mem_fail_after(n);
+            eff_status st = eff_dict_reserve(d, 1000 * (size_t)(pass + 1), 9000, &err);
+            eff_mem_fail_after(-1);
+            assert_int_equal(eff_dict_size(d), size);
+            for (size_t k = 0; k < size; k++)
+                assert_int_equal(eff_dict_find(d, words[k], strlen(words[k])), (int32_t)k);
+            if (st == EFF_OK)
+                break;
+            assert_int_equal(st, EFF_ENOMEM);
+            failed++;
+        }
+        for (int k = 0; k < 3; k++) { /* after the first pass the index is hashed */
+            int32_t code;
+            assert_int_equal(eff_dict_intern(d, words[k], strlen(words[k]), &code, NULL), EFF_OK);
+        }
+    }
+    for (long n = 0;; n++) {
+        int32_t *ranks = (int32_t *)&n;
+        eff_error err;
+        eff_mem_fail_after(n);
+        eff_status st = eff_dict_ranks(d, &ranks, &err);
+        eff_mem_fail_after(-1);
+        if (st == EFF_OK) {
+            assert_int_equal(ranks[0], 2); /* almen, oevrig, udsat */
+            eff_free(ranks);
+            break;
+        }
+        assert_int_equal(st, EFF_ENOMEM);
+        assert_ptr_equal(ranks, (int32_t *)&n);
+        failed++;
+    }
+    eff_test_sweep_done("eff_dict_new, eff_dict_reserve, eff_dict_ranks", failed);
+    eff_dict_release(d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -114,6 +168,7 @@ int main(void)
         cmocka_unit_test(ranks_are_bytewise_order),
         cmocka_unit_test(refcount_shares),
         cmocka_unit_test(allocation_failure_leaves_dict_usable),
+        cmocka_unit_test(allocation_failure_in_new_reserve_ranks),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -200,6 +200,72 @@ static void test_bad_specs(void **state)
     eff_table_free(panel);
 }
 
+/* The first `ids` persons of a reference panel: a smaller panel for the sweep. */
+static eff_table *first_persons(const char *path, int64_t ids)
+{
+    eff_table *panel = eff_test_read_csv(path), *small;
+    size_t id;
+    assert_int_equal(eff_table_col(panel, "id", &id, NULL), EFF_OK);
+    size_t n = eff_table_n_rows(panel);
+    unsigned char *keep = malloc(n);
+    for (size_t i = 0; i < n; i++)
+        keep[i] = eff_table_i64(panel, id)[i] <= ids;
+    assert_int_equal(eff_table_filter(panel, keep, &small, NULL), EFF_OK);
+    free(keep);
+    eff_table_free(panel);
+    return small;
+}
+
+/* Every allocation failing in turn, for the logit with a separating covariate left out and for
+ * the linear model: EFF_ENOMEM, *out untouched, the panel and the spec unchanged; the effects
+ * after the sweep are those of a fit without failures. */
+static void allocation_failure_sweep(void **state)
+{
+    (void)state;
+    static const char *const x_sep[] = {"age", "rare", "girl"}, *const x[] = {"age", "girl"};
+    const char *paths[2] = {"tests/ref/did/panel_sep.csv", "tests/ref/did/panel.csv"};
+    for (int k = 0; k < 2; k++) {
+        eff_table *panel = first_persons(paths[k], 400);
+        uint64_t before = eff_test_table_digest(panel);
+        eff_did_spec s = {.y = k ? "yc" : "yb", .treated = "treated", .event_time = "e",
+                          .cohort = "g", .cluster = "id", .x = k ? x : x_sep, .n_x = k ? 2 : 3,
+                          .emin = -2, .emax = 2, .family = k ? EFF_GLM_GAUSSIAN : EFF_GLM_LOGIT,
+                          .leave_out_separating = 1};
+        eff_did *ref;
+        eff_error err;
+        assert_int_equal(eff_did_fit(panel, &s, NULL, &ref, &err), EFF_OK);
+        assert_int_equal(eff_did_n_left_out(ref), k ? 0 : 1);
+        long n = 0;
+        for (;; n++) {
+            eff_did *d = (eff_did *)&n; /* a sentinel */
+            eff_mem_fail_after(n);
+            eff_status st = eff_did_fit(panel, &s, NULL, &d, &err);
+            eff_mem_fail_after(-1);
+            assert_int_equal(eff_test_table_digest(panel), before);
+            assert_int_equal(s.n_x, k ? 2 : 3);
+            assert_string_equal(s.x[1], k ? "girl" : "rare");
+            if (st == EFF_OK) {
+                for (size_t e = 0; e < eff_did_n_effects(d); e++) {
+                    eff_assert_close(eff_did_effect_at(d, e)->att, eff_did_effect_at(ref, e)->att,
+                                     0, 0);
+                    eff_assert_close(eff_did_effect_at(d, e)->coef.std_error,
+                                     eff_did_effect_at(ref, e)->coef.std_error, 0, 0);
+                }
+                eff_did_free(d);
+                break;
+            }
+            if (st != EFF_ENOMEM)
+                print_error("n = %ld: %s\n", n, err.msg);
+            assert_int_equal(st, EFF_ENOMEM);
+            assert_true(d == NULL || d == (eff_did *)&n); /* NULL, or untouched */
+        }
+        eff_test_sweep_done(k ? "eff_did_fit (linear)"
+                              : "eff_did_fit (logit, a covariate left out)", n);
+        eff_did_free(ref);
+        eff_table_free(panel);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -208,6 +274,7 @@ int main(void)
         cmocka_unit_test(test_separating_covariate_left_out),
         cmocka_unit_test(test_separating_effect_cell),
         cmocka_unit_test(test_bad_specs),
+        cmocka_unit_test(allocation_failure_sweep),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -194,6 +194,78 @@ static void test_headline(void **state)
     eff_sdc_free(s);
 }
 
+/* Builds 70 cells (past the first capacity, 64) and 20 margins (past 16), each call swept:
+ * a failed eff_sdc_cell or eff_sdc_margin leaves the table as it was (no cell or margin half
+ * added, *index untouched); retried, it succeeds, and the suppressions come out as those of a
+ * table built without failures. Returns the allocation points failed (none with inject 0). */
+static long build_swept(eff_sdc **out, int inject)
+{
+    long failed = 0, n = 0;
+    eff_sdc *s = NULL;
+    eff_error err;
+    for (;; n++) {
+        eff_mem_fail_after(inject ? n : -1);
+        eff_status st = eff_sdc_new(5, &s, &err);
+        eff_mem_fail_after(-1);
+        if (st == EFF_OK)
+            break;
+        assert_int_equal(st, EFF_ENOMEM);
+        assert_null(s);
+        failed++;
+    }
+    for (size_t k = 0; k < 70; k++) {
+        char id[32];
+        snprintf(id, sizeof id, "cell/%zu", k);
+        for (n = 0;; n++) {
+            size_t index = 999;
+            eff_mem_fail_after(inject ? n : -1);
+            eff_status st = eff_sdc_cell(s, id, (long)(k * 7 % 23), -1, &index, &err);
+            eff_mem_fail_after(-1);
+            if (st == EFF_OK) {
+                assert_int_equal(index, k);
+                break;
+            }
+            assert_int_equal(st, EFF_ENOMEM);
+            assert_int_equal(index, 999);
+            assert_int_equal(eff_sdc_n_cells(s), k);
+            failed++;
+        }
+    }
+    for (size_t g = 0; g < 20; g++) {
+        size_t parts[3] = {3 * g + 1, 3 * g + 2, 3 * g + 2}; /* one listed twice */
+        for (n = 0;; n++) {
+            eff_mem_fail_after(inject ? n : -1);
+            eff_status st = eff_sdc_margin(s, 3 * g, parts, 3, &err);
+            eff_mem_fail_after(-1);
+            if (st == EFF_OK)
+                break;
+            assert_int_equal(st, EFF_ENOMEM);
+            failed++;
+        }
+    }
+    assert_int_equal(eff_sdc_apply(s, &err), EFF_OK);
+    *out = s;
+    return failed;
+}
+
+static void allocation_failure_sweep(void **state)
+{
+    (void)state;
+    eff_sdc *ref, *s;
+    build_swept(&ref, 0);
+    long failed = build_swept(&s, 1);
+    assert_int_equal(eff_sdc_n_cells(s), 70);
+    assert_true(eff_sdc_n_suppressed(ref) > 0);
+    for (size_t k = 0; k < 70; k++) {
+        assert_int_equal(eff_sdc_suppressed(s, k), eff_sdc_suppressed(ref, k));
+        assert_string_equal(eff_sdc_reason(s, k), eff_sdc_reason(ref, k));
+        assert_string_equal(eff_sdc_id(s, k), eff_sdc_id(ref, k));
+    }
+    eff_test_sweep_done("eff_sdc_new, eff_sdc_cell x 70, eff_sdc_margin x 20", failed);
+    eff_sdc_free(ref);
+    eff_sdc_free(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -204,6 +276,7 @@ int main(void)
         cmocka_unit_test(test_secondary_chain),
         cmocka_unit_test(test_random_tables),
         cmocka_unit_test(test_headline),
+        cmocka_unit_test(allocation_failure_sweep),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

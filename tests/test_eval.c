@@ -246,6 +246,116 @@ static void test_bad_profile(void **state)
     eff_config_free(c);
 }
 
+/* ---- allocation failures ---- */
+
+/* Everything a reader of the evaluation sees, as a digest: per intervention and subgroup the
+ * counts, effects, reasons, robustness estimates, texts, and every warning. */
+static uint64_t eval_digest(const eff_eval *e)
+{
+    uint64_t h = eff_test_mix(0, &e->n_ivs, sizeof e->n_ivs);
+    for (size_t w = 0; w < e->n_warnings; w++)
+        h = eff_test_mix_str(h, e->warnings[w]);
+    for (size_t k = 0; k < e->n_ivs; k++) {
+        const eff_eval_iv *iv = &e->ivs[k];
+        h = eff_test_mix(h, &iv->estimated, sizeof iv->estimated);
+        h = eff_test_mix(h, &iv->n_subgroups, sizeof iv->n_subgroups);
+        h = eff_test_mix(h, &iv->n_balance, sizeof iv->n_balance);
+        for (size_t b = 0; b < iv->n_balance; b++)
+            h = eff_test_mix(h, &iv->balance[b].matched, sizeof iv->balance[b].matched);
+        for (size_t s = 0; s < iv->n_subgroups; s++) {
+            const eff_eval_subgroup *sg = &iv->subgroups[s];
+            h = eff_test_mix_str(h, sg->id);
+            h = eff_test_mix_str(h, sg->why_not);
+            h = eff_test_mix_str(h, sg->model_terms);
+            h = eff_test_mix_str(h, sg->sens_why_not);
+            h = eff_test_mix_str(h, sg->naive_why_not);
+            h = eff_test_mix(h, &sg->estimated, sizeof sg->estimated);
+            h = eff_test_mix(h, &sg->n_obs, sizeof sg->n_obs);
+            for (size_t f = 0; f < sg->n_effects; f++) {
+                const eff_eval_effect *x = &sg->effects[f];
+                h = eff_test_mix_str(h, x->reason);
+                h = eff_test_mix(h, &x->coef.estimate, sizeof x->coef.estimate);
+                h = eff_test_mix(h, &x->att_pp, sizeof x->att_pp);
+                h = eff_test_mix(h, &x->hidden, sizeof x->hidden);
+                h = eff_test_mix(h, &sg->cs[f].estimate, sizeof sg->cs[f].estimate);
+                h = eff_test_mix(h, &sg->naive[f].estimate, sizeof sg->naive[f].estimate);
+            }
+        }
+    }
+    return h;
+}
+
+/* eff_eval_run, every allocation failing in turn, on a tiny Synthetic Denmark (one plan; the
+ * control pool sampled more densely than the rest) with one intervention: matching, the
+ * model in two subgroups, Callaway-Sant'Anna, the wild bootstrap (99 draws), naive TWFE,
+ * Rosenbaum bounds and disclosure. EFF_ENOMEM, *out untouched or NULL, the persons and the
+ * config unchanged; after the sweep, what a run without failures gives. About 1,600 points:
+ * the slowest sweep of the suite. */
+static void allocation_failure_sweep(void **state)
+{
+    (void)state;
+    eff_sim_options o = eff_sim_options_default();
+    o.plans = 1, o.scale = 0.0005, o.almen_scale = 0.01, o.participants_scale = 10, o.seed = 7;
+    o.year_first = 2012, o.year_last = 2018;
+    const char *dir = eff_test_path("tiny");
+    eff_error err;
+    assert_int_equal(eff_sim_run(&o, dir, NULL, NULL, &err), EFF_OK);
+    const char *ini = eff_test_write_str(
+        "tiny.ini", "[run]\nyears = 2012-2018\ndisclosure_threshold = 3\nfirst_cohort = 2014\n"
+                    "[outcome.fritidsjob]\nsource = hours\nthreshold = 110\n"
+                    "[intervention.fritidsjob]\nactivities = lommepengejob, fritidsjob\n"
+                    "outcome = fritidsjob\nage = 14-20\nwindow = -2..1\nmin_post_periods = 1\n"
+                    "min_n = 5\ncovariates = age, female, origin\nsubgroups = all, koen=K\n"
+                    "exact = koen\nratio = 1\ncaliper = 0.2\nnaive_twfe = yes\n"
+                    "wild_bootstrap = yes\nwild_reps = 99\n");
+    eff_config *c;
+    assert_int_equal(eff_config_load(ini, dir, &c, &err), EFF_OK);
+    eff_persons *p;
+    const char *extra[1] = {"koen"};
+    assert_int_equal(eff_persons_load(c, extra, 1, NULL, &p, &err), EFF_OK);
+    uint64_t persons = 0;
+    for (int32_t i = 0; i < (int32_t)eff_persons_n(p); i++)
+        for (int y = eff_persons_year_first(p); y <= eff_persons_year_last(p); y++) {
+            const eff_py *py = eff_persons_at(p, i, y);
+            if (py)
+                persons = eff_test_mix(persons, py, sizeof *py);
+        }
+    eff_cfg_intervention iv0 = c->interventions[0];
+    eff_eval *ref;
+    assert_int_equal(eff_eval_run(c, p, NULL, &ref, &err), EFF_OK);
+    assert_true(ref->ivs[0].estimated);
+    uint64_t want = eval_digest(ref);
+    long n = 0;
+    for (;; n++) {
+        eff_eval *e = (eff_eval *)&n;
+        eff_mem_fail_after(n);
+        eff_status st = eff_eval_run(c, p, NULL, &e, &err);
+        eff_mem_fail_after(-1);
+        assert_memory_equal(&c->interventions[0], &iv0, sizeof iv0);
+        if (st == EFF_OK) {
+            assert_int_equal(eval_digest(e), want);
+            eff_eval_free(e);
+            break;
+        }
+        if (st != EFF_ENOMEM)
+            print_error("n = %ld: %s\n", n, err.msg);
+        assert_int_equal(st, EFF_ENOMEM);
+        assert_true(e == NULL || e == (eff_eval *)&n);
+    }
+    uint64_t after = 0;
+    for (int32_t i = 0; i < (int32_t)eff_persons_n(p); i++)
+        for (int y = eff_persons_year_first(p); y <= eff_persons_year_last(p); y++) {
+            const eff_py *py = eff_persons_at(p, i, y);
+            if (py)
+                after = eff_test_mix(after, py, sizeof *py);
+        }
+    assert_int_equal(after, persons);
+    eff_test_sweep_done("eff_eval_run", n);
+    eff_eval_free(ref);
+    eff_persons_free(p);
+    eff_config_free(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -253,6 +363,7 @@ int main(void)
         cmocka_unit_test(test_flow_and_balance),
         cmocka_unit_test(test_options),
         cmocka_unit_test(test_bad_profile),
+        cmocka_unit_test(allocation_failure_sweep),
     };
     return cmocka_run_group_tests(tests, setup, NULL);
 }

@@ -94,11 +94,42 @@ static void test_bad_input(void **state)
     expect_bad(plans_ok, estates_ok, 1.5, 0, "threshold must be in [0, 1)");
 }
 
+/* Every allocation failing in turn: EFF_ENOMEM with no plan array left behind, both tables
+ * unchanged. */
+static void allocation_failure_sweep(void **state)
+{
+    (void)state;
+    eff_table *p = table("plans.csv", plans_ok), *e = table("estates.csv", estates_ok);
+    uint64_t p0 = eff_test_table_digest(p), e0 = eff_test_table_digest(e);
+    long n = 0;
+    for (;; n++) {
+        eff_funding f;
+        eff_error err;
+        eff_mem_fail_after(n);
+        eff_status st = eff_funding_compute(p, e, 0.25, &f, &err);
+        eff_mem_fail_after(-1);
+        assert_int_equal(eff_test_table_digest(p), p0);
+        assert_int_equal(eff_test_table_digest(e), e0);
+        if (st == EFF_OK) {
+            assert_int_equal(f.residents, 1000);
+            eff_funding_free(&f);
+            break;
+        }
+        assert_int_equal(st, EFF_ENOMEM);
+        assert_int_equal(err.status, EFF_ENOMEM);
+        assert_null(f.plan);
+    }
+    eff_test_sweep_done("eff_funding_compute", n);
+    eff_table_free(p);
+    eff_table_free(e);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_hand_computed),
         cmocka_unit_test(test_bad_input),
+        cmocka_unit_test(allocation_failure_sweep),
     };
     return cmocka_run_group_tests(tests, NULL, eff_test_cleanup);
 }

@@ -507,9 +507,11 @@ static void allocation_failure_sweep(void **state)
 {
     (void)state;
     eff_table *t = eff_test_read_csv(SPECTOR);
+    uint64_t t0 = eff_test_table_digest(t);
     const char *x[] = {"GPA", "TUCE", "PSI"};
     eff_design_spec spec = {"GRADE", x, 3, 0, NULL, NULL, "PSI"};
-    for (long n = 0;; n++) {
+    long n = 0;
+    for (;; n++) {
         eff_design *d = NULL;
         eff_glm *g = NULL;
         eff_mem_fail_after(n);
@@ -521,12 +523,118 @@ static void allocation_failure_sweep(void **state)
             st = eff_glm_fit(d, &o, NULL, &g, NULL);
         }
         eff_mem_fail_after(-1);
+        assert_int_equal(eff_test_table_digest(t), t0);
+        if (st != EFF_OK)
+            assert_null(g);
         eff_glm_free(g);
         eff_design_free(d);
         if (st == EFF_OK)
             break;
         assert_int_equal(st, EFF_ENOMEM);
     }
+    eff_test_sweep_done("eff_design_from_table, eff_glm_fit (logit, clustered)", n);
+    eff_table_free(t);
+    /* the linear fit, weighted, with HC1 and clustered errors, on the simulated data (a text
+     * regressor among them) */
+    eff_table *data = eff_test_read_csv(REF "sim.csv");
+    uint64_t data0 = eff_test_table_digest(data);
+    const char *xs[] = {"x1", "x2", "g"};
+    eff_design_spec lin = {"y_cont", xs, 3, 0, "w", "off", "cl"};
+    for (int vcov = EFF_VCOV_HC1; vcov <= EFF_VCOV_CLUSTER; vcov++) {
+        for (n = 0;; n++) {
+            eff_design *d = NULL;
+            eff_glm *g = NULL;
+            eff_mem_fail_after(n);
+            eff_status st = eff_design_from_table(data, &lin, &d, NULL);
+            if (!st) {
+                eff_glm_options o = eff_glm_options_default();
+                o.vcov = (eff_vcov_type)vcov;
+                st = eff_glm_fit(d, &o, NULL, &g, NULL);
+            }
+            eff_mem_fail_after(-1);
+            assert_int_equal(eff_test_table_digest(data), data0);
+            if (st != EFF_OK)
+                assert_null(g);
+            eff_glm_free(g);
+            eff_design_free(d);
+            if (st == EFF_OK)
+                break;
+            assert_int_equal(st, EFF_ENOMEM);
+        }
+        eff_test_sweep_done(vcov == EFF_VCOV_HC1 ? "eff_glm_fit (linear, weights, offset, HC1)"
+                                                 : "eff_glm_fit (linear, weights, offset, "
+                                                   "clustered)", n);
+    }
+    eff_table_free(data);
+}
+
+/* A fitted model as its caller sees it: coefficients, covariance and terms. */
+static uint64_t fit_digest(const eff_glm *g)
+{
+    size_t p = eff_glm_p(g);
+    uint64_t h = eff_test_mix(0, eff_glm_coef(g), p * sizeof(double));
+    h = eff_test_mix(h, eff_glm_vcov(g), p * p * sizeof(double));
+    for (size_t j = 0; j < p; j++)
+        h = eff_test_mix_str(h, eff_glm_term(g, j));
+    return h;
+}
+
+/* The inference on a fit, every allocation failing in turn: EFF_ENOMEM (the Wald test turned
+ * its solver's EFF_ENOMEM into EFF_EINVAL "R V R' is singular" before the fix), outputs
+ * untouched, the fit, the design and the arguments unchanged. */
+static void allocation_failure_in_inference(void **state)
+{
+    (void)state;
+    eff_table *t = eff_test_read_csv(SPECTOR);
+    const char *x[] = {"GPA", "TUCE", "PSI"};
+    eff_design_spec spec = {"GRADE", x, 3, 0, NULL, NULL, NULL};
+    eff_design *d;
+    assert_int_equal(eff_design_from_table(t, &spec, &d, NULL), EFF_OK);
+    eff_glm_options o = eff_glm_options_default();
+    o.family = EFF_GLM_LOGIT;
+    eff_glm *g;
+    assert_int_equal(eff_glm_fit(d, &o, NULL, &g, NULL), EFF_OK);
+    uint64_t g0 = fit_digest(g);
+    uint64_t d0 = eff_test_mix(0, eff_design_xc(d), eff_design_n(d) * 4 * sizeof(double));
+    const double r_mat[8] = {0, 1, 0, 0, 0, 0, 1, -1}, r_vec[2] = {0, 0};
+    const double xs[8] = {1, 3.0, 20, 0, 1, 3.0, 20, 1}, c[2] = {-1, 1};
+    const size_t rows[4] = {0, 5, 9, 31};
+    long failed = 0;
+    for (int k = 0; k < 4; k++) {
+        for (long n = 0;; n++) {
+            eff_wald w = {-7, -7, -7, -7};
+            double value = -7, se = -7, grad[4] = {-7, -7, -7, -7};
+            eff_error err;
+            eff_status st;
+            eff_mem_fail_after(n);
+            switch (k) {
+            case 0: st = eff_glm_wald(g, r_mat, r_vec, 2, &w, &err); break;
+            case 1: st = eff_glm_lincomb(g, xs, NULL, c, 2, &value, &se, &err); break;
+            case 2: st = eff_glm_average_effect(g, d, 3, rows, 4, &value, &se, &err); break;
+            default: st = eff_glm_average_effect_grad(g, d, 3, NULL, 0, &value, grad, &err); break;
+            }
+            eff_mem_fail_after(-1);
+            assert_int_equal(fit_digest(g), g0);
+            assert_int_equal(
+                eff_test_mix(0, eff_design_xc(d), eff_design_n(d) * 4 * sizeof(double)), d0);
+            assert_true(r_mat[7] == -1 && xs[7] == 1 && c[0] == -1 && rows[3] == 31);
+            if (st == EFF_OK)
+                break;
+            if (st != EFF_ENOMEM)
+                print_error("call %d, n = %ld: %s\n", k, n, err.msg);
+            assert_int_equal(st, EFF_ENOMEM);
+            assert_true(w.statistic == -7 && w.p_value == -7 && value == -7 && se == -7);
+            for (int j = 0; j < 4; j++)
+                assert_true(grad[j] == -7);
+            failed++;
+        }
+    }
+    /* wald 3 + spd_solve 2, lincomb 1, average effect 2, its gradient 1 */
+    assert_int_equal(failed, 9);
+    print_message("# fault injection: eff_glm_wald, _lincomb, _average_effect(_grad): "
+                  "%ld allocation points\n", failed);
+    eff_glm_free(g);
+    eff_design_free(d);
     eff_table_free(t);
 }
 
@@ -549,6 +657,7 @@ int main(void)
         cmocka_unit_test(delta_se_precision),
         cmocka_unit_test(cancel_flag_stops_the_fit),
         cmocka_unit_test(allocation_failure_sweep),
+        cmocka_unit_test(allocation_failure_in_inference),
     };
     return cmocka_run_group_tests(tests, NULL, eff_test_cleanup);
 }

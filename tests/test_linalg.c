@@ -108,6 +108,84 @@ static void spd_solve_and_condition(void **state)
                      EFF_ESINGULAR);
 }
 
+/* Every allocation failing in turn, for each entry point: EFF_ENOMEM, outputs untouched
+ * (they are written only on EFF_OK), inputs unchanged. LAPACKE's high-level routines allocate
+ * their own workspace with plain malloc, outside eff_mem_fail_after: the sweep covers only
+ * our allocations. */
+static void allocation_failure_sweep(void **state)
+{
+    (void)state;
+    enum { N = 6, P = 5 };
+    double x[N * P], y[N];
+    for (size_t i = 0; i < N; i++) {
+        x[0 * N + i] = 1;
+        x[1 * N + i] = (double)i;
+        x[2 * N + i] = (double)(i * i);
+        x[3 * N + i] = 2.0 * (double)i + 1; /* aliased: choose_in_order runs too */
+        x[4 * N + i] = 0;
+        y[i] = 1 + 0.5 * (double)i - 0.25 * (double)(i * i) + (i % 2 ? 0.125 : -0.125);
+    }
+    uint64_t x0 = eff_test_mix(0, x, sizeof x), y0 = eff_test_mix(0, y, sizeof y);
+    long n = 0;
+    for (;; n++) { /* rank */
+        unsigned char keep[P];
+        size_t rank = 77;
+        memset(keep, 0xee, sizeof keep);
+        eff_error err;
+        eff_mem_fail_after(n);
+        eff_status st = eff_linalg_rank(x, N, P, 1e-12, keep, &rank, &err);
+        eff_mem_fail_after(-1);
+        assert_int_equal(eff_test_mix(0, x, sizeof x), x0);
+        if (st == EFF_OK) {
+            assert_int_equal(rank, 3);
+            break;
+        }
+        assert_int_equal(st, EFF_ENOMEM);
+        assert_int_equal(err.status, EFF_ENOMEM);
+        assert_int_equal(rank, 77);
+        for (size_t j = 0; j < P; j++)
+            assert_int_equal(keep[j], 0xee);
+    }
+    eff_test_sweep_done("eff_linalg_rank", n);
+    for (n = 0;; n++) { /* least squares on the three kept columns, with (X'X)^-1 */
+        double b[3] = {-7, -7, -7}, cov[9];
+        for (size_t j = 0; j < 9; j++)
+            cov[j] = -7;
+        eff_error err;
+        eff_mem_fail_after(n);
+        eff_status st = eff_linalg_lsq(x, N, 3, y, b, cov, &err);
+        eff_mem_fail_after(-1);
+        assert_int_equal(eff_test_mix(0, x, sizeof x), x0);
+        assert_int_equal(eff_test_mix(0, y, sizeof y), y0);
+        if (st == EFF_OK) {
+            eff_assert_close(b[1], 0.5, 1e-6, 0.1);
+            break;
+        }
+        assert_int_equal(st, EFF_ENOMEM);
+        assert_int_equal(err.status, EFF_ENOMEM);
+        for (size_t j = 0; j < 9; j++)
+            assert_true(cov[j] == -7 && b[j % 3] == -7);
+    }
+    eff_test_sweep_done("eff_linalg_lsq", n);
+    double a[9] = {4, 2, 1, 2, 3, 0.5, 1, 0.5, 2}, rhs[3] = {2, 1, 0.5};
+    uint64_t a0 = eff_test_mix(0, a, sizeof a), r0 = eff_test_mix(0, rhs, sizeof rhs);
+    for (n = 0;; n++) { /* Cholesky: two allocations only */
+        double b[3] = {-7, -7, -7}, inv[9] = {-7}, rcond = -7;
+        eff_error err;
+        eff_mem_fail_after(n);
+        eff_status st = eff_linalg_spd_solve(a, 3, rhs, b, inv, 1e-10, &rcond, &err);
+        eff_mem_fail_after(-1);
+        assert_int_equal(eff_test_mix(0, a, sizeof a), a0);
+        assert_int_equal(eff_test_mix(0, rhs, sizeof rhs), r0);
+        if (st == EFF_OK)
+            break;
+        assert_int_equal(st, EFF_ENOMEM);
+        assert_true(b[0] == -7 && inv[0] == -7 && rcond == -7);
+    }
+    assert_int_equal(n, 2);
+    print_message("# fault injection: eff_linalg_spd_solve: %ld allocation points\n", n);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -115,6 +193,7 @@ int main(void)
         cmocka_unit_test(nist_wampler1), cmocka_unit_test(nist_wampler2),
         cmocka_unit_test(nist_wampler3), cmocka_unit_test(nist_filip),
         cmocka_unit_test(rank_drops_in_order), cmocka_unit_test(spd_solve_and_condition),
+        cmocka_unit_test(allocation_failure_sweep),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -280,6 +280,59 @@ static void propensity_scores(void **state)
     eff_table_free(t);
 }
 
+/* Every allocation failing in turn, for 2:1 matching within exact strata, on common support,
+ * with a caliper in SDs and a random order: EFF_ENOMEM, *out untouched, the inputs unchanged;
+ * the match after the sweep is the one made without failures. */
+static void allocation_failure_sweep(void **state)
+{
+    (void)state;
+    eff_table *data = eff_test_read_csv(REF "lalonde.csv");
+    size_t n = eff_table_n_rows(data), ps, tr, married;
+    eff_table_col(data, "ps", &ps, NULL);
+    eff_table_col(data, "treat", &tr, NULL);
+    eff_table_col(data, "married", &married, NULL);
+    double *d = malloc(n * sizeof *d);
+    unsigned char *treat = malloc(n);
+    int32_t *strata = malloc(n * sizeof *strata);
+    for (size_t i = 0; i < n; i++) {
+        d[i] = num(data, ps, i);
+        treat[i] = num(data, tr, i) == 1;
+        strata[i] = (int32_t)num(data, married, i);
+    }
+    uint64_t before = eff_test_mix(eff_test_mix(eff_test_mix(0, d, n * sizeof *d), treat, n),
+                                   strata, n * sizeof *strata);
+    eff_match_options o = eff_match_options_default();
+    o.ratio = 2, o.caliper = 0.5, o.caliper_sd = 1, o.discard = EFF_DISCARD_BOTH;
+    o.order = EFF_ORDER_RANDOM, o.seed = 7;
+    eff_match *ref;
+    assert_int_equal(eff_match_nearest(d, treat, strata, n, &o, &ref, NULL), EFF_OK);
+    long k = 0;
+    for (;; k++) {
+        eff_match *m = (eff_match *)&k; /* a sentinel */
+        eff_error err;
+        eff_mem_fail_after(k);
+        eff_status st = eff_match_nearest(d, treat, strata, n, &o, &m, &err);
+        eff_mem_fail_after(-1);
+        assert_int_equal(eff_test_mix(eff_test_mix(eff_test_mix(0, d, n * sizeof *d), treat, n),
+                                      strata, n * sizeof *strata), before);
+        if (st == EFF_OK) {
+            for (size_t i = 0; i < n; i++)
+                eff_assert_close(eff_match_weight(m, i), eff_match_weight(ref, i), 0, 0);
+            eff_match_free(m);
+            break;
+        }
+        assert_int_equal(st, EFF_ENOMEM);
+        assert_int_equal(err.status, EFF_ENOMEM);
+        assert_ptr_equal(m, (eff_match *)&k);
+    }
+    eff_test_sweep_done("eff_match_nearest", k);
+    eff_match_free(ref);
+    free(d);
+    free(treat);
+    free(strata);
+    eff_table_free(data);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -288,6 +341,7 @@ int main(void)
         cmocka_unit_test(random_order_is_deterministic),
         cmocka_unit_test(balance_matches_matchit),
         cmocka_unit_test(propensity_scores),
+        cmocka_unit_test(allocation_failure_sweep),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -148,25 +148,55 @@ static void type_disagreement_names_both_files(void **state)
     assert_non_null(strstr(err.msg, "already has a column \"year\""));
 }
 
-/* Every allocation of a panel read failing in turn: EFF_ENOMEM (or success), no leak. */
+/* Every allocation of a panel read, and of a join on (pnr, year), failing in turn: EFF_ENOMEM
+ * (or success), *out NULL or untouched, the joined tables unchanged, no leak. */
 static void allocation_failure_sweep(void **state)
 {
     (void)state;
     const char *paths[3];
     write_years(paths);
-    for (long n = 0;; n++) {
+    eff_table *panel = NULL;
+    long n = 0;
+    for (;; n++) {
         eff_table *t = NULL;
         eff_mem_fail_after(n);
         eff_status st = eff_panel_read(paths, 3, NULL, NULL, &t, NULL);
         eff_mem_fail_after(-1);
         if (st == EFF_OK) {
             assert_int_equal(eff_table_n_rows(t), 8);
-            eff_table_free(t);
+            panel = t;
             break;
         }
         assert_int_equal(st, EFF_ENOMEM);
         assert_null(t);
     }
+    eff_test_sweep_done("eff_panel_read", n);
+    eff_table *u = eff_test_read_csv(eff_test_write_str("udda_oom.csv",
+                                                        "pnr,year,HFAUDD\n0400000017,2011,1010\n"
+                                                        "0400000017,2013,1510\n"
+                                                        "9999999999,2011,2000\n"));
+    uint64_t p0 = eff_test_table_digest(panel), u0 = eff_test_table_digest(u);
+    for (n = 0;; n++) {
+        eff_table *j = (eff_table *)&n;
+        eff_join_stats js = {77, 77};
+        eff_error err;
+        eff_mem_fail_after(n);
+        eff_status st = eff_panel_join(panel, u, EFF_JOIN_LEFT, NULL, &j, &js, &err);
+        eff_mem_fail_after(-1);
+        assert_int_equal(eff_test_table_digest(panel), p0);
+        assert_int_equal(eff_test_table_digest(u), u0);
+        if (st == EFF_OK) {
+            assert_int_equal(eff_table_n_rows(j), 8);
+            eff_table_free(j);
+            break;
+        }
+        assert_int_equal(st, EFF_ENOMEM);
+        assert_ptr_equal(j, (eff_table *)&n);
+        assert_true(js.left_unmatched == 77 && js.right_unmatched == 77);
+    }
+    eff_test_sweep_done("eff_panel_join", n);
+    eff_table_free(u);
+    eff_table_free(panel);
 }
 
 int main(void)

@@ -577,8 +577,10 @@ static void allocation_failure_sweep(void **state)
 {
     (void)state;
     eff_table *src = sample_table();
+    uint64_t src0 = eff_test_table_digest(src);
     const char *out = eff_test_path("oom.sav");
-    for (long n = 0;; n++) {
+    long n = 0;
+    for (;; n++) {
         eff_table *t = NULL;
         eff_mem_fail_after(n);
         eff_status r = eff_read_table(DATA "sas/hadley.sas7bdat", NULL, NULL, &t, NULL);
@@ -587,6 +589,7 @@ static void allocation_failure_sweep(void **state)
         eff_mem_fail_after(-1);
         assert_true(r == EFF_OK || r == EFF_ENOMEM);
         assert_true(w == EFF_OK || w == EFF_ENOMEM);
+        assert_int_equal(eff_test_table_digest(src), src0);
         if (w != EFF_OK)
             assert_int_equal(access(out, F_OK), -1);
         eff_table_free(t);
@@ -594,6 +597,7 @@ static void allocation_failure_sweep(void **state)
         if (r == EFF_OK && w == EFF_OK)
             break;
     }
+    eff_test_sweep_done("eff_read_table (sas7bdat), eff_write_table (sav)", n);
     assert_int_equal(eff_test_hidden_files(eff_test_tmpdir()), 0);
     eff_table_free(src);
 }

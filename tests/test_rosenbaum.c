@@ -489,6 +489,8 @@ static void out_of_memory(void **state)
             fails++;
         }
         assert_true(fails >= 1);
+        print_message("# fault injection: eff_rosen_signrank_method (method %zu): %ld allocation "
+                      "points\n", m, fails);
     }
 }
 

@@ -580,6 +580,47 @@ static void test_disk_full_and_interrupt(void **state)
     assert_int_equal(eff_test_hidden_files(dir), 0);
 }
 
+/* eff_sim_run, every allocation failing in turn, on the smallest world that calibrates (one
+ * plan, one year, the population register only, one thread): EFF_ENOMEM (calibration said
+ * "the targets cannot be met by this population", EFF_EINVAL, when its cells could not grow),
+ * no temp file left; after the sweep the files of a run without failures. Every run repeats the
+ * calibration (about 20 ms), so this sweep takes about 20 s (50 s under ASan). The checker
+ * (eff_sim_check) is not swept: it reads every register of every year from files. */
+static void allocation_failure_sweep(void **state)
+{
+    (void)state;
+    eff_sim_options o = small(1, 0.0005);
+    o.year_first = o.year_last = 2015;
+    o.registers = 1u << EFF_SIM_BEF;
+    o.threads = 1;
+    const char *ref = run("oom_ref", &o);
+    char path[600];
+    snprintf(path, sizeof path, "%s/bef2015.csv", ref);
+    uint64_t bef = eff_test_file_digest(path);
+    snprintf(path, sizeof path, "%s/truth.csv", ref);
+    uint64_t truth = eff_test_file_digest(path);
+    assert_true(bef && truth);
+    const char *dir = eff_test_path("oom");
+    long n = 0;
+    for (;; n++) {
+        eff_error err;
+        eff_mem_fail_after(n);
+        eff_status st = eff_sim_run(&o, dir, NULL, NULL, &err);
+        eff_mem_fail_after(-1);
+        assert_int_equal(eff_test_hidden_files(dir), 0);
+        if (st == EFF_OK)
+            break;
+        if (st != EFF_ENOMEM)
+            print_error("n = %ld: %s\n", n, err.msg);
+        assert_int_equal(st, EFF_ENOMEM);
+    }
+    snprintf(path, sizeof path, "%s/bef2015.csv", dir);
+    assert_int_equal(eff_test_file_digest(path), bef);
+    snprintf(path, sizeof path, "%s/truth.csv", dir);
+    assert_int_equal(eff_test_file_digest(path), truth);
+    eff_test_sweep_done("eff_sim_run", n);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -592,6 +633,7 @@ int main(void)
         cmocka_unit_test(test_truth_realised),
         cmocka_unit_test(test_bad_options),
         cmocka_unit_test(test_disk_full_and_interrupt),
+        cmocka_unit_test(allocation_failure_sweep),
     };
     return cmocka_run_group_tests(tests, NULL, eff_test_cleanup);
 }

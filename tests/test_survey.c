@@ -123,12 +123,47 @@ static void test_bad_input(void **state)
     expect_bad("id,theme,q1,q2\n1,a,i høj grad,5\n", NULL, 0, 1, 0, "no column tema");
 }
 
+/* Every allocation failing in turn, themes found and themes given: EFF_ENOMEM with nothing
+ * left in the result, the table unchanged. */
+static void allocation_failure_sweep(void **state)
+{
+    (void)state;
+    eff_table *t = eff_test_read_csv(eff_test_write_str("oom.csv", export_ok));
+    uint64_t before = eff_test_table_digest(t);
+    static const char *const themes[] = {"a", "b"};
+    for (int given = 0; given < 2; given++) {
+        eff_survey_options o = {.theme = "tema", .items = items, .n_items = 2, .threshold = 3,
+                                .themes = given ? themes : NULL, .n_themes = given ? 2 : 0};
+        long n = 0;
+        for (;; n++) {
+            eff_survey s;
+            eff_error err;
+            eff_mem_fail_after(n);
+            eff_status st = eff_survey_compute(t, &o, &s, &err);
+            eff_mem_fail_after(-1);
+            assert_int_equal(eff_test_table_digest(t), before);
+            if (st == EFF_OK) {
+                assert_int_equal(s.respondents[0], 6);
+                assert_int_equal(s.total, -1);
+                eff_survey_free(&s);
+                break;
+            }
+            assert_int_equal(st, EFF_ENOMEM);
+            assert_int_equal(err.status, EFF_ENOMEM);
+            assert_true(!s.themes && !s.respondents && !s.hidden && !s.cells && !s.n_themes);
+        }
+        eff_test_sweep_done(given ? "eff_survey_compute (themes given)" : "eff_survey_compute", n);
+    }
+    eff_table_free(t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_wilson),
         cmocka_unit_test(test_counts),
         cmocka_unit_test(test_bad_input),
+        cmocka_unit_test(allocation_failure_sweep),
     };
     return cmocka_run_group_tests(tests, NULL, eff_test_cleanup);
 }

@@ -228,24 +228,121 @@ static void allocation_failure_in_join_and_sort(void **state)
 {
     (void)state;
     eff_table *l = person_years(), *r = areas(0);
+    uint64_t l0 = eff_test_table_digest(l), r0 = eff_test_table_digest(r);
     const char *keys[] = {"pnr", "year"};
-    for (long n = 0;; n++) {
+    long n = 0;
+    for (;; n++) {
         eff_table *j = NULL, *s = NULL;
         eff_mem_fail_after(n);
         eff_status a = eff_table_join(l, r, keys, 2, NULL, &j, NULL, NULL);
         eff_mem_fail_after(n);
         eff_status b = eff_table_sort(l, keys, 2, &s, NULL);
         eff_mem_fail_after(-1);
-        assert_true(a == EFF_OK || a == EFF_ENOMEM);
-        assert_true(b == EFF_OK || b == EFF_ENOMEM);
+        assert_true(a == EFF_OK || (a == EFF_ENOMEM && !j));
+        assert_true(b == EFF_OK || (b == EFF_ENOMEM && !s));
+        assert_int_equal(eff_test_table_digest(l), l0); /* inputs untouched */
+        assert_int_equal(eff_test_table_digest(r), r0);
         eff_table_free(j);
         eff_table_free(s);
         if (a == EFF_OK && b == EFF_OK)
             break;
     }
-    assert_int_equal(eff_table_n_rows(l), 5); /* inputs untouched */
+    eff_test_sweep_done("eff_table_join, eff_table_sort", n);
     eff_table_free(l);
     eff_table_free(r);
+}
+
+/* person_years() with value labels on year and a description on income. */
+static eff_table *labelled(void)
+{
+    eff_table *t = person_years();
+    eff_labels *l = eff_labels_new("aar", 0);
+    assert_int_equal(eff_labels_add_number(l, 2011, "first year", NULL), EFF_OK);
+    eff_table_set_col_labels(t, 1, l);
+    eff_labels_release(l);
+    assert_int_equal(eff_table_set_col_label(t, 2, "disposable income", NULL), EFF_OK);
+    return t;
+}
+
+/* The other entry points, every allocation failing in turn: EFF_ENOMEM (NULL from
+ * eff_table_new), *out untouched, the input tables as they were; a table modified in place
+ * (add, labels to text, descriptions, source) is unchanged on failure. */
+static void allocation_failure_in_the_rest(void **state)
+{
+    (void)state;
+    eff_table *t = labelled(), *u = areas(0);
+    uint64_t t0 = eff_test_table_digest(t), u0 = eff_test_table_digest(u);
+    const eff_table *parts[] = {t, u, t};
+    const char *names[] = {"a.csv", "b.csv", "c.csv"};
+    const char *by_income[] = {"pnr", "income"};
+    const size_t cols[] = {2, 0};
+    const int64_t rows[] = {4, -1, 0};
+    const unsigned char keep[] = {1, 0, 1, 1, 0};
+    long n = 0;
+    for (int done = 0; !done; n++) {
+        eff_table *out[4] = {t, t, t, t}; /* sentinels: written only on EFF_OK */
+        int64_t *order = (int64_t *)rows;
+        eff_status st[5];
+        eff_mem_fail_after(n);
+        st[0] = eff_table_stack(parts, names, 3, NULL, &out[0], NULL);
+        eff_mem_fail_after(n);
+        st[1] = eff_table_select(t, cols, 2, rows, 3, &out[1], NULL);
+        eff_mem_fail_after(n);
+        st[2] = eff_table_filter(t, keep, &out[2], NULL);
+        eff_mem_fail_after(n);
+        st[3] = eff_table_order(t, by_income, 2, &order, NULL);
+        eff_mem_fail_after(n);
+        out[3] = eff_table_new(3);
+        st[4] = out[3] ? EFF_OK : EFF_ENOMEM;
+        eff_mem_fail_after(-1);
+        assert_int_equal(eff_test_table_digest(t), t0);
+        assert_int_equal(eff_test_table_digest(u), u0);
+        done = 1;
+        for (int k = 0; k < 5; k++) {
+            assert_true(st[k] == EFF_OK || st[k] == EFF_ENOMEM);
+            done &= st[k] == EFF_OK;
+        }
+        for (int k = 0; k < 3; k++)
+            if (st[k] == EFF_OK)
+                eff_table_free(out[k]);
+            else
+                assert_ptr_equal(out[k], t);
+        if (st[3] == EFF_OK)
+            eff_free(order);
+        else
+            assert_ptr_equal(order, rows);
+        eff_table_free(st[4] == EFF_OK ? out[3] : NULL);
+    }
+    eff_test_sweep_done("eff_table_stack, _select, _filter, _order, _new", n - 1);
+    /* in place, on a fresh copy: a failed call leaves it as the call before left it */
+    for (n = 0;; n++) {
+        eff_table *c = labelled();
+        uint64_t c0 = eff_test_table_digest(c);
+        int64_t *values = eff_calloc(5, sizeof *values);
+        eff_status st[4];
+        for (int k = 0; k < 4; k++) {
+            eff_mem_fail_after(n);
+            switch (k) {
+            case 0: st[k] = eff_table_labels_to_text(c, 1, NULL); break;
+            case 1: st[k] = eff_table_add_i64(c, "extra", values, NULL); break;
+            case 2: st[k] = eff_table_set_col_label(c, 0, "person", NULL); break;
+            default: st[k] = eff_table_set_source(c, "elsewhere.csv", NULL); break;
+            }
+            eff_mem_fail_after(-1);
+            if (st[k] == EFF_OK)
+                c0 = eff_test_table_digest(c);
+            assert_int_equal(st[k] == EFF_OK || st[k] == EFF_ENOMEM, 1);
+            assert_int_equal(eff_test_table_digest(c), c0);
+        }
+        if (st[1] != EFF_OK)
+            eff_free(values); /* the caller keeps the values on failure */
+        eff_table_free(c);
+        if (!st[0] && !st[1] && !st[2] && !st[3])
+            break;
+    }
+    eff_test_sweep_done("eff_table_labels_to_text, _add_i64, _set_col_label, _set_source", n);
+    eff_table_free(t);
+    eff_table_free(u);
 }
 
 int main(void)
@@ -259,6 +356,7 @@ int main(void)
         cmocka_unit_test(join_type_mismatch_and_name_clash),
         cmocka_unit_test(join_large_many_to_one),
         cmocka_unit_test(allocation_failure_in_join_and_sort),
+        cmocka_unit_test(allocation_failure_in_the_rest),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -148,6 +148,94 @@ static void test_read_stored(void **state)
     eff_tableset_free(ts);
 }
 
+/* Every allocation of a put failing in turn: EFF_ENOMEM, the table freed (put takes it also
+ * on failure; ASan would see a leak), the set as it was. */
+static void allocation_failure_in_put(void **state)
+{
+    (void)state;
+    eff_table *model = parse("a", BEF);
+    uint64_t digest = eff_test_table_digest(model);
+    eff_tableset *ts = eff_tableset_new();
+    long failed = 0;
+    for (int y = 0; y < 20; y++) { /* past the first capacity (16) */
+        char path[64];
+        snprintf(path, sizeof path, "d//udda%d.csv", 2000 + y);
+        for (long n = 0;; n++) {
+            eff_table *t = NULL;
+            eff_error err;
+            const int64_t rows[4] = {0, 1, 2, 3};
+            assert_int_equal(eff_table_take(model, rows, 4, &t, &err), EFF_OK);
+            eff_mem_fail_after(n);
+            eff_status st = eff_tableset_put(ts, path, t, &err);
+            eff_mem_fail_after(-1);
+            if (st == EFF_OK)
+                break;
+            assert_int_equal(st, EFF_ENOMEM);
+            assert_int_equal(eff_tableset_n(ts), (size_t)y);
+            assert_null(eff_tableset_get(ts, path));
+            failed++;
+        }
+        assert_int_equal(eff_tableset_n(ts), (size_t)y + 1);
+    }
+    for (int y = 0; y < 20; y++) {
+        char path[64];
+        snprintf(path, sizeof path, "d/udda%d.csv", 2000 + y);
+        assert_non_null(eff_tableset_get(ts, path));
+    }
+    eff_test_sweep_done("eff_tableset_put (20 puts)", failed);
+    eff_tableset_free(ts);
+    assert_int_equal(eff_test_table_digest(model), digest);
+    eff_table_free(model);
+    /* a set that cannot be made */
+    eff_mem_fail_after(0);
+    assert_null(eff_tableset_new());
+    eff_mem_fail_after(-1);
+}
+
+/* eff_read_table of a stored path, every allocation failing in turn: EFF_ENOMEM, never a
+ * look at the disk (where the path does not exist: EFF_EIO), the stored table unchanged. */
+static void allocation_failure_reading_stored(void **state)
+{
+    (void)state;
+    eff_tableset *ts = eff_tableset_new();
+    assert_int_equal(eff_tableset_put(ts, "/nonexistent/bef2011.csv", parse("a", BEF), NULL),
+                     EFF_OK);
+    uint64_t before = eff_test_table_digest(eff_tableset_get(ts, "/nonexistent/bef2011.csv"));
+    /* a lookup allocates nothing: out of memory is never "not stored" (which would send a
+     * reader to the file system) */
+    eff_mem_fail_after(0);
+    const eff_table *found = eff_tableset_get(ts, "/nonexistent//./bef2011.csv");
+    eff_mem_fail_after(-1);
+    assert_non_null(found);
+    eff_ctx ctx = eff_ctx_default();
+    ctx.tables = ts;
+    eff_read_options o = eff_read_options_default();
+    const char *cols[2] = {"estate", "pnr"};
+    o.columns = cols, o.n_columns = 2;
+    o.require_column = "estate";
+    long n = 0;
+    for (;; n++) {
+        eff_table *t = NULL;
+        eff_error err;
+        eff_mem_fail_after(n);
+        eff_status st = eff_read_table("/nonexistent//bef2011.csv", &o, &ctx, &t, &err);
+        eff_mem_fail_after(-1);
+        assert_int_equal(eff_test_table_digest(eff_tableset_get(ts, "/nonexistent/bef2011.csv")),
+                         before);
+        if (st == EFF_OK) {
+            assert_int_equal(eff_table_n_rows(t), 3);
+            eff_table_free(t);
+            break;
+        }
+        if (st != EFF_ENOMEM)
+            print_error("n = %ld: %s\n", n, err.msg);
+        assert_int_equal(st, EFF_ENOMEM);
+        assert_null(t);
+    }
+    eff_test_sweep_done("eff_read_table (stored table)", n);
+    eff_tableset_free(ts);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -155,6 +243,8 @@ int main(void)
         cmocka_unit_test(test_select),
         cmocka_unit_test(test_set_put_get),
         cmocka_unit_test(test_read_stored),
+        cmocka_unit_test(allocation_failure_in_put),
+        cmocka_unit_test(allocation_failure_reading_stored),
     };
     return cmocka_run_group_tests(tests, NULL, eff_test_cleanup);
 }

@@ -79,11 +79,45 @@ static void collinear_with_the_effects(void **state)
     panel_free(&p);
 }
 
+/* Every allocation failing in turn: EFF_ENOMEM, b and se untouched, the panel unchanged.
+ * LAPACKE's own workspace is allocated outside eff_mem_fail_after and is not swept. */
+static void allocation_failure_sweep(void **state)
+{
+    (void)state;
+    panel p = load();
+    eff_twfe_data d = {p.n, 2, p.y, p.x, p.unit, p.period, 40, 7};
+    uint64_t before = eff_test_mix(0, p.y, p.n * sizeof *p.y);
+    before = eff_test_mix(before, p.x, 2 * p.n * sizeof *p.x);
+    before = eff_test_mix(before, p.unit, p.n * sizeof *p.unit);
+    before = eff_test_mix(before, p.period, p.n * sizeof *p.period);
+    long n = 0;
+    for (;; n++) {
+        double b[2] = {-7, -7}, se[2] = {-7, -7};
+        eff_error err;
+        eff_mem_fail_after(n);
+        eff_status st = eff_twfe_fit(&d, 1e-13, b, se, &err);
+        eff_mem_fail_after(-1);
+        uint64_t after = eff_test_mix(0, p.y, p.n * sizeof *p.y);
+        after = eff_test_mix(after, p.x, 2 * p.n * sizeof *p.x);
+        after = eff_test_mix(after, p.unit, p.n * sizeof *p.unit);
+        after = eff_test_mix(after, p.period, p.n * sizeof *p.period);
+        assert_int_equal(after, before);
+        if (st == EFF_OK)
+            break;
+        assert_int_equal(st, EFF_ENOMEM);
+        assert_int_equal(err.status, EFF_ENOMEM);
+        assert_true(b[0] == -7 && b[1] == -7 && se[0] == -7 && se[1] == -7);
+    }
+    eff_test_sweep_done("eff_twfe_fit", n);
+    panel_free(&p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(against_lm),
         cmocka_unit_test(collinear_with_the_effects),
+        cmocka_unit_test(allocation_failure_sweep),
     };
     return cmocka_run_group_tests(tests, NULL, eff_test_cleanup);
 }

@@ -626,20 +626,40 @@ static void allocation_failure_sweep(void **state)
     for (int logit = 0; logit < 2; logit++) {
         eff_design *d = design_of(&s, NULL, logit ? s.yb : s.y, s.w, NULL);
         eff_glm *g = fit(d, logit ? EFF_GLM_LOGIT : EFF_GLM_GAUSSIAN);
+        size_t p = eff_glm_p(g), nd = eff_design_n(d);
+        uint64_t inputs = eff_test_mix(eff_test_mix(0, eff_glm_coef(g), p * sizeof(double)),
+                                       eff_glm_vcov(g), p * p * sizeof(double));
+        inputs = eff_test_mix(inputs, eff_design_xc(d), nd * p * sizeof(double));
+        inputs = eff_test_mix(inputs, eff_design_clusters(d), nd * sizeof(int32_t));
         eff_wild_options o = eff_wild_options_default();
         o.reps = 99;
         o.weights = EFF_BOOT_WEBB;
         long n = 0;
-        for (;; n++) {
-            eff_wild_result r;
+        for (;; n++) { /* the test and its interval, the draws kept */
+            eff_wild_result r, r0;
+            double draws[99];
+            memset(&r, 0x5a, sizeof r), r0 = r;
+            for (int b = 0; b < 99; b++)
+                draws[b] = -7;
             eff_mem_fail_after(n);
-            eff_status st = eff_wild_test(g, d, 1, 0.0, NULL, 0, &o, NULL, &r, NULL);
+            eff_status st = eff_wild_test_draws(g, d, 1, 0.0, NULL, 0, &o, NULL, &r, draws, 99,
+                                                NULL);
             eff_mem_fail_after(-1);
+            uint64_t now = eff_test_mix(eff_test_mix(0, eff_glm_coef(g), p * sizeof(double)),
+                                        eff_glm_vcov(g), p * p * sizeof(double));
+            now = eff_test_mix(now, eff_design_xc(d), nd * p * sizeof(double));
+            now = eff_test_mix(now, eff_design_clusters(d), nd * sizeof(int32_t));
+            assert_int_equal(now, inputs);
             if (st == EFF_OK)
                 break;
             assert_int_equal(st, EFF_ENOMEM);
+            assert_memory_equal(&r, &r0, sizeof r); /* written only on EFF_OK */
+            for (int b = 0; b < 99; b++) /* and the draws too (they were, before the fix,
+                                          * when the interval ran out of memory) */
+                assert_true(draws[b] == -7);
         }
-        assert_true(n > 5); /* the sweep went through the allocations */
+        eff_test_sweep_done(logit ? "eff_wild_test_draws (score bootstrap)"
+                                  : "eff_wild_test_draws (WCR)", n);
         eff_glm_free(g);
         eff_design_free(d);
     }
