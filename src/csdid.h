@@ -100,8 +100,9 @@ size_t eff_cs_n_cohorts_dropped(const eff_cs *cs); /* units treated in the first
 const double *eff_cs_influence(const eff_cs *cs, size_t k);
 
 /* The Wald pre-test over the estimated pre-period ATT(g,t) (t < g): W = a' V^-1 a with V the
- * influence-function covariance. *df = 0 and NaN when there is none or V is singular. */
-void eff_cs_pretest(const eff_cs *cs, double *w, int *df, double *p_value);
+ * influence-function covariance. *df = 0 and NaN when there is none or V is singular (still
+ * EFF_OK: no test is a finding); EFF_ENOMEM, with the same NaN and 0, when out of memory. */
+eff_status eff_cs_pretest(const eff_cs *cs, double *w, int *df, double *p_value, eff_error *err);
 
 typedef struct eff_cs_agg_row {
     int key;                 /* event time, cohort or period (type) */

@@ -361,19 +361,21 @@ eff_status eff_cs_band_crit(const eff_cs *cs, const double *psi, const double *s
     return EFF_OK;
 }
 
-void eff_cs_pretest(const eff_cs *cs, double *w, int *df, double *p_value)
+eff_status eff_cs_pretest(const eff_cs *cs, double *w, int *df, double *p_value, eff_error *err)
 {
     *w = *p_value = NAN;
     *df = 0;
     size_t q = 0, G = cs->n_clusters;
     size_t *pre = eff_mallocarray(cs->n_att + 1, sizeof *pre);
     if (!pre)
-        return;
+        return eff_error_set(err, EFF_ENOMEM, NULL, 0, 0, "out of memory (the pre-test)");
     for (size_t k = 0; k < cs->n_att; k++)
         if (cs->att[k].estimated && cs->att[k].time < cs->att[k].group)
             pre[q++] = k;
     double *v = eff_calloc(q * q + 3 * q + 1, sizeof *v);
     double *a = v ? v + q * q : NULL, *z = v ? a + q : NULL; /* no arithmetic on NULL */
+    eff_status st = v ? EFF_OK : eff_error_set(err, EFF_ENOMEM, NULL, 0, 0,
+                                               "out of memory (the pre-test)");
     if (q > 0 && v) {
         double n2 = (double)cs->n * (double)cs->n;
         for (size_t i = 0; i < q; i++) {
@@ -389,15 +391,19 @@ void eff_cs_pretest(const eff_cs *cs, double *w, int *df, double *p_value)
         }
         double rc;
         eff_error e;
-        if (eff_linalg_spd_solve(v, q, a, z, NULL, DBL_EPSILON, &rc, &e) == EFF_OK) {
+        eff_status solved = eff_linalg_spd_solve(v, q, a, z, NULL, DBL_EPSILON, &rc, &e);
+        if (solved == EFF_OK) {
             double s = 0;
             for (size_t i = 0; i < q; i++)
                 s += a[i] * z[i];
             *w = s;
             *df = (int)q;
             *p_value = gsl_cdf_chisq_Q(s, (double)q);
+        } else if (solved == EFF_ENOMEM) { /* singular is no test; out of memory is a failure */
+            st = eff_error_set(err, EFF_ENOMEM, NULL, 0, 0, "out of memory (the pre-test)");
         }
     }
     eff_free(v);
     eff_free(pre);
+    return st;
 }

@@ -116,8 +116,8 @@ static eff_status cs_panel(const eval_job *j, const eval_unit *const *u, size_t 
     return codes_of(a->keys, n, a->cluster, &p->n_clusters, err);
 }
 
-static void cs_store(const eval_job *j, const eff_cs_agg *agg, const eff_cs *cs,
-                     eff_eval_subgroup *sg)
+static eff_status cs_store(const eval_job *j, const eff_cs_agg *agg, const eff_cs *cs,
+                           eff_eval_subgroup *sg, eff_error *err)
 {
     for (size_t k = 0; k < sg->n_effects; k++)
         sg->cs[k] = (eff_eval_robust){.event_time = j->iv->emin + (int)k};
@@ -135,8 +135,9 @@ static void cs_store(const eval_job *j, const eff_cs_agg *agg, const eff_cs *cs,
                                        o->ci_high, NAN, NAN, o->p_value};
     double w;
     int df;
-    eff_cs_pretest(cs, &w, &df, &sg->cs_pretest_p);
-    sg->cs_done = 1;
+    eff_status st = eff_cs_pretest(cs, &w, &df, &sg->cs_pretest_p, err);
+    sg->cs_done = st == EFF_OK;
+    return st;
 }
 
 static eff_status cs_stacked(eval_job *j, const eval_unit *const *u, size_t n,
@@ -162,7 +163,7 @@ static eff_status cs_stacked(eval_job *j, const eval_unit *const *u, size_t n,
         else if (fs != EFF_OK)
             st = eval_say_why(j, &sg->cs_why_not, "Callaway-Sant'Anna", sg->id, &fit_err, err);
         else
-            cs_store(j, agg, cs, sg);
+            st = cs_store(j, agg, cs, sg, err);
     }
     eff_cs_agg_free(agg);
     eff_cs_free(cs);

@@ -69,7 +69,7 @@ static void published_att_gt(void **state)
             assert_printed(att_of(cs, groups[g], 2004 + t)->att, table[g][t], 4);
     double w, p;
     int df;
-    eff_cs_pretest(cs, &w, &df, &p);
+    assert_int_equal(eff_cs_pretest(cs, &w, &df, &p, NULL), EFF_OK);
     assert_int_equal(df, 5);
     assert_printed(p, 0.16812, 5);
 
@@ -215,7 +215,7 @@ static void against_r_formulas(void **state)
         eff_cs *cs = fit_spec(&r, &d);
         double w, p;
         int df;
-        eff_cs_pretest(cs, &w, &df, &p);
+        assert_int_equal(eff_cs_pretest(cs, &w, &df, &p, NULL), EFF_OK);
         eff_assert_close(w, ref_num(pre, "W", row), 1e-9, 0);
         assert_int_equal(df, (int)ref_num(pre, "df", row));
         for (size_t i = 0; i < eff_table_n_rows(att); i++) {
@@ -633,6 +633,30 @@ static void allocation_failure_sweep(void **state)
     }
     eff_cs_free(plain);
     eff_test_sweep_done("eff_cs_aggregate (all four, with bands and without)", failed);
+    /* the pre-test: out of memory is EFF_ENOMEM, never a "no test" (NaN, df 0) with EFF_OK */
+    double w0, pv0, w, pv;
+    int df0, df;
+    assert_int_equal(eff_cs_pretest(ref, &w0, &df0, &pv0, NULL), EFF_OK);
+    assert_true(df0 > 0);
+    uint64_t c0 = fit_digest(ref);
+    for (n = 0;; n++) {
+        eff_error err;
+        eff_mem_fail_after(n);
+        eff_status st = eff_cs_pretest(ref, &w, &df, &pv, &err);
+        eff_mem_fail_after(-1);
+        assert_int_equal(fit_digest(ref), c0);
+        if (st == EFF_OK) {
+            assert_int_equal(df, df0);
+            assert_memory_equal(&w, &w0, sizeof w);
+            assert_memory_equal(&pv, &pv0, sizeof pv);
+            break;
+        }
+        assert_int_equal(st, EFF_ENOMEM);
+        assert_int_equal(df, 0);
+        assert_true(isnan(w) && isnan(pv));
+    }
+    assert_true(n >= 2);
+    eff_test_sweep_done("eff_cs_pretest", n);
     eff_cs_free(ref);
     eff_cs_data_free(d);
     eff_table_free(t);

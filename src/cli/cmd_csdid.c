@@ -366,8 +366,10 @@ int cmd_csdid(int argc, char **argv)
     eff_status st = estimate(&a, &ctx, &cs, &agg, &err);
     if (!st) {
         cs_result r = {cs, agg, NAN, NAN, 0};
-        eff_cs_pretest(cs, &r.w, &r.df, &r.p);
-        if (a.format == CLI_JSON) {
+        st = eff_cs_pretest(cs, &r.w, &r.df, &r.p, &err);
+        if (st) {
+            /* out of memory: reported below */
+        } else if (a.format == CLI_JSON) {
             if (write_json(&out, &a, &r) != 0)
                 st = eff_error_set(&err, EFF_ENOMEM, NULL, 0, 0, "out of memory writing JSON");
         } else if (a.format == CLI_CSV) {
