@@ -12,6 +12,12 @@
 static _Atomic long fail_countdown = -1; /* -1: never fail */
 static _Atomic long alloc_count;
 
+/* 1: the n-th allocation fails and the later ones succeed again (SQLite's "benign" or
+ * transient failure), which catches a caller that swallows a failure and carries on with a
+ * wrong result; 0: the n-th and every later one fail. Set by EFF_TEST_FAIL_ONCE in the
+ * environment, read at each eff_mem_fail_after. */
+static _Atomic int fail_once;
+
 static int should_fail(void)
 {
     atomic_fetch_add_explicit(&alloc_count, 1, memory_order_relaxed);
@@ -20,11 +26,19 @@ static int should_fail(void)
                                                               memory_order_relaxed,
                                                               memory_order_relaxed))
         ; /* another thread took one: try again with what is left */
-    return left == 0;
+    if (left != 0)
+        return 0;
+    if (!atomic_load_explicit(&fail_once, memory_order_relaxed))
+        return 1;
+    long zero = 0; /* only the thread that takes the one failure fails */
+    return atomic_compare_exchange_strong_explicit(&fail_countdown, &zero, -1,
+                                                   memory_order_relaxed, memory_order_relaxed);
 }
 
 long eff_mem_fail_after(long n)
 {
+    const char *once = getenv("EFF_TEST_FAIL_ONCE");
+    atomic_store_explicit(&fail_once, once && *once && *once != '0', memory_order_relaxed);
     long made = atomic_exchange_explicit(&alloc_count, 0, memory_order_relaxed);
     atomic_store_explicit(&fail_countdown, n, memory_order_relaxed);
     return made;

@@ -28,8 +28,10 @@ void eff_free_large(void *block, size_t bytes);
  * no-op elsewhere or for small blocks). For arrays about to be filled whole. */
 void eff_mem_prefault(void *block, size_t bytes);
 
-/* Tests: the next `n` allocations succeed and the one after fails; n < 0 disables injection.
- * Returns how many allocations were made since the last call (to find the count to sweep). */
+/* Tests: the next `n` allocations succeed and the one after fails, and so does every later
+ * one; with EFF_TEST_FAIL_ONCE=1 in the environment only that one fails (a transient
+ * failure). n < 0 disables injection. Returns how many allocations were made since the last
+ * call (to find the count to sweep). */
 long eff_mem_fail_after(long n);
 
 #endif
