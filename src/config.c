@@ -89,7 +89,8 @@ int cfg_parse_range(const char *v, long *a, long *b)
     char *sep = strstr(buf, "..");
     size_t skip = 2;
     if (!sep) {
-        sep = strchr(buf + 1, '-'); /* a leading minus belongs to A */
+        sep = buf[0] ? strchr(buf + 1, '-') : NULL; /* a leading minus belongs to A; an
+                                                       empty value has no buf + 1 (fuzz_config) */
         skip = 1;
     }
     if (!sep)
