@@ -9,7 +9,7 @@
 #   make check-valgrind  install valgrind if missing, build, and run every unit test program and
 #                one small end-to-end case (simulate, run, describe, glm) under valgrind's
 #                memcheck (tests/valgrind.sh): any invalid access, uninitialised value or
-#                definite leak fails; slow tests run small worlds (EFF_TEST_SMALL=1); ~25 min
+#                definite leak fails; slow tests run small worlds (EFF_TEST_SMALL=1); ~20 min
 #   make demo    the main job
 #   make bench   benchmarks (bench/RESULTS.md)
 
