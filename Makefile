@@ -6,6 +6,10 @@
 #   make check-browser  install Chromium if missing, build, and render a small world's report.html
 #                in headless Chromium: checked (tests/browser/check.sh), a screenshot per section
 #                and a PDF in build/browser/ (make check runs the check when chromium is there)
+#   make check-valgrind  install valgrind if missing, build, and run every unit test program and
+#                one small end-to-end case (simulate, run, describe, glm) under valgrind's
+#                memcheck (tests/valgrind.sh): any invalid access, uninitialised value or
+#                definite leak fails; slow tests run small worlds (EFF_TEST_SMALL=1); ~20 min
 #   make demo    the main job
 #   make bench   benchmarks (bench/RESULTS.md)
 
@@ -36,7 +40,7 @@ objs = $(patsubst %.c,$(1)/obj/%.o,$(2))
 B = build
 A = build/asan
 
-.PHONY: all deps check check-browser demo bench clean asan tests fuzz
+.PHONY: all deps check check-browser check-valgrind demo bench clean asan tests fuzz
 .SECONDARY:
 all: $(B)/effekt $(B)/libeffekt.a $(B)/effekt-mc
 
@@ -100,6 +104,13 @@ check-browser: deps
 	BROWSER_REPORT=$(BW)/world/o/report.html EFFEKT=$(B)/effekt sh tests/cli/browser.sh | tee $(BW)/selftest.log
 	@! grep -q '^not ok' $(BW)/selftest.log
 	@echo "report: $(BW)/world/o/report.html; screenshots: $(BW)/section-*.png; PDF: $(BW)/report.pdf"
+
+# tests/valgrind.sh: the gcc build's unit tests and a tiny world's simulate/run/describe/glm,
+# under memcheck; logs and per-program times in build/valgrind/
+check-valgrind: deps
+	@scripts/install-deps --valgrind
+	$(MAKE) all tests
+	tests/valgrind.sh $(B)
 
 demo: deps
 	$(MAKE) all

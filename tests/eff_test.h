@@ -18,8 +18,7 @@
 
 #include "../src/effekt.h"
 
-/* EFF_TEST_SANITIZED: built with AddressSanitizer (clang or gcc), where the slow statistical
- * tests run smaller worlds. */
+/* EFF_TEST_SANITIZED: built with AddressSanitizer (clang or gcc). */
 #if defined(__has_feature)
 #if __has_feature(address_sanitizer)
 #define EFF_TEST_SANITIZED 1
@@ -28,6 +27,19 @@
 #if defined(__SANITIZE_ADDRESS__)
 #define EFF_TEST_SANITIZED 1
 #endif
+
+/* Nonzero where the slow statistical tests run smaller worlds and skip their CPU-time bounds:
+ * built with AddressSanitizer, or EFF_TEST_SMALL set to anything but "" or "0" (make
+ * check-valgrind sets it: the ordinary build, run 20-50 times slower under valgrind). */
+static inline int eff_test_small(void)
+{
+#ifdef EFF_TEST_SANITIZED
+    return 1;
+#else
+    const char *v = getenv("EFF_TEST_SMALL");
+    return v && *v && strcmp(v, "0") != 0;
+#endif
+}
 
 /* |got - want| <= atol + rtol * |want|; NaN equals NaN. Prints both to 17 digits on failure. */
 #define eff_assert_close(got, want, rtol, atol) \

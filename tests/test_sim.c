@@ -46,16 +46,13 @@ static void expect_calibrated(const char *dir)
 }
 
 /* The default run (89 plans, the demo's sample) meets every target of data/calibration.csv
- * within its tolerance plus 4 sampling SEs. The sanitizer build checks a smaller world (the
- * default takes minutes there); the exact counts then scale with the plans simulated. */
+ * within its tolerance plus 4 sampling SEs. The sanitizer build and valgrind (eff_test_small)
+ * check a smaller world (the default takes minutes there); the exact counts then scale with
+ * the plans simulated. */
 static void test_calibration_default(void **state)
 {
     (void)state;
-#ifdef EFF_TEST_SANITIZED
-    eff_sim_options o = small(12, 0.01);
-#else
-    eff_sim_options o = eff_sim_options_default();
-#endif
+    eff_sim_options o = eff_test_small() ? small(12, 0.01) : eff_sim_options_default();
     const char *dir = run("default", &o);
     expect_calibrated(dir);
 }
@@ -105,7 +102,8 @@ static void test_threads_identical(void **state)
 {
     (void)state;
     for (int f = 0; f < 2; f++) {
-        eff_sim_options o = small(4, f ? 0.002 : 0.01); /* several blocks of persons */
+        /* several blocks of persons (8,192 each): 70,870 persons in CSV, 30,376 when small */
+        eff_sim_options o = small(4, f ? 0.002 : eff_test_small() ? 0.003 : 0.01);
         o.format = f ? EFF_SIM_SAS : EFF_SIM_CSV;
         o.threads = 1;
         const char *one = run(f ? "t1sas" : "t1", &o);
@@ -459,11 +457,12 @@ static size_t starts(const char *dir, const char *const *pool, uint64_t *pnr, in
 }
 
 /* Under the same seed, with effects and without, a participant's draws are the same; so the
- * mean difference of their outcomes is the realised effect, which truth.csv must state. */
+ * mean difference of their outcomes is the realised effect, which truth.csv must state.
+ * Small (eff_test_small): 12 plans, still over 100 participants in every cell. */
 static void test_truth_realised(void **state)
 {
     (void)state;
-    eff_sim_options o = small(30, 0.002);
+    eff_sim_options o = small(eff_test_small() ? 12 : 30, 0.002);
     o.participants_scale = 10;
     char with[512], without[512];
     snprintf(with, sizeof with, "%s", run("cf_seed", &o));
