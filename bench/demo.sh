@@ -16,7 +16,7 @@ load=$(cut -d' ' -f1 /proc/loadavg)
 section="## make demo (issue 13)
 
 Command: \`bench/demo.sh\` (the second of two \`make demo\` runs), $(date +%F), nproc $(nproc), $(uname -m), load average $load at the end.
-The job: \`effekt simulate\` (Synthetic Denmark, default scale), \`effekt simulate --check\`, \`effekt run examples/lbf-2011-14.ini\` (three interventions with their robustness results, 16 indicators, funding, the survey; report.html, tables.xlsx, results.json), and the single tools on small inputs. No peer: nothing else does this job end to end (bench/run_country.sh compares the evaluation with R).
+The job: \`effekt simulate\` (Synthetic Denmark, default scale), \`effekt simulate --check\`, \`effekt run examples/lbf-2011-14.ini\` (three interventions with their robustness results, 16 indicators, funding, the survey; report.html, tables.xlsx, results.json), the single tools on small inputs, and since issue 14 \`effekt cpr check|keygen|pseudonymise\` on a participant list and \`scripts/scan-ids\` over the outputs. No peer: nothing else does this job end to end (bench/run_country.sh compares the evaluation with R).
 
 | | seconds | peak memory of the largest step, MB |
 |---|---|---|
