@@ -130,7 +130,7 @@ clean:
 # to 4 KiB, SAS/Stata/SPSS files (fuzz_regfile) up to 64 KiB
 FUZZ_SECONDS ?= 120
 FUZZERS = csv cpr config regfile survey
-build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(LIB_SRC) build/gen/sim_data.inc
+build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_file.h $(LIB_SRC) build/gen/sim_data.inc
 	@mkdir -p build/fuzz tests/fuzz/corpus/$*
 	clang $(WARN) $(DEFS) -g -O1 -fsanitize=fuzzer,address,undefined -o $@ $< $(LIB_SRC) $(LDLIBS)
 

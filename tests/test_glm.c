@@ -184,20 +184,28 @@ static void fit_statistics_and_predictions(void **state)
     eff_table_free(data);
 }
 
+/* The Spector & Mazzeo logit (GRADE on GPA, TUCE, PSI): its table, design and fit. */
+static eff_glm *spector_logit(eff_table **t, eff_design **d)
+{
+    *t = eff_test_read_csv(SPECTOR);
+    const char *x[] = {"GPA", "TUCE", "PSI"};
+    eff_design_spec spec = {"GRADE", x, 3, 0, NULL, NULL, NULL};
+    assert_int_equal(eff_design_from_table(*t, &spec, d, NULL), EFF_OK);
+    eff_glm_options o = eff_glm_options_default();
+    o.family = EFF_GLM_LOGIT;
+    eff_glm *g;
+    assert_int_equal(eff_glm_fit(*d, &o, NULL, &g, NULL), EFF_OK);
+    return g;
+}
+
 /* The Spector & Mazzeo logit at the true optimum (issue 5's table, 12 digits), and the score
  * X'(y - p) vanishing there: the check that tells the optimum from a fit stopped short. */
 static void spector_at_the_optimum(void **state)
 {
     (void)state;
-    eff_table *t = eff_test_read_csv(SPECTOR);
-    const char *x[] = {"GPA", "TUCE", "PSI"};
-    eff_design_spec spec = {"GRADE", x, 3, 0, NULL, NULL, NULL};
+    eff_table *t;
     eff_design *d;
-    assert_int_equal(eff_design_from_table(t, &spec, &d, NULL), EFF_OK);
-    eff_glm_options o = eff_glm_options_default();
-    o.family = EFF_GLM_LOGIT;
-    eff_glm *g;
-    assert_int_equal(eff_glm_fit(d, &o, NULL, &g, NULL), EFF_OK);
+    eff_glm *g = spector_logit(&t, &d);
     static const double want_b[] = {-13.0213468581, 2.82611259489, 0.0951576613179, 2.37868765509};
     static const double want_se[] = {4.9313242136, 1.26294107563, 0.141554205674, 1.0645642545};
     for (size_t j = 0; j < 4; j++) {
@@ -585,15 +593,9 @@ static uint64_t fit_digest(const eff_glm *g)
 static void allocation_failure_in_inference(void **state)
 {
     (void)state;
-    eff_table *t = eff_test_read_csv(SPECTOR);
-    const char *x[] = {"GPA", "TUCE", "PSI"};
-    eff_design_spec spec = {"GRADE", x, 3, 0, NULL, NULL, NULL};
+    eff_table *t;
     eff_design *d;
-    assert_int_equal(eff_design_from_table(t, &spec, &d, NULL), EFF_OK);
-    eff_glm_options o = eff_glm_options_default();
-    o.family = EFF_GLM_LOGIT;
-    eff_glm *g;
-    assert_int_equal(eff_glm_fit(d, &o, NULL, &g, NULL), EFF_OK);
+    eff_glm *g = spector_logit(&t, &d);
     uint64_t g0 = fit_digest(g);
     uint64_t d0 = eff_test_mix(0, eff_design_xc(d), eff_design_n(d) * 4 * sizeof(double));
     const double r_mat[8] = {0, 1, 0, 0, 0, 0, 1, -1}, r_vec[2] = {0, 0};

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "../../src/effekt.h"
+#include "fuzz_file.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -16,16 +17,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     static char path[64];
     if (!path[0])
         snprintf(path, sizeof path, "/tmp/effekt-fuzz-%d.csv", (int)getpid());
-    if (size == 0)
+    unsigned char flags;
+    if (fuzz_write_input(path, &data, &size, &flags) != 0)
         return 0;
-    unsigned char flags = data[0];
-    data++;
-    size--;
-    FILE *f = fopen(path, "wb");
-    if (!f)
-        return 0;
-    fwrite(data, 1, size, f);
-    fclose(f);
     eff_csv_options o = eff_csv_options_default();
     static const char delims[4] = {0, ',', ';', '\t'};
     o.delimiter = delims[flags & 3];

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "../../src/effekt.h"
+#include "fuzz_file.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -118,18 +119,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (size == 0)
         return 0;
     static const char *const exts[] = {"sas7bdat", "sas7bcat", "xpt", "dta", "sav", "zsav"};
-    unsigned char flags = data[0];
-    size_t kind = (flags & 7u) % 6;
-    data++;
-    size--;
+    size_t kind = (data[0] & 7u) % 6;
     char path[128];
     snprintf(path, sizeof path, "%s/in.%s", dir, exts[kind]);
-    const char *written = kind == 1 ? catalog : path;
-    FILE *f = fopen(written, "wb");
-    if (!f)
+    unsigned char flags;
+    if (fuzz_write_input(kind == 1 ? catalog : path, &data, &size, &flags) != 0)
         return 0;
-    fwrite(data, 1, size, f);
-    fclose(f);
     eff_read_options o = eff_read_options_default();
     o.header_only = (flags & 0x08) != 0;
     o.labels_as_text = (flags & 0x10) != 0;
