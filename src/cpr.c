@@ -3,6 +3,7 @@
  * 7th digit and the modulus-11 weights; the check has been optional since 1 October 2007.
  * Keys and pseudonyms are in cpr_key.c. */
 #include "cpr.h"
+#include "cpr_internal.h"
 
 #include <string.h>
 
@@ -151,18 +152,26 @@ static void count(eff_cpr_summary *s, const eff_cpr_info *info)
         s->female++;
 }
 
+eff_status cpr_text_column(const eff_table *t, const char *column, size_t *col, eff_error *err)
+{
+    eff_status st = eff_table_col(t, column, col, err);
+    if (st)
+        return st;
+    if (eff_table_col_type(t, *col) != EFF_TYPE_STR)
+        return eff_error_set(err, EFF_EINVAL, eff_table_source(t), 0, (long)*col + 1,
+                             "column \"%s\" is %s, not text: a CPR number read as a number "
+                             "has lost its leading zero",
+                             column, eff_type_name(eff_table_col_type(t, *col)));
+    return EFF_OK;
+}
+
 eff_status eff_cpr_check_column(const eff_table *t, const char *column, eff_cpr_info **rows,
                                 eff_cpr_summary *summary, eff_error *err)
 {
     size_t col;
-    eff_status st = eff_table_col(t, column, &col, err);
+    eff_status st = cpr_text_column(t, column, &col, err);
     if (st)
         return st;
-    if (eff_table_col_type(t, col) != EFF_TYPE_STR)
-        return eff_error_set(err, EFF_EINVAL, eff_table_source(t), 0, (long)col + 1,
-                             "column \"%s\" is %s, not text: a CPR number read as a number "
-                             "has lost its leading zero",
-                             column, eff_type_name(eff_table_col_type(t, col)));
     size_t n = eff_table_n_rows(t);
     eff_cpr_info *info = eff_mallocarray(n ? n : 1, sizeof *info);
     if (!info)

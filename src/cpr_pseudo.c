@@ -3,6 +3,7 @@
  * becomes 16 hex digits per value. Error messages name the file, row and column, never the
  * value. */
 #include "cpr.h"
+#include "cpr_internal.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -142,14 +143,9 @@ eff_status eff_cpr_pseudonymise(const eff_table *t, const char *column, const ef
 {
     static const eff_cpr_pseudo_options strict = {0};
     size_t col;
-    eff_status st = eff_table_col(t, column, &col, err);
+    eff_status st = cpr_text_column(t, column, &col, err);
     if (st)
         return st;
-    if (eff_table_col_type(t, col) != EFF_TYPE_STR)
-        return eff_error_set(err, EFF_EINVAL, eff_table_source(t), 0, (long)col + 1,
-                             "column \"%s\" is %s, not text: a CPR number read as a number "
-                             "has lost its leading zero",
-                             column, eff_type_name(eff_table_col_type(t, col)));
     eff_cpr_pseudo_stats s = {.rows = eff_table_n_rows(t)};
     eff_table *r = eff_table_new(eff_table_n_rows(t));
     if (!r)
